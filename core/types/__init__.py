@@ -1,0 +1,1 @@
+"""Pydantic models of the OpenAI wire format, shared by the client and the engine."""

@@ -1,0 +1,44 @@
+"""`python -m engine serve --host 127.0.0.1 --port 8765 --data-dir DIR`."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+
+from engine.settings import EngineSettings
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m engine", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    serve = commands.add_parser("serve", help="Serve the OpenAI-compatible API.")
+    serve.add_argument("--host", default="127.0.0.1", help="Interface to bind (default: loopback).")
+    serve.add_argument("--port", type=int, default=8765, help="TCP port (default: 8765).")
+    serve.add_argument("--data-dir", type=Path, default=None,
+                       help="Database and blobs folder (default: $ENGINE_DATA_DIR or ./engine-data).")
+    serve.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    import uvicorn
+
+    from engine.app import create_app
+
+    overrides = {"data_dir": args.data_dir} if args.data_dir else {}
+    settings = EngineSettings(**overrides)  # type: ignore[arg-type]
+    logging.basicConfig(level=args.log_level.upper(), format="%(levelname)s %(name)s: %(message)s")
+    app = create_app(settings)
+    print(f"PDF Copilot engine serving http://{args.host}:{args.port}/v1"
+          f" (docs: http://{args.host}:{args.port}/docs, data: {settings.data_dir.resolve()})",
+          flush=True)
+    uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level,
+                timeout_graceful_shutdown=5)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,77 @@
+"""OpenAI's static chunking strategy: overlapping windows of tokens over the whole document."""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass
+
+from ._document import ExtractedDocument
+from .tokens import TOKEN_PATTERN
+
+MIN_MAX_TOKENS, MAX_MAX_TOKENS = 100, 4096
+PAGE_SEPARATOR = "\n\n"
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A slice of the document's text and the pages it touches."""
+
+    index: int
+    text: str
+    page_start: int | None
+    page_end: int | None
+    token_count: int
+
+
+def validate_static_strategy(max_tokens: int, overlap_tokens: int) -> None:
+    """Raise ValueError unless the sizes are ones OpenAI's static strategy accepts."""
+    if not MIN_MAX_TOKENS <= max_tokens <= MAX_MAX_TOKENS:
+        raise ValueError(
+            f"max_chunk_size_tokens must be between {MIN_MAX_TOKENS} and {MAX_MAX_TOKENS};"
+            f" got {max_tokens}."
+        )
+    if overlap_tokens < 0:
+        raise ValueError(f"chunk_overlap_tokens must not be negative; got {overlap_tokens}.")
+    if overlap_tokens * 2 > max_tokens:
+        raise ValueError(
+            "chunk_overlap_tokens must not exceed half of max_chunk_size_tokens;"
+            f" got {overlap_tokens} with max_chunk_size_tokens {max_tokens}."
+        )
+
+
+def chunk_document(
+    doc: ExtractedDocument, *, max_tokens: int = 800, overlap_tokens: int = 400
+) -> list[Chunk]:
+    """Windows of `max_tokens` tokens, each starting `max_tokens - overlap_tokens` after the last."""
+    validate_static_strategy(max_tokens, overlap_tokens)
+    pages = [page for page in doc.pages if page.text.strip()]
+    text = PAGE_SEPARATOR.join(page.text for page in pages)
+    page_offsets, offset = [], 0
+    for page in pages:
+        page_offsets.append(offset)
+        offset += len(page.text) + len(PAGE_SEPARATOR)
+    starts, ends = [], []
+    for match in TOKEN_PATTERN.finditer(text):
+        starts.append(match.start())
+        ends.append(match.end())
+
+    def page_at(char: int) -> int:
+        return pages[bisect_right(page_offsets, char) - 1].number
+
+    chunks: list[Chunk] = []
+    stride = max_tokens - overlap_tokens
+    for first in range(0, len(starts), stride):
+        last = min(first + max_tokens, len(starts)) - 1
+        begin, end = starts[first], ends[last]
+        chunks.append(
+            Chunk(
+                index=len(chunks),
+                text=text[begin:end],
+                page_start=page_at(begin),
+                page_end=page_at(end - 1),
+                token_count=last - first + 1,
+            )
+        )
+        if last == len(starts) - 1:  # a later window would only repeat this one's tail
+            break
+    return chunks

@@ -1,0 +1,70 @@
+"""In-process extraction: sniff the file type, then read PDF pages or text sections."""
+
+from __future__ import annotations
+
+import codecs
+from pathlib import Path
+
+from ._document import ErrorCode, ExtractedDocument, ExtractionError, PageText, clean_text
+
+__all__ = ["ErrorCode", "ExtractedDocument", "ExtractionError", "PageText", "extract_document"]
+
+TEXT_EXTENSIONS = frozenset(
+    {
+        ".txt", ".text", ".md", ".markdown", ".rst", ".csv", ".tsv", ".json", ".jsonl",
+        ".html", ".htm", ".xml", ".yaml", ".yml", ".log", ".tex",
+        ".py", ".js", ".ts", ".java", ".c", ".cpp", ".h", ".cs", ".go", ".rb", ".php",
+        ".sh", ".css",
+    }
+)
+# Writers put junk before the header often enough that readers look past the first byte.
+PDF_MAGIC, PDF_MAGIC_WINDOW = b"%PDF-", 1024
+
+
+def extract_document(data_path: Path, filename: str) -> ExtractedDocument:
+    """Pages of a PDF (found by its %PDF header) or of a text file (found by its extension)."""
+    try:
+        with data_path.open("rb") as handle:
+            head = handle.read(PDF_MAGIC_WINDOW)
+    except OSError as exc:
+        raise ExtractionError("server_error", "The stored file could not be read.") from exc
+    if not head:
+        raise ExtractionError("invalid_file", "The file is empty.")
+    extension = Path(filename).suffix.lower()
+    if PDF_MAGIC in head:
+        from ._pdf import extract_pdf  # pypdf is only needed, and only imported, for PDFs
+
+        return extract_pdf(data_path)
+    if extension == ".pdf":
+        raise ExtractionError("invalid_file", "The file is named .pdf but is not a PDF.")
+    if extension in TEXT_EXTENSIONS:
+        return _extract_text(data_path.read_bytes())
+    kind = f"{extension} files" if extension else "Files without an extension"
+    raise ExtractionError(
+        "unsupported_file", f"{kind} are not supported; upload a PDF or a text file."
+    )
+
+
+def _extract_text(data: bytes) -> ExtractedDocument:
+    """One page per form-feed section, decoded as UTF-8 (or UTF-16 with a BOM, else latin-1)."""
+    text = clean_text(_decode(data))
+    if not text.strip():
+        raise ExtractionError("invalid_file", "The file contains no text.")
+    sections = text.split("\f")
+    pages = [PageText(number=i, text=section) for i, section in enumerate(sections, start=1)]
+    return ExtractedDocument(pages=pages, page_count=len(pages))
+
+
+def _decode(data: bytes) -> str:
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise ExtractionError("invalid_file", "The UTF-16 text file is damaged.") from exc
+    if b"\x00" in data:
+        raise ExtractionError("invalid_file", "The file looks binary, not like text.")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        # Every byte string is valid latin-1, so older Western files still come through.
+        return data.decode("latin-1")

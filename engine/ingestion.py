@@ -1,0 +1,162 @@
+"""Background ingestion: vector-store files move in_progress → completed / failed / cancelled.
+
+Status lives only in `vector_store_files`; store and batch `file_counts` are computed from it on
+every read, so they are exact at every moment. Extraction results are cached per file in
+`file_pages`, so adding one file to several stores parses it once.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+from pathlib import Path
+
+from engine.blobs import BlobStore
+from engine.db import Database
+from engine.ingest import (
+    ExtractedDocument,
+    ExtractionError,
+    ExtractorPool,
+    PageText,
+    chunk_document,
+)
+from engine.settings import EngineSettings
+
+log = logging.getLogger("engine.ingestion")
+
+TITLE_CHARS = 300
+
+
+class IngestionService:
+    """A queue of (vector_store_id, file_id) jobs worked by a few threads over an extractor pool."""
+
+    def __init__(self, settings: EngineSettings, db: Database, blobs: BlobStore):
+        self._db, self._blobs = db, blobs
+        self._pool = ExtractorPool(
+            workers=settings.ingest_workers,
+            timeout_seconds=settings.ingest_timeout_seconds,
+            memory_limit_mb=settings.ingest_memory_mb,
+        )
+        self._jobs: queue.Queue[tuple[str, str] | None] = queue.Queue()
+        self._threads = [
+            threading.Thread(target=self._work, name=f"ingest-{i}", daemon=True)
+            for i in range(settings.ingest_workers)
+        ]
+        self._file_locks: dict[str, threading.Lock] = {}
+        self._file_locks_guard = threading.Lock()
+
+    def start(self) -> None:
+        for thread in self._threads:
+            thread.start()
+        # Work interrupted by a crash or restart resumes.
+        rows = self._db.read().execute(
+            "SELECT vector_store_id, file_id FROM vector_store_files WHERE status = 'in_progress'"
+            " ORDER BY seq"
+        )
+        for row in rows.fetchall():
+            self.enqueue(row[0], row[1])
+
+    def stop(self) -> None:
+        for _ in self._threads:
+            self._jobs.put(None)
+        for thread in self._threads:
+            thread.join(timeout=5)
+        self._pool.close()
+
+    def enqueue(self, vector_store_id: str, file_id: str) -> None:
+        self._jobs.put((vector_store_id, file_id))
+
+    def pending(self) -> int:
+        return self._jobs.qsize()
+
+    def _work(self) -> None:
+        while (job := self._jobs.get()) is not None:
+            try:
+                self._ingest(*job)
+            except Exception:
+                log.exception("ingestion of %s into %s failed unexpectedly", job[1], job[0])
+                self._finish_failed(*job, "server_error", "The engine failed while indexing.")
+
+    def _ingest(self, vector_store_id: str, file_id: str) -> None:
+        conn = self._db.read()
+        job = conn.execute(
+            "SELECT vsf.chunk_max, vsf.chunk_overlap, f.filename FROM vector_store_files vsf"
+            " JOIN files f ON f.id = vsf.file_id"
+            " WHERE vsf.vector_store_id = ? AND vsf.file_id = ? AND vsf.status = 'in_progress'",
+            (vector_store_id, file_id),
+        ).fetchone()
+        if job is None:  # deleted or cancelled while queued
+            return
+        try:
+            document = self._document(file_id, job["filename"])
+        except ExtractionError as exc:
+            self._finish_failed(vector_store_id, file_id, exc.code, exc.message)
+            return
+        chunks = chunk_document(
+            document, max_tokens=job["chunk_max"], overlap_tokens=job["chunk_overlap"]
+        )
+        title = _title(job["filename"], document)
+        with self._db.write() as wconn:
+            still = wconn.execute(
+                "SELECT 1 FROM vector_store_files WHERE vector_store_id = ? AND file_id = ?"
+                " AND status = 'in_progress'",
+                (vector_store_id, file_id),
+            ).fetchone()
+            if still is None:
+                return
+            usage = 0
+            for chunk in chunks:
+                cursor = wconn.execute(
+                    "INSERT INTO chunks (vector_store_id, file_id, idx, text, page_start,"
+                    " page_end, tokens) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    (vector_store_id, file_id, chunk.index, chunk.text, chunk.page_start,
+                     chunk.page_end, chunk.token_count),
+                )
+                wconn.execute(
+                    "INSERT INTO chunks_fts (rowid, body, title) VALUES (?, ?, ?)",
+                    (cursor.lastrowid, chunk.text, title),
+                )
+                usage += len(chunk.text.encode())
+            wconn.execute(
+                "UPDATE vector_store_files SET status = 'completed', usage_bytes = ?"
+                " WHERE vector_store_id = ? AND file_id = ?",
+                (usage, vector_store_id, file_id),
+            )
+
+    def _document(self, file_id: str, filename: str) -> ExtractedDocument:
+        """Pages of a file, extracted once and cached; concurrent jobs for one file wait."""
+        with self._file_locks_guard:
+            lock = self._file_locks.setdefault(file_id, threading.Lock())
+        with lock:
+            rows = self._db.read().execute(
+                "SELECT page, text FROM file_pages WHERE file_id = ? ORDER BY page", (file_id,)
+            ).fetchall()
+            if rows:
+                pages = [PageText(number=r["page"], text=r["text"]) for r in rows]
+                return ExtractedDocument(pages=pages, page_count=len(pages))
+            path: Path = self._blobs.path(file_id)
+            if not path.exists():
+                raise ExtractionError("server_error", "The file's content is missing.")
+            document = self._pool.extract(path, filename)
+            with self._db.write() as wconn:
+                wconn.executemany(
+                    "INSERT OR REPLACE INTO file_pages (file_id, page, text) VALUES (?, ?, ?)",
+                    [(file_id, p.number, p.text) for p in document.pages],
+                )
+            return document
+
+    def _finish_failed(self, vector_store_id: str, file_id: str, code: str, message: str) -> None:
+        with self._db.write() as conn:
+            conn.execute(
+                "UPDATE vector_store_files SET status = 'failed', error_code = ?, error_message = ?"
+                " WHERE vector_store_id = ? AND file_id = ? AND status = 'in_progress'",
+                (code, message, vector_store_id, file_id),
+            )
+
+
+def _title(filename: str, document: ExtractedDocument) -> str:
+    """What a chunk is indexed under besides its text: the file name and the document's opening."""
+    stem = filename.rsplit(".", 1)[0].replace("_", " ")
+    opening = next((p.text for p in document.pages if p.text.strip()), "")
+    return f"{stem}\n{' '.join(opening.split())[:TITLE_CHARS]}"

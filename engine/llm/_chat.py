@@ -1,0 +1,108 @@
+"""Chat completions for the built-in model: quote earlier text, measure attached images.
+
+The question is the last text part of the last user message. Everything else that is text —
+system and tool messages, earlier turns, and any earlier text parts of that last message (a
+pasted document followed by a question) — is the material it quotes from. Only the images of
+the last user message are described; earlier ones were described in their own turn.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+from typing import Any
+from urllib.parse import unquote_to_bytes
+
+from engine.llm._image import describe_image
+from engine.llm._ranking import best_sentences
+
+CHAT_LEAD = "From the text in this conversation:"
+CHAT_NO_ANSWER = "The text in this conversation doesn't say. I found nothing about that in it."
+NO_MATERIAL = (
+    "I am the built-in local model: I can only answer from text given to me (uploaded "
+    "documents or earlier messages), and this conversation has no such text."
+)
+NOTHING_ASKED = "There is nothing to answer: the last user message has no text and no image."
+_MARKER = re.compile(r"【[^】]*】")
+_TEXT_PARTS = ("text", "input_text")
+_IMAGE_PARTS = ("image_url", "input_image")
+
+
+def answer_chat(messages: list[dict[str, Any]]) -> str:
+    """Answer the last user message from the conversation's own text, then describe its images."""
+    last_user = max((i for i, m in enumerate(messages) if m.get("role") == "user"), default=None)
+    material: list[str] = []
+    question = ""
+    images: list[str] = []
+    for index, message in enumerate(messages):
+        texts, urls = _parts(message.get("content"))
+        if index == last_user:
+            question = texts.pop().strip() if texts else ""
+            images = urls
+        material.extend(_MARKER.sub("", t) for t in texts if t.strip() and not _is_ours(t))
+    replies = [_answer(question, material)] if question else []
+    numbered = len(images) > 1
+    for number, url in enumerate(images, start=1):
+        description = _describe_url(url)
+        replies.append(f"Image {number}: {description}" if numbered else description)
+    return "\n\n".join(replies) or NOTHING_ASKED
+
+
+def _answer(question: str, material: list[str]) -> str:
+    """Quoted sentences of the material that answer the question, or a plain 'not found'."""
+    if not material:
+        return NO_MATERIAL
+    picks = best_sentences(question, material, max_sentences=3)
+    if not picks:
+        return CHAT_NO_ANSWER
+    return " ".join([CHAT_LEAD, *(f"“{pick.text}”" for pick in picks)])
+
+
+def _is_ours(text: str) -> bool:
+    """True for this model's own fixed replies, which are no material to quote."""
+    return text.strip() in (CHAT_NO_ANSWER, NO_MATERIAL, NOTHING_ASKED)
+
+
+def _parts(content: Any) -> tuple[list[str], list[str]]:
+    """Text parts and image URLs of a message's content (a string or a list of parts)."""
+    if isinstance(content, str):
+        return [content], []
+    texts: list[str] = []
+    urls: list[str] = []
+    for part in content if isinstance(content, list) else []:
+        if not isinstance(part, dict):
+            continue
+        if part.get("type") in _TEXT_PARTS and isinstance(part.get("text"), str):
+            texts.append(part["text"])
+        elif part.get("type") in _IMAGE_PARTS:
+            image = part.get("image_url")
+            url = image.get("url") if isinstance(image, dict) else image
+            urls.append(url if isinstance(url, str) else "")
+    return texts, urls
+
+
+def _describe_url(url: str) -> str:
+    """Describe an image given as a data URL; remote URLs can't be fetched offline."""
+    if url.startswith(("http://", "https://")):
+        return (
+            "This image is a link to a remote address; the built-in model works offline "
+            "and cannot fetch it."
+        )
+    data = _data_url_bytes(url)
+    if data is None:
+        return "This image could not be decoded: it is not a readable data URL."
+    return describe_image(data)
+
+
+def _data_url_bytes(url: str) -> bytes | None:
+    """The bytes of a `data:` URL, or None if it is not one or is malformed."""
+    header, comma, payload = url.partition(",")
+    if not comma or not header.startswith("data:"):
+        return None
+    if not header.endswith(";base64"):
+        return unquote_to_bytes(payload)
+    try:
+        return base64.b64decode(payload, validate=False)
+    except (binascii.Error, ValueError):
+        return None

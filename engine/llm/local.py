@@ -1,0 +1,131 @@
+"""The built-in local model: answers by quoting the sources it is given, never by inventing."""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+
+from engine.llm._chat import answer_chat
+from engine.llm._image import describe_image
+from engine.llm._ranking import Pick, best_sentences
+
+__all__ = [
+    "LOCAL_MODEL_ID",
+    "NO_ANSWER",
+    "Citation",
+    "ExtractiveAnswer",
+    "Source",
+    "answer_chat",
+    "answer_from_sources",
+    "count_prompt_tokens",
+    "describe_image",
+]
+
+LOCAL_MODEL_ID = "pdf-copilot-local"
+LEAD = "From the documents:"
+NO_ANSWER = "The documents don't say. I found nothing about that in the uploaded files."
+_TOKEN = re.compile(r"\w+|[^\w\s]")
+_MIN_QUOTE_CHARS = 40
+
+
+@dataclass(frozen=True)
+class Source:
+    """A retrieved chunk; `page_offsets` maps character offsets in `text` to page numbers."""
+
+    text: str
+    file_id: str
+    filename: str
+    page_start: int | None = None
+    page_end: int | None = None
+    # (char_offset, page_number) pairs, ascending: the page starting at each offset of `text`.
+    page_offsets: tuple[tuple[int, int], ...] = ()
+
+
+@dataclass(frozen=True)
+class Citation:
+    """Where the answer cites a source, and the sentence it quotes."""
+
+    source_index: int
+    marker: str
+    start_index: int
+    end_index: int
+    quote: str
+    page: int | None
+
+
+@dataclass(frozen=True)
+class ExtractiveAnswer:
+    """Answer text with its citations; `found` is False when the sources hold nothing relevant."""
+
+    text: str
+    citations: list[Citation]
+    found: bool
+
+
+def answer_from_sources(
+    question: str, sources: list[Source], *, max_sentences: int = 3, max_chars: int | None = None
+) -> ExtractiveAnswer:
+    """Quote the sentences of `sources` that best answer `question`, each with a citation marker."""
+    picks = best_sentences(question, [s.text for s in sources], max_sentences)
+    if not picks:
+        return ExtractiveAnswer(NO_ANSWER, [], found=False)
+    text, citations = _format(picks, sources, max_chars)
+    return ExtractiveAnswer(text, citations, found=True)
+
+
+def count_prompt_tokens(text: str) -> int:
+    """Rough token count for usage figures: words plus punctuation marks."""
+    return len(_TOKEN.findall(text))
+
+
+def _format(
+    picks: list[Pick], sources: list[Source], max_chars: int | None
+) -> tuple[str, list[Citation]]:
+    """One quoted sentence per line (a bullet list when several), each followed by its marker."""
+    bullet = "\n- " if len(picks) > 1 else " "
+    text = LEAD
+    citations: list[Citation] = []
+    for pick in picks:
+        source = sources[pick.source_index]
+        marker = f"【{pick.source_index}†{source.filename}】"
+        quote = pick.text
+        if max_chars is not None:
+            room = max_chars - len(text) - len(bullet) - len(marker) - 2
+            if room < len(quote):
+                # Only the first quote is shortened (never below a readable stub), so an answer
+                # is never empty; later ones that don't fit are left out whole.
+                if citations:
+                    break
+                quote = _shorten(quote, max(room, _MIN_QUOTE_CHARS))
+        text += f"{bullet}“{quote}”"
+        citations.append(
+            Citation(
+                source_index=pick.source_index,
+                marker=marker,
+                start_index=len(text),
+                end_index=len(text) + len(marker),
+                quote=pick.text,
+                page=_page(source, pick.start),
+            )
+        )
+        text += marker
+    return text, citations
+
+
+def _shorten(quote: str, limit: int) -> str:
+    """Cut `quote` at a word boundary to at most `limit` characters, marking the cut."""
+    if len(quote) <= limit:
+        return quote
+    return quote[: limit - 1].rsplit(" ", 1)[0] + "…"
+
+
+def _page(source: Source, offset: int) -> int | None:
+    """The page of the character at `offset` of the source text."""
+    if source.page_offsets:
+        starts = [start for start, _ in source.page_offsets]
+        index = bisect_right(starts, offset) - 1
+        return source.page_offsets[max(index, 0)][1]
+    # Without offsets a chunk spanning pages is pages joined by blank lines, and blank lines
+    # also occur inside a page, so the boundary can't be found: cite the first page.
+    return source.page_start

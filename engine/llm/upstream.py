@@ -1,0 +1,113 @@
+"""Upstream models: any OpenAI-compatible chat-completions server (OpenAI, Azure, Ollama, vLLM…).
+
+Failures become `UpstreamError` with a sentence that says what happened (time-out, refused
+connection, the upstream's own error message) and never the key.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from functools import lru_cache
+from typing import Any
+
+import httpx
+from fastapi.responses import JSONResponse, StreamingResponse
+
+from engine.errors import APIError
+from engine.settings import EngineSettings
+from engine.sse import sse_data, sse_response
+
+
+class UpstreamError(APIError):
+    status_code = 502
+    error_type = "upstream_error"
+
+
+@lru_cache(maxsize=4)
+def _client(base_url: str, key: str | None, timeout: float) -> httpx.Client:
+    headers = {"Authorization": f"Bearer {key}"} if key else {}
+    return httpx.Client(base_url=base_url.rstrip("/") + "/", headers=headers,
+                        timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)))
+
+
+def client_for(settings: EngineSettings) -> httpx.Client:
+    if not settings.upstream_base_url:
+        raise UpstreamError("No upstream model server is configured.", code="upstream_missing")
+    key = settings.upstream_api_key.get_secret_value() if settings.upstream_api_key else None
+    return _client(settings.upstream_base_url, key, settings.upstream_timeout_seconds)
+
+
+def _describe(exc: Exception) -> str:
+    if isinstance(exc, httpx.TimeoutException):
+        return "The upstream model did not answer in time."
+    if isinstance(exc, httpx.ConnectError):
+        return "Could not connect to the upstream model server."
+    if isinstance(exc, httpx.HTTPError):
+        return f"The upstream model connection failed ({type(exc).__name__})."
+    return f"The upstream model failed ({type(exc).__name__})."
+
+
+def _raise_for_status(response: httpx.Response) -> None:
+    if response.status_code < 400:
+        return
+    try:
+        response.read()
+        detail = response.json()["error"]["message"]
+    except Exception:
+        detail = response.reason_phrase
+    raise UpstreamError(
+        f"The upstream model answered {response.status_code}: {detail}", code="upstream_error"
+    )
+
+
+def complete(settings: EngineSettings, payload: dict[str, Any]) -> dict[str, Any]:
+    """One non-streamed chat completion from the upstream."""
+    try:
+        response = client_for(settings).post("chat/completions", json={**payload, "stream": False})
+        _raise_for_status(response)
+        result: dict[str, Any] = response.json()
+        return result
+    except UpstreamError:
+        raise
+    except (httpx.HTTPError, ValueError) as exc:
+        raise UpstreamError(_describe(exc), code="upstream_error") from exc
+
+
+def stream(settings: EngineSettings, payload: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    """Chunks of a streamed chat completion from the upstream, as parsed JSON objects."""
+    body = {**payload, "stream": True, "stream_options": {"include_usage": True}}
+    try:
+        with client_for(settings).stream("POST", "chat/completions", json=body) as response:
+            _raise_for_status(response)
+            for line in response.iter_lines():
+                if not line.startswith("data:"):
+                    continue
+                data = line[5:].strip()
+                if data == "[DONE]":
+                    return
+                yield json.loads(data)
+    except UpstreamError:
+        raise
+    except (httpx.HTTPError, ValueError) as exc:
+        raise UpstreamError(_describe(exc), code="upstream_error") from exc
+
+
+def upstream_chat(settings: EngineSettings, payload: dict[str, Any]) -> JSONResponse | StreamingResponse:
+    """Pass a chat completion request through to the upstream model server."""
+    if not payload.get("stream"):
+        return JSONResponse(complete(settings, payload))
+    chunks = stream(settings, payload)
+    first = next(chunks, None)  # surfaces connection errors as a proper error response
+
+    def events() -> Iterator[str]:
+        try:
+            if first is not None:
+                yield sse_data(first)
+            for chunk in chunks:
+                yield sse_data(chunk)
+        except UpstreamError as exc:
+            yield sse_data(exc.envelope())
+        yield sse_data("[DONE]")
+
+    return sse_response(events())

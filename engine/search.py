@@ -1,0 +1,141 @@
+"""Retrieval over vector stores: SQLite FTS5 BM25 on chunk text plus the document's title.
+
+Each chunk is indexed twice over: its own text (`body`) and its document's title (`title`: file
+name and opening lines, which name the company, the period, the subject). Questions usually name
+the document they are about ("Apple's Q1 2023 revenue"), which chunk text alone rarely repeats.
+`TITLE_WEIGHT = 0` gives plain BM25, the baseline the retrieval benchmark compares against.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+from dataclasses import dataclass
+from typing import Any
+
+from core.types.vector_stores import ComparisonFilter, CompoundFilter
+
+TITLE_WEIGHT = 0.4
+SCORE_SCALE = 10.0  # bm25 → (0, 1): score = x / (x + SCORE_SCALE)
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+STOPWORDS = frozenset(
+    """a about above after again all also am an and any are as at be because been before being
+    below between both but by can could did do does doing down during each few for from further
+    had has have having he her here hers him his how i if in into is it its itself just me more
+    most my no nor not now of off on once only or other our ours out over own same she should so
+    some such than that the their theirs them then there these they this those through to too
+    under until up very was we were what when where which while who whom why will with would you
+    your yours tell show give list describe explain please much many""".split()
+)
+
+
+@dataclass(frozen=True)
+class Hit:
+    chunk_id: int
+    vector_store_id: str
+    file_id: str
+    filename: str
+    score: float
+    text: str
+    page_start: int | None
+    page_end: int | None
+    attributes: dict[str, Any]
+
+    def as_result(self, *, with_content: bool = True) -> dict[str, Any]:
+        return {
+            "file_id": self.file_id,
+            "filename": self.filename,
+            "score": round(self.score, 6),
+            "attributes": self.attributes,
+            "content": [{"type": "text", "text": self.text}] if with_content else [],
+        }
+
+
+def query_terms(query: str) -> list[str]:
+    words = [w.lower() for w in _WORD.findall(query)]
+    kept = [w for w in words if w not in STOPWORDS]
+    return list(dict.fromkeys(kept or words))
+
+
+def _match_expression(terms: list[str]) -> str:
+    return " OR ".join('"' + t.replace('"', '""') + '"' for t in terms)
+
+
+def search_stores(
+    conn: sqlite3.Connection,
+    store_ids: list[str],
+    queries: list[str],
+    *,
+    max_results: int = 10,
+    score_threshold: float = 0.0,
+    filters: ComparisonFilter | CompoundFilter | None = None,
+    title_weight: float = TITLE_WEIGHT,
+) -> list[Hit]:
+    """The best chunks for any of `queries` across `store_ids`, best first."""
+    if not store_ids:
+        return []
+    best: dict[int, Hit] = {}
+    fetch = max_results * (8 if filters is not None else 1)
+    marks = ",".join("?" * len(store_ids))
+    for query in queries:
+        terms = query_terms(query)
+        if not terms:
+            continue
+        rows = conn.execute(
+            "SELECT c.id, c.vector_store_id, c.file_id, c.text, c.page_start, c.page_end,"
+            f" bm25(chunks_fts, 1.0, ?) AS rank, f.filename, vsf.attributes"
+            " FROM chunks_fts JOIN chunks c ON c.id = chunks_fts.rowid"
+            " JOIN files f ON f.id = c.file_id"
+            " JOIN vector_store_files vsf ON vsf.vector_store_id = c.vector_store_id"
+            "  AND vsf.file_id = c.file_id"
+            f" WHERE chunks_fts MATCH ? AND c.vector_store_id IN ({marks})"
+            " ORDER BY rank LIMIT ?",
+            (title_weight, _match_expression(terms), *store_ids, fetch),
+        ).fetchall()
+        for row in rows:
+            x = max(-row["rank"], 0.0)
+            score = x / (x + SCORE_SCALE)
+            attributes = json.loads(row["attributes"]) if row["attributes"] else {}
+            if row["page_start"] is not None:
+                attributes = {**attributes, "page_start": row["page_start"],
+                              "page_end": row["page_end"]}
+            if score < score_threshold or (filters is not None and not matches(filters, attributes)):
+                continue
+            previous = best.get(row["id"])
+            if previous is None or previous.score < score:
+                best[row["id"]] = Hit(row["id"], row["vector_store_id"], row["file_id"],
+                                      row["filename"], score, row["text"], row["page_start"],
+                                      row["page_end"], attributes)
+    return sorted(best.values(), key=lambda h: (-h.score, h.chunk_id))[:max_results]
+
+
+def matches(node: ComparisonFilter | CompoundFilter, attributes: dict[str, Any]) -> bool:
+    """Evaluate OpenAI's attribute filter tree against one result's attributes."""
+    if isinstance(node, CompoundFilter):
+        results = (matches(child, attributes) for child in node.filters)
+        return all(results) if node.type == "and" else any(results)
+    if node.key not in attributes:
+        return node.type in ("ne", "nin")
+    actual, expected = attributes[node.key], node.value
+    try:
+        match node.type:
+            case "eq":
+                return bool(actual == expected)
+            case "ne":
+                return bool(actual != expected)
+            case "gt":
+                return bool(actual > expected)  # type: ignore[operator]
+            case "gte":
+                return bool(actual >= expected)  # type: ignore[operator]
+            case "lt":
+                return bool(actual < expected)  # type: ignore[operator]
+            case "lte":
+                return bool(actual <= expected)  # type: ignore[operator]
+            case "in":
+                return actual in (expected if isinstance(expected, list) else [expected])
+            case "nin":
+                return actual not in (expected if isinstance(expected, list) else [expected])
+    except TypeError:  # comparing a string with a number: no match rather than an error
+        return False
+    return False

@@ -1,0 +1,44 @@
+"""Engine settings: one pydantic-settings class, read from `ENGINE_*` variables or a .env file."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+MB = 1024 * 1024
+
+
+class EngineSettings(BaseSettings):
+    """Every knob of the engine; each field is an `ENGINE_<NAME>` environment variable."""
+
+    model_config = SettingsConfigDict(env_prefix="ENGINE_", env_file=".env", extra="ignore")
+
+    data_dir: Path = Field(Path("engine-data"), description="SQLite database and file blobs.")
+    api_key: SecretStr | None = Field(
+        None, description="Bearer key every /v1 request must carry; unset means no auth."
+    )
+    max_upload_bytes: int = Field(512 * MB, description="Largest accepted upload.")
+    ingest_workers: int = Field(2, ge=1, description="Parallel extraction processes.")
+    ingest_timeout_seconds: float = Field(120.0, gt=0, description="Per-file extraction limit.")
+    ingest_memory_mb: int = Field(2048, ge=256, description="Per-process extraction memory limit.")
+    upstream_base_url: str | None = Field(
+        None, description="OpenAI-compatible chat-completions server for upstream models."
+    )
+    upstream_api_key: SecretStr | None = Field(None, description="Key for the upstream server.")
+    upstream_models: list[str] = Field(
+        default_factory=list, description="Model ids served by the upstream (JSON list)."
+    )
+    upstream_timeout_seconds: float = Field(60.0, gt=0, description="Upstream request time-out.")
+    default_model: str | None = Field(
+        None, description="Model for runs that name none; default: the built-in local model."
+    )
+    run_workers: int = Field(4, ge=1, description="Runs executed at the same time.")
+
+
+@lru_cache
+def get_settings() -> EngineSettings:
+    """The process-wide settings; tests build their own EngineSettings instead."""
+    return EngineSettings()

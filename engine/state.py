@@ -1,0 +1,32 @@
+"""What every request handler needs, built once per app and reached through `StateDep`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Annotated, Any
+
+from fastapi import Depends, Request
+
+from engine.blobs import BlobStore
+from engine.db import Database
+from engine.settings import EngineSettings
+
+if TYPE_CHECKING:
+    from engine.ingestion import IngestionService
+
+
+@dataclass
+class EngineState:
+    settings: EngineSettings
+    db: Database
+    blobs: BlobStore
+    ingestion: IngestionService
+    extras: dict[str, Any] = field(default_factory=dict)
+
+
+def _get_state(request: Request) -> EngineState:
+    state: EngineState = request.app.state.engine
+    return state
+
+
+StateDep = Annotated[EngineState, Depends(_get_state)]
