@@ -14,6 +14,7 @@ under `.pytest_cache/`, keyed by the spec's sha256, and in memory for the rest o
 
 from __future__ import annotations
 
+import copy
 import difflib
 import hashlib
 import json
@@ -60,18 +61,20 @@ def schema_for(schema_name: str) -> dict:
     if schema_name not in schemas:
         close = difflib.get_close_matches(schema_name, schemas, n=5)
         raise KeyError(f"no schema {schema_name!r} in {SPEC_PATH.name}; close: {close}")
-    return schemas[schema_name]
+    return copy.deepcopy(schemas[schema_name])  # callers may not edit the shared cache
 
 
 @cache
 def _validator(schema_name: str) -> Draft202012Validator:
-    schema_for(schema_name)  # a clear KeyError for unknown names
+    if schema_name not in _components()["schemas"]:
+        schema_for(schema_name)  # raises a KeyError that suggests close names
     root = {"$ref": f"{_SPEC_URI}#/components/schemas/{schema_name}"}
     return Draft202012Validator(root, registry=_registry())
 
 
 @cache
 def _registry() -> Registry:
+    # The spec as a resource, less `paths`: every `$ref` in it points into `#/components/...`.
     resource = DRAFT202012.create_resource({"components": _components()})
     return Registry().with_resource(_SPEC_URI, resource)
 
@@ -94,6 +97,9 @@ def _components() -> dict:
         tmp = cached.with_suffix(f".{os.getpid()}.tmp")
         tmp.write_text(json.dumps(components), encoding="utf-8")
         tmp.replace(cached)
+        for stale in cached.parent.glob("components-*.json"):
+            if stale != cached:
+                stale.unlink(missing_ok=True)
     except OSError:
         pass  # a read-only checkout still validates, only slower
     return components

@@ -30,13 +30,20 @@ def serve(conn: Connection, memory_limit_mb: int) -> None:
         try:
             doc = extract_document(Path(data_path), filename)
             reply: tuple[object, ...] = (
-                "ok", [(page.number, page.text) for page in doc.pages], doc.page_count
+                "ok",
+                [(page.number, page.text) for page in doc.pages],
+                doc.page_count,
             )
         except ExtractionError as exc:
             reply = ("error", exc.code, exc.message)
         except MemoryError:
-            conn.send(("memory",))
-            return
+            reply = ("memory",)
         except Exception as exc:  # extract_document should not raise anything else; be sure
             reply = ("error", "server_error", f"Extraction failed unexpectedly ({exc!r:.200}).")
-        conn.send(reply)
+        try:
+            conn.send(reply)
+        except MemoryError:
+            reply = ("memory",)
+            conn.send(reply)
+        if reply[0] == "memory":
+            return

@@ -9,14 +9,11 @@ from ._document import ErrorCode, ExtractedDocument, ExtractionError, PageText, 
 
 __all__ = ["ErrorCode", "ExtractedDocument", "ExtractionError", "PageText", "extract_document"]
 
-TEXT_EXTENSIONS = frozenset(
-    {
-        ".txt", ".text", ".md", ".markdown", ".rst", ".csv", ".tsv", ".json", ".jsonl",
-        ".html", ".htm", ".xml", ".yaml", ".yml", ".log", ".tex",
-        ".py", ".js", ".ts", ".java", ".c", ".cpp", ".h", ".cs", ".go", ".rb", ".php",
-        ".sh", ".css",
-    }
-)
+_PROSE = {".txt", ".text", ".md", ".markdown", ".rst", ".tex", ".log"}
+_MARKUP = {".html", ".htm", ".xml", ".css"}
+_DATA = {".csv", ".tsv", ".json", ".jsonl", ".yaml", ".yml"}
+_CODE = {".py", ".js", ".ts", ".java", ".c", ".cpp", ".h", ".cs", ".go", ".rb", ".php", ".sh"}
+TEXT_EXTENSIONS = frozenset(_PROSE | _MARKUP | _DATA | _CODE)
 # Writers put junk before the header often enough that readers look past the first byte.
 PDF_MAGIC, PDF_MAGIC_WINDOW = b"%PDF-", 1024
 

@@ -12,6 +12,7 @@ import multiprocessing
 import queue
 import threading
 from multiprocessing.connection import Connection
+from multiprocessing.context import ForkServerContext, SpawnContext
 from multiprocessing.process import BaseProcess
 from pathlib import Path
 
@@ -27,8 +28,7 @@ class ExtractorPool:
     def __init__(
         self, *, workers: int = 2, timeout_seconds: float = 120.0, memory_limit_mb: int = 2048
     ):
-        method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
-        self._context = multiprocessing.get_context(method)
+        self._context = _child_context()
         self._timeout = timeout_seconds
         self._memory_limit_mb = memory_limit_mb
         self._slots: queue.Queue[_Slot] = queue.Queue()
@@ -45,6 +45,8 @@ class ExtractorPool:
                 raise ExtractionError("server_error", "The extractor is shut down.")
             return self._run(slot, str(data_path), filename)
         finally:
+            if self._closed.is_set():
+                slot.stop()  # close() may have run while this slot was starting a child
             self._slots.put(slot)
 
     def close(self) -> None:
@@ -92,6 +94,13 @@ class ExtractorPool:
         )
 
 
+def _child_context() -> ForkServerContext | SpawnContext:
+    """Forkserver where the platform has it: children start fast and never inherit our threads."""
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("forkserver")
+    return multiprocessing.get_context("spawn")
+
+
 class _Slot:
     """One child process and our end of its pipe; used by one thread at a time."""
 
@@ -100,14 +109,14 @@ class _Slot:
         self._conn: Connection | None = None
         self._lock = threading.Lock()  # stop() may come from close() on another thread
 
-    def connection(self, context: multiprocessing.context.BaseContext, memory_mb: int) -> Connection:
+    def connection(self, context: ForkServerContext | SpawnContext, memory_mb: int) -> Connection:
         """The pipe to a live, ready child, starting one if needed."""
         with self._lock:
             if self._process is not None and self._process.is_alive() and self._conn is not None:
                 return self._conn
         self.stop()
         ours, theirs = context.Pipe()
-        process = context.Process(  # type: ignore[attr-defined]
+        process = context.Process(
             target=_worker.serve, args=(theirs, memory_mb), name="pdf-extractor", daemon=True
         )
         process.start()
@@ -137,6 +146,4 @@ class _Slot:
         if process.is_alive():
             process.kill()
         process.join(timeout=5)
-        exitcode = process.exitcode
-        process.close() if exitcode is not None else None
-        return exitcode
+        return process.exitcode

@@ -6,9 +6,10 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 
+from engine.llm._candidates import Pick
 from engine.llm._chat import answer_chat
 from engine.llm._image import describe_image
-from engine.llm._ranking import Pick, best_sentences
+from engine.llm._ranking import best_sentences
 
 __all__ = [
     "LOCAL_MODEL_ID",

@@ -27,8 +27,11 @@ class UpstreamError(APIError):
 @lru_cache(maxsize=4)
 def _client(base_url: str, key: str | None, timeout: float) -> httpx.Client:
     headers = {"Authorization": f"Bearer {key}"} if key else {}
-    return httpx.Client(base_url=base_url.rstrip("/") + "/", headers=headers,
-                        timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)))
+    return httpx.Client(
+        base_url=base_url.rstrip("/") + "/",
+        headers=headers,
+        timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)),
+    )
 
 
 def client_for(settings: EngineSettings) -> httpx.Client:
@@ -93,7 +96,9 @@ def stream(settings: EngineSettings, payload: dict[str, Any]) -> Iterator[dict[s
         raise UpstreamError(_describe(exc), code="upstream_error") from exc
 
 
-def upstream_chat(settings: EngineSettings, payload: dict[str, Any]) -> JSONResponse | StreamingResponse:
+def upstream_chat(
+    settings: EngineSettings, payload: dict[str, Any]
+) -> JSONResponse | StreamingResponse:
     """Pass a chat completion request through to the upstream model server."""
     if not payload.get("stream"):
         return JSONResponse(complete(settings, payload))

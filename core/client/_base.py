@@ -1,0 +1,351 @@
+"""The one request loop: headers, retries with backoff, error mapping, and the knobs behind them."""
+
+from __future__ import annotations
+
+import email.utils
+import json
+import logging
+import random
+import time
+import uuid
+from collections.abc import Mapping
+from typing import Any, TypeVar
+
+import httpx
+from pydantic import BaseModel, ValidationError
+
+from core.client._pagination import ListQueryParameters, Page
+from core.errors import (
+    APIConnectionError,
+    APIError,
+    APITimeoutError,
+    InvalidArgumentError,
+    error_for_status,
+)
+from core.types.shared import ListResponse
+
+log = logging.getLogger("core.client")
+
+M = TypeVar("M", bound=BaseModel)
+T = TypeVar("T")
+
+DEFAULT_BASE_URL = "https://api.openai.com/v1"
+DEFAULT_TIMEOUT = httpx.Timeout(600.0, connect=10.0)
+RETRYABLE_STATUSES = frozenset({408, 409, 429})
+# Paths of the Assistants API (v2), which wants the beta header on every request.
+_BETA_PREFIXES = ("/assistants", "/threads")
+
+
+class _Knob:
+    """A numeric setting checked on assignment, so a bad value fails where it is set."""
+
+    def __init__(self, cast: type[int] | type[float], *, positive: bool) -> None:
+        self.cast, self.positive = cast, positive
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name, self.attr = name, f"_{name}"
+
+    def __get__(self, obj: Any, objtype: type | None = None) -> Any:
+        return self if obj is None else getattr(obj, self.attr)
+
+    def __set__(self, obj: Any, value: float) -> None:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise InvalidArgumentError(f"{self.name} must be a number, got {value!r}")
+        if value < 0 or (self.positive and value == 0):
+            raise InvalidArgumentError(f"{self.name} must be {'> 0' if self.positive else '>= 0'}")
+        setattr(obj, self.attr, self.cast(value))
+
+
+class BaseClient:
+    """Holds the connection, the knobs and the request loop every resource method goes through.
+
+    Knobs (seed properties, defaults documented here because the seed never did):
+
+    - `http_request_max_retries` = 2: retries after the first attempt, so at most 3 requests.
+    - `backoff_delay_seconds` = 0.5: first backoff; doubles per retry up to
+      `max_backoff_seconds` (8 s), minus up to 25 % jitter.
+    - `polling_interval_seconds` = 1.0: pause between polls unless the server sends
+      `openai-poll-after-ms`.
+    - `polling_timeout_seconds` = 600.0: how long a wait_for_* helper polls before raising
+      `PollingTimeoutError`.
+    """
+
+    http_request_max_retries = _Knob(int, positive=False)
+    backoff_delay_seconds = _Knob(float, positive=False)
+    polling_interval_seconds = _Knob(float, positive=True)
+    polling_timeout_seconds = _Knob(float, positive=True)
+
+    max_backoff_seconds = 8.0
+    max_retry_after_seconds = 60.0
+
+    def __init__(
+        self,
+        *,
+        api_key: str | None = None,
+        base_url: str | None = None,
+        organization: str | None = None,
+        project: str | None = None,
+        http_request_max_retries: int = 2,
+        backoff_delay_seconds: float = 0.5,
+        polling_interval_seconds: float = 1.0,
+        polling_timeout_seconds: float = 600.0,
+        timeout: float | httpx.Timeout | None = None,
+        transport: httpx.BaseTransport | None = None,
+        http_client: httpx.Client | None = None,
+        default_headers: Mapping[str, str] | None = None,
+    ) -> None:
+        if http_client is not None and transport is not None:
+            raise InvalidArgumentError("pass either transport= or http_client=, not both")
+        self._api_key = api_key or None
+        self.base_url = (base_url or DEFAULT_BASE_URL).rstrip("/")
+        self.organization = organization
+        self.project = project
+        self.http_request_max_retries = http_request_max_retries
+        self.backoff_delay_seconds = backoff_delay_seconds
+        self.polling_interval_seconds = polling_interval_seconds
+        self.polling_timeout_seconds = polling_timeout_seconds
+        self._default_headers = dict(default_headers or {})
+        self._owns_http_client = http_client is None
+        self._http = http_client or httpx.Client(
+            transport=transport,
+            timeout=timeout if timeout is not None else DEFAULT_TIMEOUT,
+            follow_redirects=True,
+        )
+
+    # --- lifecycle ---------------------------------------------------------------------------
+
+    def close(self) -> None:
+        """Release the connection pool (the seed's Dispose); a passed-in http_client stays open."""
+        if self._owns_http_client:
+            self._http.close()
+
+    def __enter__(self) -> BaseClient:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(base_url={self.base_url!r})"
+
+    # --- the seams tests replace -------------------------------------------------------------
+
+    def _sleep(self, seconds: float) -> None:
+        """Every wait (retry backoff and polling) goes through here; tests replace it."""
+        time.sleep(seconds)
+
+    def _clock(self) -> float:
+        return time.monotonic()
+
+    # --- the request loop --------------------------------------------------------------------
+
+    def _headers(self, method: str, path: str) -> dict[str, str]:
+        headers = {"Accept": "application/json", "User-Agent": "pdf-copilot/0.1"}
+        if self._api_key:
+            headers["Authorization"] = f"Bearer {self._api_key}"
+        if self.organization:
+            headers["OpenAI-Organization"] = self.organization
+        if self.project:
+            headers["OpenAI-Project"] = self.project
+        if path.startswith(_BETA_PREFIXES):
+            headers["OpenAI-Beta"] = "assistants=v2"
+        headers.update(self._default_headers)
+        return headers
+
+    def _request(
+        self,
+        method: str,
+        path: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        json_body: Any = None,
+        files: Any = None,
+        data: Mapping[str, Any] | None = None,
+        stream: bool = False,
+        idempotency_key: str | None = None,
+    ) -> httpx.Response:
+        """Send one API call, retrying what may be retried; return the successful response.
+
+        With `stream=True` the body is left unread and the caller must close the response.
+        """
+        headers = self._headers(method, path)
+        if method == "POST":
+            # One key for every attempt of this call, so a server that saw the first attempt
+            # answers a retry with the object it already created.
+            headers["Idempotency-Key"] = idempotency_key or f"pdfcopilot-{uuid.uuid4().hex}"
+        url = f"{self.base_url}{path}"
+        retries = 0
+        while True:
+            request = self._http.build_request(
+                method, url, params=params, json=json_body, files=files, data=data, headers=headers
+            )
+            try:
+                response = self._http.send(request, stream=stream)
+            except httpx.TimeoutException as exc:
+                if retries < self.http_request_max_retries:
+                    retries = self._wait_before_retry(retries, method, path, "timeout", None)
+                    continue
+                raise APITimeoutError(f"{method} {path} timed out") from exc
+            except httpx.TransportError as exc:
+                if retries < self.http_request_max_retries:
+                    retries = self._wait_before_retry(retries, method, path, type(exc).__name__)
+                    continue
+                raise APIConnectionError(
+                    f"{method} {path}: connection failed ({type(exc).__name__})"
+                ) from exc
+
+            if response.is_success:
+                return response
+            if retries < self.http_request_max_retries and _should_retry(response):
+                response.close()
+                retries = self._wait_before_retry(
+                    retries, method, path, str(response.status_code), response.headers
+                )
+                continue
+            if stream:
+                response.read()
+                response.close()
+            raise self._error_from(response, method, path)
+
+    def _wait_before_retry(
+        self,
+        retries: int,
+        method: str,
+        path: str,
+        reason: str,
+        headers: httpx.Headers | None = None,
+    ) -> int:
+        delay = self._retry_delay(retries, headers)
+        log.info(
+            "%s %s failed (%s); retry %d of %d in %.2f s",
+            method, path, reason, retries + 1, self.http_request_max_retries, delay,
+        )  # fmt: skip
+        self._sleep(delay)
+        return retries + 1
+
+    def _retry_delay(self, retries: int, headers: httpx.Headers | None) -> float:
+        """The server's retry-after-ms / retry-after (capped), else backoff with jitter."""
+        advised = _retry_after_seconds(headers) if headers is not None else None
+        if advised is not None:
+            return min(advised, self.max_retry_after_seconds)
+        backoff = min(self.backoff_delay_seconds * 2.0**retries, self.max_backoff_seconds)
+        return backoff * (1.0 - 0.25 * random.random())
+
+    def _error_from(self, response: httpx.Response, method: str, path: str) -> APIError:
+        status = response.status_code
+        message, code, param, err_type = f"{method} {path} failed with HTTP {status}", None, None, None
+        try:
+            body = response.json()
+        except (json.JSONDecodeError, UnicodeDecodeError):
+            body = None
+            if response.text.strip():
+                message = f"{message}: {response.text.strip()[:500]}"
+        if isinstance(body, dict):
+            error = body.get("error")
+            if isinstance(error, dict):
+                message = str(error.get("message") or message)
+                code, param, err_type = error.get("code"), error.get("param"), error.get("type")
+            elif "detail" in body:
+                message = f"{message}: {body['detail']}"
+        return error_for_status(status)(
+            self._redact(message),
+            status=status,
+            code=None if code is None else self._redact(str(code)),
+            param=None if param is None else self._redact(str(param)),
+            type=err_type,
+            request_id=response.headers.get("x-request-id"),
+        )
+
+    def _redact(self, text: str) -> str:
+        return text.replace(self._api_key, "[redacted]") if self._api_key else text
+
+    # --- typed helpers over the loop ---------------------------------------------------------
+
+    def _get(self, path: str, cast: type[M], params: Mapping[str, Any] | None = None) -> M:
+        return self._parse(self._request("GET", path, params=params), cast)
+
+    def _post(self, path: str, cast: type[M], body: BaseModel | Mapping[str, Any] | None) -> M:
+        payload = _body(body) if isinstance(body, BaseModel) else dict(body or {})
+        return self._parse(self._request("POST", path, json_body=payload), cast)
+
+    def _delete(self, path: str, cast: type[M]) -> M:
+        return self._parse(self._request("DELETE", path), cast)
+
+    def _list(self, path: str, item: type[T], query: ListQueryParameters) -> Page[T]:
+        listing: ListResponse[Any] = self._get(path, ListResponse[item], query.to_query())  # type: ignore[valid-type]
+
+        def fetch_after(cursor: str) -> Page[T]:
+            return self._list(path, item, query.model_copy(update={"after": cursor, "before": None}))
+
+        return Page(
+            listing.data,
+            first_id=listing.first_id,
+            last_id=listing.last_id,
+            has_more=listing.has_more,
+            fetch_after=fetch_after,
+        )
+
+    def _parse(self, response: httpx.Response, cast: type[M]) -> M:
+        try:
+            return cast.model_validate_json(response.content)
+        except ValidationError as exc:
+            raise APIError(
+                f"unexpected {cast.__name__} from {response.request.url.path}: {exc}",
+                status=response.status_code,
+                request_id=response.headers.get("x-request-id"),
+            ) from exc
+
+
+def _should_retry(response: httpx.Response) -> bool:
+    advice = response.headers.get("x-should-retry", "").lower()
+    if advice in ("true", "false"):
+        return advice == "true"
+    return response.status_code in RETRYABLE_STATUSES or response.status_code >= 500
+
+
+def _retry_after_seconds(headers: httpx.Headers) -> float | None:
+    if (ms := headers.get("retry-after-ms")) is not None:
+        try:
+            return max(float(ms) / 1000.0, 0.0)
+        except ValueError:
+            pass
+    value = headers.get("retry-after")
+    if value is None:
+        return None
+    try:
+        return max(float(value), 0.0)
+    except ValueError:
+        parsed = email.utils.parsedate_to_datetime(value) if value.strip() else None
+        if parsed is None:
+            return None
+        return max(parsed.timestamp() - time.time(), 0.0)
+
+
+def _body(params: BaseModel) -> dict[str, Any]:
+    """A request body: fields the caller set (explicit nulls kept), nested nulls dropped."""
+    payload = params.model_dump(mode="json", exclude_none=True, by_alias=True)
+    for name in params.model_fields_set:
+        if getattr(params, name) is None:
+            payload[name] = None
+    return payload
+
+
+def coerce_params(cls: type[M], params: M | Mapping[str, Any] | None, overrides: Mapping[str, Any]) -> M:
+    """A request model from a model, a mapping or keyword arguments (keywords win)."""
+    try:
+        if params is None:
+            return cls.model_validate(dict(overrides))
+        if isinstance(params, BaseModel):
+            if not overrides:
+                return params if isinstance(params, cls) else cls.model_validate(_body(params))
+            return cls.model_validate({**_body(params), **overrides})
+        return cls.model_validate({**params, **overrides})
+    except ValidationError as exc:
+        raise InvalidArgumentError(f"invalid {cls.__name__}: {exc}") from exc
+
+
+def require_id(name: str, value: str) -> str:
+    """The seed refuses empty ids before any request; so do we."""
+    if not isinstance(value, str) or not value.strip():
+        raise InvalidArgumentError(f"{name} must be a non-empty string")
+    return value

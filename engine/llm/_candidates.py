@@ -1,0 +1,74 @@
+"""Candidate sentences of the sources, and the rules shared by every way of choosing them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from engine.llm._sentences import split_sentences
+from engine.llm._terms import is_number, terms
+
+_DUPLICATE_JACCARD = 0.8
+
+
+@dataclass(frozen=True)
+class Pick:
+    """A chosen sentence: which source, where in it, and how well it scored."""
+
+    source_index: int
+    text: str
+    start: int
+    score: float
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A sentence of a source with its terms, ready for scoring."""
+
+    source_index: int
+    text: str
+    start: int
+    terms: tuple[str, ...]
+    term_set: frozenset[str]
+
+
+def candidates(texts: list[str]) -> list[Candidate]:
+    """Every sentence of every text, in source order."""
+    found = []
+    for index, text in enumerate(texts):
+        for span in split_sentences(text):
+            sentence_terms = tuple(terms(span.text))
+            found.append(
+                Candidate(index, span.text, span.start, sentence_terms, frozenset(sentence_terms))
+            )
+    return found
+
+
+def quotable(candidate: Candidate) -> bool:
+    """Prose of a few words, or a table row (a label and figures); not a bare heading."""
+    numbers = sum(1 for t in candidate.terms if is_number(t))
+    words = len(candidate.terms) - numbers
+    return len(candidate.terms) >= 5 or (words >= 1 and numbers >= 2)
+
+
+def distinct(scored: list[Pick], limit: int, min_relative_score: float) -> list[Pick]:
+    """The best `limit` picks, skipping near-duplicates and those far below the best one."""
+    picks: list[Pick] = []
+    seen: list[tuple[str, set[str]]] = []
+    for pick in sorted(scored, key=lambda p: (-p.score, p.source_index, p.start)):
+        if len(picks) == limit or (picks and pick.score < min_relative_score * picks[0].score):
+            break
+        lowered, words = pick.text.lower(), set(terms(pick.text))
+        # Overlapping chunks repeat sentences, sometimes cut short at a chunk edge.
+        if any(_near(lowered, words, other, other_words) for other, other_words in seen):
+            continue
+        picks.append(pick)
+        seen.append((lowered, words))
+    return picks
+
+
+def _near(text: str, words: set[str], other: str, other_words: set[str]) -> bool:
+    """True when one sentence contains the other or they share almost all their terms."""
+    if text in other or other in text:
+        return True
+    union = words | other_words
+    return bool(union) and len(words & other_words) / len(union) >= _DUPLICATE_JACCARD
