@@ -14,6 +14,7 @@
     │   ├── RateLimitError              429
     │   └── InternalServerError         5xx
     ├── StreamError                     the server sent an `error` event inside a stream
+    ├── RunFailedError                  a run ended without an answer (failed, expired, …)
     └── PollingTimeoutError             a wait_for_* gave up (object id, last status, seconds)
 
 Other 4xx statuses raise `APIError` itself. No message ever contains the API key: the request
@@ -36,6 +37,7 @@ __all__ = [
     "PermissionDeniedError",
     "PollingTimeoutError",
     "RateLimitError",
+    "RunFailedError",
     "StreamError",
     "UnprocessableEntityError",
     "error_for_status",
@@ -133,6 +135,17 @@ class StreamError(OpenAIError):
         self.message = message
         self.code = code
         self.type = type
+
+
+class RunFailedError(OpenAIError):
+    """A helper needed a run's answer, but the run ended in another status."""
+
+    def __init__(self, run_id: str, status: str, last_error: str | None = None) -> None:
+        detail = f": {last_error}" if last_error else ""
+        super().__init__(f"run {run_id} ended {status!r}{detail}")
+        self.run_id = run_id
+        self.status = status
+        self.last_error = last_error
 
 
 class PollingTimeoutError(OpenAIError, TimeoutError):

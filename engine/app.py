@@ -13,13 +13,25 @@ from engine.blobs import BlobStore
 from engine.db import Database
 from engine.errors import Unauthorized, install_error_handlers
 from engine.ingestion import IngestionService
-from engine.routes import chat, files, models, vector_store_files, vector_stores
+from engine.idempotency import IdempotencyMiddleware
+from engine.routes import (
+    assistants,
+    chat,
+    files,
+    messages,
+    models,
+    runs,
+    threads,
+    vector_store_files,
+    vector_stores,
+)
+from engine.runner import EventBus, RunExecutor
 from engine.settings import EngineSettings
 from engine.state import EngineState
 
 API_DESCRIPTION = (
-    "OpenAI-compatible server of PDF Copilot: files, vector stores with search, chat"
-    " completions and models under /v1. Every /v1 request carries `Authorization: Bearer KEY`"
+    "OpenAI-compatible server of PDF Copilot: files, vector stores with search, assistants,"
+    " threads, messages, runs with steps and streaming, chat completions and models under /v1. Every /v1 request carries `Authorization: Bearer KEY`"
     " when the engine was started with ENGINE_API_KEY."
 )
 
@@ -29,7 +41,8 @@ def build_state(settings: EngineSettings) -> EngineState:
     db = Database(settings.data_dir / "engine.sqlite3")
     blobs = BlobStore(settings.data_dir / "blobs")
     return EngineState(settings=settings, db=db, blobs=blobs,
-                       ingestion=IngestionService(settings, db, blobs))
+                       ingestion=IngestionService(settings, db, blobs),
+                       runner=RunExecutor(settings, db, EventBus()))
 
 
 def _auth_dependency(settings: EngineSettings):
@@ -56,19 +69,23 @@ def create_app(settings: EngineSettings) -> FastAPI:
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         state.ingestion.start()
+        state.runner.start()
         try:
             yield
         finally:
+            state.runner.stop()
             state.ingestion.stop()
             state.db.close()
 
     app = FastAPI(title="PDF Copilot engine", version="0.1.0", description=API_DESCRIPTION,
                   lifespan=lifespan)
     app.state.engine = state
+    app.add_middleware(IdempotencyMiddleware, db=state.db)
     install_error_handlers(app)
 
     v1 = APIRouter(prefix="/v1", dependencies=[Depends(_auth_dependency(settings))])
-    for module in (files, vector_stores, vector_store_files, chat, models):
+    for module in (files, vector_stores, vector_store_files, chat, models, assistants, threads,
+                   messages, runs):
         v1.include_router(module.router)
     app.include_router(v1)
 

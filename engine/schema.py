@@ -78,6 +78,50 @@ CREATE TABLE idempotency (
 )
 """
 
+# Assistants-side objects are stored as their wire JSON (validated by the core.types models on
+# the way in); the columns beside it are what lists filter and order by.
+_ASSISTANTS_SIDE = """
+CREATE TABLE assistants (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT NOT NULL UNIQUE,
+    created_at INTEGER NOT NULL,
+    data TEXT NOT NULL
+);
+CREATE TABLE threads (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT NOT NULL UNIQUE,
+    created_at INTEGER NOT NULL,
+    data TEXT NOT NULL
+);
+CREATE TABLE messages (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT NOT NULL UNIQUE,
+    thread_id TEXT NOT NULL REFERENCES threads(id) ON DELETE CASCADE,
+    run_id TEXT,
+    created_at INTEGER NOT NULL,
+    data TEXT NOT NULL
+);
+CREATE INDEX messages_thread ON messages(thread_id, seq);
+CREATE TABLE runs (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT NOT NULL UNIQUE,
+    thread_id TEXT NOT NULL REFERENCES threads(id) ON DELETE CASCADE,
+    status TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    data TEXT NOT NULL
+);
+CREATE INDEX runs_thread ON runs(thread_id, seq);
+CREATE TABLE run_steps (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT NOT NULL UNIQUE,
+    run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    thread_id TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    data TEXT NOT NULL
+)
+"""
+
 MIGRATIONS: list[tuple[str, str]] = [
     ("0001_files_and_vector_stores", _FILES_AND_STORES),
+    ("0002_assistants_threads_runs", _ASSISTANTS_SIDE),
 ]

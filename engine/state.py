@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Annotated, Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Annotated
 
 from fastapi import Depends, Request
 
@@ -13,6 +13,7 @@ from engine.settings import EngineSettings
 
 if TYPE_CHECKING:
     from engine.ingestion import IngestionService
+    from engine.runner.executor import RunExecutor
 
 
 @dataclass
@@ -21,7 +22,7 @@ class EngineState:
     db: Database
     blobs: BlobStore
     ingestion: IngestionService
-    extras: dict[str, Any] = field(default_factory=dict)
+    runner: RunExecutor
 
 
 def _get_state(request: Request) -> EngineState:

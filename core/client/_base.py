@@ -169,6 +169,8 @@ class BaseClient:
         With `stream=True` the body is left unread and the caller must close the response.
         """
         headers = self._headers(method, path)
+        if stream:
+            headers["Accept"] = "text/event-stream"
         if method == "POST":
             # One key for every attempt of this call, so a server that saw the first attempt
             # answers a retry with the object it already created.
@@ -233,7 +235,12 @@ class BaseClient:
 
     def _error_from(self, response: httpx.Response, method: str, path: str) -> APIError:
         status = response.status_code
-        message, code, param, err_type = f"{method} {path} failed with HTTP {status}", None, None, None
+        message, code, param, err_type = (
+            f"{method} {path} failed with HTTP {status}",
+            None,
+            None,
+            None,
+        )
         try:
             body = response.json()
         except (json.JSONDecodeError, UnicodeDecodeError):
@@ -257,7 +264,10 @@ class BaseClient:
         )
 
     def _redact(self, text: str) -> str:
-        return text.replace(self._api_key, "[redacted]") if self._api_key else text
+        # A key too short to be real would mangle ordinary words if replaced.
+        if self._api_key and len(self._api_key) >= 8:
+            return text.replace(self._api_key, "[redacted]")
+        return text
 
     # --- typed helpers over the loop ---------------------------------------------------------
 
@@ -265,7 +275,7 @@ class BaseClient:
         return self._parse(self._request("GET", path, params=params), cast)
 
     def _post(self, path: str, cast: type[M], body: BaseModel | Mapping[str, Any] | None) -> M:
-        payload = _body(body) if isinstance(body, BaseModel) else dict(body or {})
+        payload = request_body(body) if isinstance(body, BaseModel) else dict(body or {})
         return self._parse(self._request("POST", path, json_body=payload), cast)
 
     def _delete(self, path: str, cast: type[M]) -> M:
@@ -275,7 +285,9 @@ class BaseClient:
         listing: ListResponse[Any] = self._get(path, ListResponse[item], query.to_query())  # type: ignore[valid-type]
 
         def fetch_after(cursor: str) -> Page[T]:
-            return self._list(path, item, query.model_copy(update={"after": cursor, "before": None}))
+            return self._list(
+                path, item, query.model_copy(update={"after": cursor, "before": None})
+            )
 
         return Page(
             listing.data,
@@ -321,7 +333,7 @@ def _retry_after_seconds(headers: httpx.Headers) -> float | None:
         return max(parsed.timestamp() - time.time(), 0.0)
 
 
-def _body(params: BaseModel) -> dict[str, Any]:
+def request_body(params: BaseModel) -> dict[str, Any]:
     """A request body: fields the caller set (explicit nulls kept), nested nulls dropped."""
     payload = params.model_dump(mode="json", exclude_none=True, by_alias=True)
     for name in params.model_fields_set:
@@ -330,15 +342,19 @@ def _body(params: BaseModel) -> dict[str, Any]:
     return payload
 
 
-def coerce_params(cls: type[M], params: M | Mapping[str, Any] | None, overrides: Mapping[str, Any]) -> M:
+def coerce_params(
+    cls: type[M], params: M | Mapping[str, Any] | None, overrides: Mapping[str, Any]
+) -> M:
     """A request model from a model, a mapping or keyword arguments (keywords win)."""
     try:
         if params is None:
             return cls.model_validate(dict(overrides))
         if isinstance(params, BaseModel):
             if not overrides:
-                return params if isinstance(params, cls) else cls.model_validate(_body(params))
-            return cls.model_validate({**_body(params), **overrides})
+                return (
+                    params if isinstance(params, cls) else cls.model_validate(request_body(params))
+                )
+            return cls.model_validate({**request_body(params), **overrides})
         return cls.model_validate({**params, **overrides})
     except ValidationError as exc:
         raise InvalidArgumentError(f"invalid {cls.__name__}: {exc}") from exc

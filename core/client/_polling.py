@@ -12,6 +12,7 @@ from core.client._base import BaseClient
 from core.errors import PollingTimeoutError
 
 M = TypeVar("M", bound=BaseModel)
+T = TypeVar("T")
 
 # Statuses after which an object never changes again, per object kind. A run also stops on
 # `requires_action`: it waits for tool outputs that only the caller can submit.
@@ -45,11 +46,11 @@ class PollingMixin(BaseClient):
 
     def _poll_until(
         self,
-        fetch: Callable[[], tuple[M, str, httpx.Headers]],
+        fetch: Callable[[], tuple[T, str, httpx.Headers]],
         object_type: str,
         object_id: str,
         done: Callable[[str], bool],
-    ) -> M:
+    ) -> T:
         """Call `fetch` until `done(status)`; raise PollingTimeoutError past the time-out.
 
         Time waited is the larger of the wall clock and the sum of sleeps, so a replaced

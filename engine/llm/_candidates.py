@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from engine.llm._sentences import split_sentences
 from engine.llm._terms import is_number, terms
 
 _DUPLICATE_JACCARD = 0.8
+_ENDS_PROSE = re.compile(r"[.!?:;][\"'”’)\]]*$")
+_LONG_WORD = re.compile(r"[A-Za-z][\w’'-]{3,}")
 
 
 @dataclass(frozen=True)
@@ -44,10 +47,20 @@ def candidates(texts: list[str]) -> list[Candidate]:
 
 
 def quotable(candidate: Candidate) -> bool:
-    """Prose of a few words, or a table row (a label and figures); not a bare heading."""
+    """Prose of a few words, or a table row (a label and figures); not a heading or a question."""
     numbers = sum(1 for t in candidate.terms if is_number(t))
     words = len(candidate.terms) - numbers
+    if candidate.text.endswith("?") or (numbers == 0 and _looks_like_heading(candidate.text)):
+        return False
     return len(candidate.terms) >= 5 or (words >= 1 and numbers >= 2)
+
+
+def _looks_like_heading(text: str) -> bool:
+    """Title Case or capitals with no closing punctuation: a heading, which answers nothing."""
+    if _ENDS_PROSE.search(text):
+        return False
+    words = _LONG_WORD.findall(text)
+    return bool(words) and all(word[0].isupper() for word in words)
 
 
 def distinct(scored: list[Pick], limit: int, min_relative_score: float) -> list[Pick]:

@@ -2,7 +2,8 @@
 
 The question is the last text part of the last user message. Everything else that is text —
 system and tool messages, earlier turns, and any earlier text parts of that last message (a
-pasted document followed by a question) — is the material it quotes from. Only the images of
+pasted document followed by a question) — is the material it quotes from; so is the question
+part itself when it holds several sentences ("Summarise this: ..."). Only the images of
 the last user message are described; earlier ones were described in their own turn.
 """
 
@@ -15,7 +16,8 @@ from typing import Any
 from urllib.parse import unquote_to_bytes
 
 from engine.llm._image import describe_image
-from engine.llm._ranking import best_sentences
+from engine.llm._ranking import best_sentences, is_summary_request
+from engine.llm._sentences import split_sentences
 
 CHAT_LEAD = "From the text in this conversation:"
 CHAT_NO_ANSWER = "The text in this conversation doesn't say. I found nothing about that in it."
@@ -41,7 +43,13 @@ def answer_chat(messages: list[dict[str, Any]]) -> str:
             question = texts.pop().strip() if texts else ""
             images = urls
         material.extend(_MARKER.sub("", t) for t in texts if t.strip() and not _is_ours(t))
-    replies = [_answer(question, material)] if question else []
+    if len(split_sentences(question)) > 1:
+        # "Summarise this: <pasted text>" carries its own material; questions are never quoted.
+        material.append(question)
+    answer = _answer(question, material) if question else None
+    # With images attached, the question is most likely about them: their description answers
+    # it, and a "the text doesn't say" in front would only be noise.
+    replies = [answer] if answer and not (images and _is_ours(answer)) else []
     numbered = len(images) > 1
     for number, url in enumerate(images, start=1):
         description = _describe_url(url)
@@ -53,7 +61,7 @@ def _answer(question: str, material: list[str]) -> str:
     """Quoted sentences of the material that answer the question, or a plain 'not found'."""
     if not material:
         return NO_MATERIAL
-    picks = best_sentences(question, material, max_sentences=3)
+    picks = best_sentences(question, material, 5 if is_summary_request(question) else 3)
     if not picks:
         return CHAT_NO_ANSWER
     return " ".join([CHAT_LEAD, *(f"“{pick.text}”" for pick in picks)])

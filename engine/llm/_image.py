@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import colorsys
 import io
 import logging
+from dataclasses import dataclass
 
 import numpy as np
 from PIL import Image, ImageFilter
@@ -26,30 +28,19 @@ _MODES = {
     "I;16": "16-bit greyscale",
     "F": "floating-point greyscale",
 }
-_NAMED_COLOURS = {
-    "black": (0, 0, 0),
-    "dark grey": (64, 64, 64),
-    "grey": (128, 128, 128),
-    "light grey": (200, 200, 200),
-    "white": (255, 255, 255),
-    "red": (255, 0, 0),
-    "dark red": (139, 0, 0),
-    "brown": (139, 69, 19),
-    "orange": (255, 165, 0),
-    "yellow": (255, 255, 0),
-    "beige": (245, 245, 220),
-    "olive": (128, 128, 0),
-    "green": (0, 160, 0),
-    "dark green": (0, 90, 0),
-    "teal": (0, 128, 128),
-    "cyan": (0, 255, 255),
-    "sky blue": (135, 206, 235),
-    "blue": (0, 0, 255),
-    "navy": (0, 0, 128),
-    "purple": (128, 0, 128),
-    "magenta": (255, 0, 255),
-    "pink": (255, 182, 193),
-}
+# Hue bands in degrees (upper bound, name, name when dark, name when light).
+_HUES = (
+    (15, "red", "dark red", "pink"),
+    (45, "orange", "brown", "light orange"),
+    (70, "yellow", "olive", "light yellow"),
+    (165, "green", "dark green", "light green"),
+    (195, "cyan", "teal", "light cyan"),
+    (255, "blue", "navy", "light blue"),
+    (290, "purple", "dark purple", "lavender"),
+    (335, "magenta", "dark magenta", "pink"),
+    (360, "red", "dark red", "pink"),
+)
+_GREYS = ((0.12, "black"), (0.35, "dark grey"), (0.65, "grey"), (0.9, "light grey"), (1.0, "white"))
 _STATS_SIDE = 512
 _EDGE_LEVEL = 40
 _MIN_OCR_CONFIDENCE = 0.5
@@ -116,15 +107,28 @@ def _colours(rgb: Image.Image) -> str:
 
 
 def _name(colour: tuple[int, int, int]) -> str:
-    """Nearest palette name by the 'redmean' distance, a cheap match for human colour vision."""
-    r, g, b = colour
+    """A plain colour name from hue, lightness and chroma (how far from grey the colour is)."""
+    r, g, b = (channel / 255 for channel in colour)
+    hue, lightness, _ = colorsys.rgb_to_hls(r, g, b)
+    chroma = max(r, g, b) - min(r, g, b)
+    if chroma < 0.1:
+        return next(name for limit, name in _GREYS if lightness <= limit)
+    degrees = hue * 360
+    _, plain, dark, light = next(band for band in _HUES if degrees < band[0] or band[0] == 360)
+    if chroma < 0.25:
+        return f"greyish {plain}"
+    if lightness < 0.28:
+        return dark
+    return light if lightness > 0.75 else plain
 
-    def distance(named: tuple[int, int, int]) -> float:
-        mean_red = (r + named[0]) / 2
-        dr, dg, db = r - named[0], g - named[1], b - named[2]
-        return (2 + mean_red / 256) * dr * dr + 4 * dg * dg + (2 + (255 - mean_red) / 256) * db * db
 
-    return min(_NAMED_COLOURS, key=lambda name: distance(_NAMED_COLOURS[name]))
+@dataclass(frozen=True)
+class _Measurements:
+    colours: int
+    edge_density: float
+    background: float  # share of pixels within a few levels of the most common brightness
+    brightness_spread: float
+    mean_chroma: float  # 0 for pure greys, 1 for fully saturated colours
 
 
 def _statistics(rgb: Image.Image, transparent: float) -> str:
@@ -133,39 +137,45 @@ def _statistics(rgb: Image.Image, transparent: float) -> str:
     sample = rgb.copy()
     # Nearest-neighbour keeps real pixel values, so the colour count isn't inflated by blending.
     sample.thumbnail((_STATS_SIDE, _STATS_SIDE), Image.Resampling.NEAREST)
-    pixels = np.asarray(sample, dtype=np.uint32).reshape(-1, 3)
-    colours = len(np.unique(pixels[:, 0] << 16 | pixels[:, 1] << 8 | pixels[:, 2]))
+    pixels = np.asarray(sample, dtype=np.int64).reshape(-1, 3)
     grey = sample.convert("L")
     luminance = np.asarray(grey, dtype=np.float64)
+    # FIND_EDGES marks the outermost pixels as edges, so they are left out.
     edges = np.asarray(grey.filter(ImageFilter.FIND_EDGES), dtype=np.uint8)[1:-1, 1:-1]
-    edge_density = float((edges > _EDGE_LEVEL).mean()) if edges.size else 0.0
     modal = np.bincount(luminance.astype(np.uint8).ravel(), minlength=256).argmax()
-    background = float((np.abs(luminance - modal) <= 12).mean())
-    counted = f"about {colours}" if reduced else f"{colours}"
+    measured = _Measurements(
+        colours=len(np.unique(pixels[:, 0] << 16 | pixels[:, 1] << 8 | pixels[:, 2])),
+        edge_density=float((edges > _EDGE_LEVEL).mean()) if edges.size else 0.0,
+        background=float((np.abs(luminance - modal) <= 12).mean()),
+        brightness_spread=float(luminance.std()),
+        mean_chroma=float((pixels.max(axis=1) - pixels.min(axis=1)).mean() / 255),
+    )
+    colours = measured.colours
     text = (
-        f"Measured: {counted} distinct colour{'s' if colours != 1 else ''}"
+        f"Measured: {'about ' if reduced else ''}{colours} distinct "
+        f"colour{'s' if colours != 1 else ''}"
         f"{' (in a copy reduced to 512 pixels a side)' if reduced else ''}, "
-        f"edges on {100 * edge_density:.1f}% of pixels, "
+        f"edges on {100 * measured.edge_density:.1f}% of pixels, "
         f"mean brightness {100 * luminance.mean() / 255:.0f}%, "
-        f"{100 * background:.0f}% of pixels near the most common brightness"
+        f"{100 * measured.background:.0f}% of pixels near the most common brightness"
     )
     if transparent > 0:
         text += f", {100 * transparent:.0f}% fully transparent (shown on white)"
-    return f"{text}. {_kind(colours, edge_density, background, float(luminance.std()))}"
+    return f"{text}. {_kind(measured)}"
 
 
-def _kind(colours: int, edge_density: float, background: float, spread: float) -> str:
+def _kind(m: _Measurements) -> str:
     """Which kind of image the measurements are typical of; deliberately coarse."""
-    if colours == 1 or spread < 2:
+    if m.colours == 1 or m.brightness_spread < 2:
         return "It is one flat colour: it looks blank."
-    if background >= 0.6 and 0.01 <= edge_density <= 0.4 and colours <= 4096:
+    if m.background >= 0.6 and 0.02 <= m.edge_density <= 0.4 and m.mean_chroma < 0.15:
         return (
             "Figures like these are typical of text or line art on a plain background "
             "(a page, a chart or a screenshot)."
         )
-    if colours <= 256 or background >= 0.5:
+    if m.colours <= 64 or (m.background >= 0.4 and m.colours <= 4096):
         return "Figures like these are typical of a drawing or graphic with flat colours."
-    if colours >= 2000:
+    if m.colours >= 2000 and m.background < 0.4:
         return "Figures like these are typical of a photograph (many colours, gradual shading)."
     return "The figures do not clearly suggest a photograph, a drawing or text."
 

@@ -37,7 +37,8 @@ _JOINING_WORDS = frozenset(
 )
 _ENDS_WITH_NUMBER = re.compile(r"[\d%)]$")
 _WRAPPED_LINE_CHARS = 60
-_BOUNDARY = re.compile(r"[.!?][\"'”’)\]]*(\s+)(?=[\"“‘(\[]?[A-Z0-9$€£•●▪■])|\s+(?=[•●▪■]\s)")
+_SHORT_LINE_CHARS = 20
+_BOUNDARY = re.compile(r"[.!?:][\"'”’)\]]*(\s+)(?=[\"“‘(\[]?[A-Z0-9$€£•●▪■])|\s+(?=[•●▪■]\s)")
 _ABBREVIATIONS = frozenset(
     [
         "inc",
@@ -122,14 +123,17 @@ def _lines(text: str) -> list[tuple[int, str] | None]:
 
 def _joiner(previous: str, line: str) -> str | None:
     """How to join two consecutive lines of one paragraph, or None if a new run starts."""
-    if _BULLET.match(line) or _ENDS_SENTENCE.search(previous):
+    if _BULLET.match(line):
+        return None
+    if _ENDS_SENTENCE.search(previous) and not _is_abbreviation(previous):
         return None
     if previous.endswith("-") and line[0].islower():
         return ""
     last_word = previous.rsplit(maxsplit=1)[-1].lower()
     if previous.endswith((",", "-", "–", "(")) or last_word in _JOINING_WORDS:
         return "\n"
-    if line[0].islower():
+    # A short line before a lower-case one is a heading like "iPhone", not wrapped prose.
+    if line[0].islower() and len(previous) >= _SHORT_LINE_CHARS:
         return "\n"
     # A line ending in a figure followed by a capitalised one is a table row, not wrapped prose.
     if _ENDS_WITH_NUMBER.search(previous):

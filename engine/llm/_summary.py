@@ -5,11 +5,11 @@ from __future__ import annotations
 import math
 from collections import Counter, defaultdict
 
-from engine.llm._candidates import Candidate, Pick, distinct
+from engine.llm._candidates import Candidate, Pick, distinct, quotable
 from engine.llm._terms import is_number
 
 # Summaries quote prose: table rows and headings say little on their own.
-_MIN_SUMMARY_TERMS = 8
+_MIN_SUMMARY_TERMS = 6
 _MIN_RELATIVE_SCORE = 0.3
 
 
@@ -28,7 +28,12 @@ def central_sentences(found: list[Candidate], limit: int) -> list[Pick]:
     scored = []
     for candidate in found:
         words = [t for t in candidate.terms if not is_number(t)]
-        if len(words) < _MIN_SUMMARY_TERMS:
+        # A lower-case start is the tail of a sentence cut at a chunk or page edge.
+        if (
+            len(words) < _MIN_SUMMARY_TERMS
+            or candidate.text[0].islower()
+            or not quotable(candidate)
+        ):
             continue
         weights = {t: n * idf[t] for t, n in Counter(words).items()}
         norm = math.sqrt(sum(v * v for v in weights.values())) or 1.0

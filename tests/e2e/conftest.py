@@ -3,10 +3,29 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 import pytest
+from wire import conforming
+
+FILING_TICKERS = ("AAPL", "AMZN", "NVDA")
+SMALL_PDF_PAGES = [
+    "The Northcape lighthouse was built in 1871 from granite quarried on the island. "
+    "Its keepers logged the weather every four hours for over a century. " * 6,
+    "In 1994 the lamp was automated and the last keeper, Ingrid Solberg, left the island. "
+    "Today the keeper's cottage is a small museum about coastal navigation. " * 6,
+]
+
+
+@dataclass(frozen=True)
+class FilingsStore:
+    """A vector store holding three 2023 Q1 10-Qs, each tagged with company/year/quarter."""
+
+    store_id: str
+    batch_id: str
+    file_ids: dict[str, str]  # ticker -> file id
 
 
 @pytest.fixture(scope="session")
@@ -41,9 +60,23 @@ def small_pdf(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-SMALL_PDF_PAGES = [
-    "The Northcape lighthouse was built in 1871 from granite quarried on the island. "
-    "Its keepers logged the weather every four hours for over a century. " * 6,
-    "In 1994 the lamp was automated and the last keeper, Ingrid Solberg, left the island. "
-    "Today the keeper's cottage is a small museum about coastal navigation. " * 6,
-]
+@pytest.fixture(scope="session")
+def filings_store(openai_client, sec10q_docs: Path) -> FilingsStore:
+    raw = openai_client.vector_stores.with_raw_response.create(name="2023 Q1 filings")
+    store_id = conforming(raw, "VectorStoreObject")["id"]
+    paths = [sec10q_docs / f"2023 Q1 {ticker}.pdf" for ticker in FILING_TICKERS]
+    batch = openai_client.vector_stores.file_batches.upload_and_poll(
+        store_id, files=paths, poll_interval_ms=200
+    )
+    file_ids = {}
+    for vs_file in openai_client.vector_stores.file_batches.list_files(
+        batch.id, vector_store_id=store_id
+    ):
+        ticker = openai_client.files.retrieve(vs_file.id).filename.split()[-1].removesuffix(".pdf")
+        file_ids[ticker] = vs_file.id
+        openai_client.vector_stores.files.update(
+            vs_file.id,
+            vector_store_id=store_id,
+            attributes={"company": ticker, "year": 2023, "quarter": "Q1"},
+        )
+    return FilingsStore(store_id=store_id, batch_id=batch.id, file_ids=file_ids)

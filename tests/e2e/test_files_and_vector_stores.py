@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import uuid
 
+import httpx
 import pytest
-from wire import api_error, conforming, conforming_http, http_error
+from wire import api_error, conforming, http_error
 
 POLL = {"poll_interval_ms": 200}
 
@@ -36,11 +37,15 @@ def test_pdf_upload_retrieve_download_delete(openai_client, aapl_2023_q1):
     assert created["filename"] == aapl_2023_q1.name
     assert created["purpose"] == "assistants"
 
-    retrieved = conforming(openai_client.files.with_raw_response.retrieve(created["id"]), "OpenAIFile")
+    retrieved = conforming(
+        openai_client.files.with_raw_response.retrieve(created["id"]), "OpenAIFile"
+    )
     assert retrieved == created
     assert openai_client.files.content(created["id"]).content == data
 
-    deleted = conforming(openai_client.files.with_raw_response.delete(created["id"]), "DeleteFileResponse")
+    deleted = conforming(
+        openai_client.files.with_raw_response.delete(created["id"]), "DeleteFileResponse"
+    )
     assert deleted == {"id": created["id"], "object": "file", "deleted": True}
     error = api_error(lambda: openai_client.files.retrieve(created["id"]), 404)
     assert created["id"] in error["message"]
@@ -115,10 +120,10 @@ def test_unknown_file_is_404_naming_the_id(openai_client):
     assert "file-doesnotexist" in error["message"]
 
 
-@pytest.mark.parametrize("headers", [{}, {"Authorization": "Bearer sk-wrong"}], ids=["none", "wrong"])
+@pytest.mark.parametrize(
+    "headers", [{}, {"Authorization": "Bearer sk-wrong"}], ids=["none", "wrong"]
+)
 def test_requests_need_the_right_key(engine_server, headers):
-    import httpx
-
     with httpx.Client(base_url=engine_server.base_url, headers=headers, trust_env=False) as bare:
         error = http_error(bare.get("/files"), 401)
     assert error["message"]
@@ -132,7 +137,9 @@ def create_store(client, **params) -> dict:
 
 
 def retrieve_store(client, store_id: str) -> dict:
-    return conforming(client.vector_stores.with_raw_response.retrieve(store_id), "VectorStoreObject")
+    return conforming(
+        client.vector_stores.with_raw_response.retrieve(store_id), "VectorStoreObject"
+    )
 
 
 def retrieve_store_file(client, store_id: str, file_id: str) -> dict:
@@ -245,17 +252,13 @@ def test_one_file_in_two_stores_and_removal_from_one(openai_client, aapl_store):
 
 
 @pytest.mark.corpus
-def test_file_batch_of_three_pdfs(openai_client, sec10q_docs):
-    store = create_store(openai_client, name="batch")
-    paths = [sec10q_docs / f"2023 Q1 {ticker}.pdf" for ticker in ("AAPL", "AMZN", "NVDA")]
-    batch = openai_client.vector_stores.file_batches.upload_and_poll(
-        store["id"], files=paths, **POLL
-    )
-    assert batch.status == "completed"
+def test_file_batch_of_three_pdfs(openai_client, filings_store):
+    store_id, batch_id = filings_store.store_id, filings_store.batch_id
     raw = openai_client.vector_stores.file_batches.with_raw_response.retrieve(
-        batch.id, vector_store_id=store["id"]
+        batch_id, vector_store_id=store_id
     )
     body = conforming(raw, "VectorStoreFileBatchObject")
+    assert body["status"] == "completed"
     assert body["file_counts"] == {
         "in_progress": 0,
         "completed": 3,
@@ -263,19 +266,19 @@ def test_file_batch_of_three_pdfs(openai_client, sec10q_docs):
         "cancelled": 0,
         "total": 3,
     }
-    assert retrieve_store(openai_client, store["id"])["file_counts"] == body["file_counts"]
+    assert retrieve_store(openai_client, store_id)["file_counts"] == body["file_counts"]
 
     raw = openai_client.vector_stores.file_batches.with_raw_response.list_files(
-        batch.id, vector_store_id=store["id"]
+        batch_id, vector_store_id=store_id
     )
     listed = conforming(raw, "ListVectorStoreFilesResponse")
-    assert len(listed["data"]) == 3
+    assert {f["id"] for f in listed["data"]} == set(filings_store.file_ids.values())
 
     def ids_with(status: str) -> set[str]:
-        raw = openai_client.vector_stores.files.with_raw_response.list(store["id"], filter=status)
+        raw = openai_client.vector_stores.files.with_raw_response.list(store_id, filter=status)
         return {f["id"] for f in conforming(raw, "ListVectorStoreFilesResponse")["data"]}
 
-    assert ids_with("completed") == {f["id"] for f in listed["data"]}
+    assert ids_with("completed") == set(filings_store.file_ids.values())
     assert ids_with("failed") == set()
     assert ids_with("in_progress") == set()
 
@@ -340,7 +343,6 @@ def test_bad_static_chunking_strategy_is_400_naming_the_param(openai_client, htt
     assert error["param"] and "chunk" in error["param"], error
 
 
-def test_unknown_vector_store_is_404_naming_the_id(openai_client, http):
+def test_unknown_vector_store_is_404_naming_the_id(openai_client):
     error = api_error(lambda: openai_client.vector_stores.retrieve("vs_doesnotexist"), 404)
     assert "vs_doesnotexist" in error["message"]
-    conforming_http(http.get("/vector_stores", params={"limit": 1}), "ListVectorStoresResponse")

@@ -1,0 +1,48 @@
+"""The Python port of Aspose.PDF.AI's `OpenAIClient`, over httpx."""
+
+from core.client._base import BaseClient
+from core.client._client import ClientSettings, OpenAIClient, OpenAIClientBuilder
+from core.client._pagination import (
+    AssistantListQueryParameters,
+    FileListQueryParameters,
+    ListQueryParameters,
+    Page,
+    RunListQueryParameters,
+    RunStepListQueryParameters,
+    ThreadMessageListQueryParameters,
+    VectorStoreFileBatchFileListQueryParameters,
+    VectorStoreFileListQueryParameters,
+    VectorStoreListQueryParameters,
+)
+from core.client._polling import (
+    FILE_BATCH_TERMINAL,
+    MESSAGE_TERMINAL,
+    RUN_TERMINAL,
+    VECTOR_STORE_FILE_TERMINAL,
+    VECTOR_STORE_TERMINAL,
+)
+from core.client._streaming import AssistantEventStream, ChatCompletionStream
+
+__all__ = [
+    "FILE_BATCH_TERMINAL",
+    "MESSAGE_TERMINAL",
+    "RUN_TERMINAL",
+    "VECTOR_STORE_FILE_TERMINAL",
+    "VECTOR_STORE_TERMINAL",
+    "AssistantEventStream",
+    "AssistantListQueryParameters",
+    "BaseClient",
+    "ChatCompletionStream",
+    "ClientSettings",
+    "FileListQueryParameters",
+    "ListQueryParameters",
+    "OpenAIClient",
+    "OpenAIClientBuilder",
+    "Page",
+    "RunListQueryParameters",
+    "RunStepListQueryParameters",
+    "ThreadMessageListQueryParameters",
+    "VectorStoreFileBatchFileListQueryParameters",
+    "VectorStoreFileListQueryParameters",
+    "VectorStoreListQueryParameters",
+]

@@ -1,0 +1,88 @@
+"""Checks and helpers shared by assistants, threads and runs: beta header, tools, tool resources."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from typing import Annotated, Any
+
+from fastapi import Depends, Header
+
+from core.types.assistants import ToolResourcesParam
+from engine.errors import InvalidRequest, NotFound
+from engine.ids import new_id, now
+from engine.routes.models import available_models
+from engine.settings import EngineSettings
+from engine.stores import attach_file, chunking_params, touch
+
+PendingIngestion = list[tuple[str, str]]
+
+
+def _require_beta(openai_beta: Annotated[str | None, Header()] = None) -> None:
+    if not openai_beta or "assistants=v2" not in openai_beta.replace(" ", ""):
+        raise InvalidRequest(
+            "The Assistants API needs the header 'OpenAI-Beta: assistants=v2'.",
+            param="OpenAI-Beta", code="invalid_beta",
+        )
+
+
+BetaDep = Depends(_require_beta)
+
+
+def check_model(settings: EngineSettings, model: str, param: str = "model") -> None:
+    ids = [m.id for m in available_models(settings)]
+    if model not in ids:
+        raise InvalidRequest(
+            f"The model '{model}' is not served by this engine; available: {', '.join(ids)}.",
+            param=param, code="model_not_found",
+        )
+
+
+def check_tools(tools: list[Any] | None, param: str = "tools") -> list[dict[str, Any]]:
+    """Tools as JSON; only file_search runs here, so anything else is refused, not ignored."""
+    result = []
+    for i, tool in enumerate(tools or []):
+        if tool.type != "file_search":
+            raise InvalidRequest(
+                f"The '{tool.type}' tool is not supported by this engine (its built-in model"
+                " answers from documents only); use the file_search tool.",
+                param=f"{param}[{i}].type", code="unsupported_tool",
+            )
+        result.append(tool.model_dump(mode="json", exclude_none=True))
+    return result
+
+
+def create_tool_resources(
+    conn: sqlite3.Connection, param: ToolResourcesParam | None, label: str
+) -> tuple[dict[str, Any], PendingIngestion]:
+    """Tool resources of a new assistant or thread, creating the `vector_stores` helper store."""
+    if param is None or param.file_search is None:
+        return {}, []
+    search = param.file_search
+    if search.vector_store_ids and search.vector_stores:
+        raise InvalidRequest("Send vector_store_ids or vector_stores, not both.",
+                             param="tool_resources.file_search")
+    store_ids = list(search.vector_store_ids or [])
+    for store_id in store_ids:
+        if conn.execute("SELECT 1 FROM vector_stores WHERE id = ?", (store_id,)).fetchone() is None:
+            raise NotFound("vector store", store_id, param="tool_resources.file_search")
+    pending: PendingIngestion = []
+    for helper in search.vector_stores or []:
+        chunking = chunking_params(helper.chunking_strategy,
+                                   "tool_resources.file_search.vector_stores[0].chunking_strategy")
+        store_id = new_store(conn, label, helper.metadata)
+        for file_id in dict.fromkeys(helper.file_ids):
+            if attach_file(conn, store_id, file_id, chunking, None):
+                pending.append((store_id, file_id))
+        store_ids.append(store_id)
+    return {"file_search": {"vector_store_ids": store_ids}}, pending
+
+
+def new_store(conn: sqlite3.Connection, name: str, metadata: dict | None = None) -> str:
+    store_id = new_id("vs_")
+    conn.execute(
+        "INSERT INTO vector_stores (id, name, created_at, metadata) VALUES (?, ?, ?, ?)",
+        (store_id, name, now(), json.dumps(metadata or {})),
+    )
+    touch(conn, store_id)
+    return store_id

@@ -1,0 +1,231 @@
+"""Runs and run steps: create (also streamed), create thread and run, list, retrieve, modify,
+cancel."""
+
+from __future__ import annotations
+
+import queue
+from collections.abc import Iterator
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Response
+from fastapi.responses import StreamingResponse
+
+from core.types.runs import RunCreateParams, RunUpdateParams, ThreadAndRunCreateParams
+from engine import objects
+from engine.conversation import add_message
+from engine.conversation import create_thread as store_thread
+from engine.errors import Conflict, InvalidRequest, NotFound
+from engine.ids import new_id, now
+from engine.llm.local import LOCAL_MODEL_ID
+from engine.pagination import ListQueryDep, list_page
+from engine.resources import BetaDep, check_model, check_tools
+from engine.runner.events import Event
+from engine.runner.executor import RUN_TTL_SECONDS, RunExecutor
+from engine.sse import sse_data, sse_response
+from engine.state import EngineState, StateDep
+
+router = APIRouter(tags=["runs"], dependencies=[BetaDep])
+POLL_AFTER_MS = "200"
+STEP_CONTENT = "step_details.tool_calls[*].file_search.results[*].content"
+Include = Annotated[list[str] | None, Query(alias="include[]")]
+
+
+def _runner(state: EngineState) -> RunExecutor:
+    runner: RunExecutor = state.runner
+    return runner
+
+
+def _new_run(state: EngineState, assistant: dict[str, Any], thread_id: str,
+             body: RunCreateParams | ThreadAndRunCreateParams) -> dict[str, Any]:
+    model = body.model or assistant["model"]
+    check_model(state.settings, model)
+    tools = check_tools(body.tools) if body.tools is not None else assistant.get("tools") or []
+    response_format = body.response_format or assistant.get("response_format") or "auto"
+    kind = response_format if isinstance(response_format, str) else response_format.get("type") \
+        if isinstance(response_format, dict) else response_format.type
+    if model == LOCAL_MODEL_ID and kind not in ("auto", "text"):
+        raise InvalidRequest(
+            "The built-in model answers with quoted text only; it can't produce JSON output.",
+            param="response_format", code="unsupported_value")
+    instructions = body.instructions if body.instructions is not None else assistant.get(
+        "instructions")
+    extra = getattr(body, "additional_instructions", None)
+    if extra:
+        instructions = f"{instructions}\n\n{extra}" if instructions else extra
+    created = now()
+    return {
+        "id": new_id("run_"), "object": "thread.run", "created_at": created,
+        "thread_id": thread_id, "assistant_id": assistant["id"], "status": "queued",
+        "required_action": None, "last_error": None, "expires_at": created + RUN_TTL_SECONDS,
+        "started_at": None, "cancelled_at": None, "failed_at": None, "completed_at": None,
+        "incomplete_details": None, "model": model, "instructions": instructions,
+        "tools": tools, "metadata": body.metadata or {}, "usage": None,
+        "temperature": body.temperature if body.temperature is not None
+        else assistant.get("temperature"),
+        "top_p": body.top_p if body.top_p is not None else assistant.get("top_p"),
+        "max_prompt_tokens": body.max_prompt_tokens,
+        "max_completion_tokens": body.max_completion_tokens,
+        "truncation_strategy": (body.truncation_strategy.model_dump(mode="json")
+                                if body.truncation_strategy else
+                                {"type": "auto", "last_messages": None}),
+        "tool_choice": body.tool_choice if isinstance(body.tool_choice, str | None)
+        else body.tool_choice.model_dump(mode="json"),
+        "parallel_tool_calls": True if body.parallel_tool_calls is None
+        else body.parallel_tool_calls,
+        "response_format": response_format if isinstance(response_format, str | dict)
+        else response_format.model_dump(mode="json"),
+    }
+
+
+def _start(state: EngineState, run: dict[str, Any], response: Response,
+           stream: bool | None, first_events: list[tuple[str, dict[str, Any]]]) -> Any:
+    runner = _runner(state)
+    if not stream:
+        runner.submit(run["id"])
+        response.headers["openai-poll-after-ms"] = POLL_AFTER_MS
+        return run
+    listener = runner.bus.subscribe(run["id"])
+    runner.submit(run["id"])
+    return sse_response(_stream(runner, run["id"], listener,
+                                [*first_events, ("thread.run.created", run),
+                                 ("thread.run.queued", run)]))
+
+
+def _stream(runner: RunExecutor, run_id: str, listener: queue.Queue[Event],
+            first: list[tuple[str, dict[str, Any]]]) -> Iterator[str]:
+    try:
+        for name, data in first:
+            yield sse_data(data, event=name)
+        while True:
+            try:
+                name, payload = listener.get(timeout=RUN_TTL_SECONDS)
+            except queue.Empty:
+                break
+            if name == "done":
+                break
+            yield sse_data(payload or {}, event=name)
+        yield sse_data("[DONE]", event="done")
+    finally:
+        runner.bus.unsubscribe(run_id, listener)
+
+
+def _active_run(conn: Any, thread_id: str) -> None:
+    row = conn.execute("SELECT id FROM runs WHERE thread_id = ? AND status IN ('queued',"
+                       " 'in_progress', 'cancelling')", (thread_id,)).fetchone()
+    if row is not None:
+        raise Conflict(f"Thread {thread_id} already has an active run {row[0]}.",
+                       code="thread_locked")
+
+
+@router.post("/threads/{thread_id}/runs", response_model=None)
+def create_run(state: StateDep, thread_id: str, body: RunCreateParams,
+               response: Response) -> dict[str, Any] | StreamingResponse:
+    pending = []
+    with state.db.write() as conn:
+        thread = objects.fetch(conn, "threads", thread_id, param="thread_id")
+        assistant = objects.fetch(conn, "assistants", body.assistant_id, param="assistant_id")
+        _active_run(conn, thread_id)
+        run = _new_run(state, assistant, thread_id, body)
+        for i, message in enumerate(body.additional_messages or []):
+            _, more = add_message(conn, thread, message, param=f"additional_messages[{i}]")
+            pending += more
+        objects.insert(conn, "runs", run)
+    for job in pending:
+        state.ingestion.enqueue(*job)
+    return _start(state, run, response, body.stream, [])
+
+
+@router.post("/threads/runs", response_model=None)
+def create_thread_and_run(state: StateDep, body: ThreadAndRunCreateParams,
+                          response: Response) -> dict[str, Any] | StreamingResponse:
+    with state.db.write() as conn:
+        assistant = objects.fetch(conn, "assistants", body.assistant_id, param="assistant_id")
+        thread, pending = store_thread(conn, body.thread)
+        if body.tool_resources is not None:
+            thread["tool_resources"] = body.tool_resources.model_dump(mode="json",
+                                                                       exclude_none=True)
+            objects.save(conn, "threads", thread)
+        run = _new_run(state, assistant, thread["id"], body)
+        objects.insert(conn, "runs", run)
+    for job in pending:
+        state.ingestion.enqueue(*job)
+    return _start(state, run, response, body.stream, [("thread.created", thread)])
+
+
+@router.get("/threads/{thread_id}/runs")
+def list_runs(state: StateDep, thread_id: str, query: ListQueryDep) -> dict[str, Any]:
+    conn = state.db.read()
+    objects.fetch(conn, "threads", thread_id, param="thread_id")
+    return list_page(conn, "runs", query, objects.render, where="thread_id = ?",
+                     params=(thread_id,))
+
+
+@router.get("/threads/{thread_id}/runs/{run_id}")
+def retrieve_run(state: StateDep, thread_id: str, run_id: str, response: Response) -> dict[str, Any]:
+    run = objects.fetch(state.db.read(), "runs", run_id, param="run_id", where="thread_id = ?",
+                        params=(thread_id,))
+    if run["status"] in ("queued", "in_progress", "cancelling"):
+        response.headers["openai-poll-after-ms"] = POLL_AFTER_MS
+    return run
+
+
+@router.post("/threads/{thread_id}/runs/{run_id}")
+def modify_run(state: StateDep, thread_id: str, run_id: str, body: RunUpdateParams) -> dict[str, Any]:
+    with state.db.write() as conn:
+        run = objects.fetch(conn, "runs", run_id, param="run_id", where="thread_id = ?",
+                            params=(thread_id,))
+        if "metadata" in body.model_fields_set:
+            run["metadata"] = body.metadata or {}
+        return objects.save(conn, "runs", run)
+
+
+@router.post("/threads/{thread_id}/runs/{run_id}/cancel")
+def cancel_run(state: StateDep, thread_id: str, run_id: str) -> dict[str, Any]:
+    run = objects.fetch(state.db.read(), "runs", run_id, param="run_id", where="thread_id = ?",
+                        params=(thread_id,))
+    if run["status"] not in ("queued", "in_progress", "cancelling"):
+        raise InvalidRequest(f"Cannot cancel run with status '{run['status']}'.",
+                             param="run_id", code="run_not_active")
+    return _runner(state).cancel(run_id)
+
+
+@router.post("/threads/{thread_id}/runs/{run_id}/submit_tool_outputs")
+def submit_tool_outputs(state: StateDep, thread_id: str, run_id: str) -> dict[str, Any]:
+    objects.fetch(state.db.read(), "runs", run_id, param="run_id", where="thread_id = ?",
+                  params=(thread_id,))
+    raise InvalidRequest("This engine runs no function tools, so no run ever waits for tool"
+                         " outputs.", param="run_id", code="run_not_requires_action")
+
+
+def _render_step(include: list[str] | None):
+    with_content = bool(include and STEP_CONTENT in include)
+
+    def render(row: Any) -> dict[str, Any]:
+        step = objects.render(row)
+        if not with_content:
+            for call in step["step_details"].get("tool_calls", []):
+                for result in (call.get("file_search") or {}).get("results", []):
+                    result["content"] = []
+        return step
+
+    return render
+
+
+@router.get("/threads/{thread_id}/runs/{run_id}/steps")
+def list_run_steps(state: StateDep, thread_id: str, run_id: str, query: ListQueryDep,
+                   include: Include = None) -> dict[str, Any]:
+    conn = state.db.read()
+    objects.fetch(conn, "runs", run_id, param="run_id", where="thread_id = ?", params=(thread_id,))
+    return list_page(conn, "run_steps", query, _render_step(include), where="run_id = ?",
+                     params=(run_id,))
+
+
+@router.get("/threads/{thread_id}/runs/{run_id}/steps/{step_id}")
+def retrieve_run_step(state: StateDep, thread_id: str, run_id: str, step_id: str,
+                      include: Include = None) -> dict[str, Any]:
+    row = state.db.read().execute(
+        "SELECT data FROM run_steps WHERE id = ? AND run_id = ? AND thread_id = ?",
+        (step_id, run_id, thread_id)).fetchone()
+    if row is None:
+        raise NotFound("run step", step_id, param="step_id")
+    return _render_step(include)(row)

@@ -1,0 +1,56 @@
+"""Threads: create, retrieve, modify, delete, and a list for the admin screen (an extension)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+
+from core.types.threads import ThreadCreateParams, ThreadUpdateParams
+from engine import objects
+from engine.conversation import create_thread as store_thread
+from engine.pagination import ListQueryDep, list_page
+from engine.resources import BetaDep
+from engine.state import StateDep
+
+router = APIRouter(tags=["threads"], dependencies=[BetaDep])
+
+
+@router.post("/threads")
+def create_thread(state: StateDep, body: ThreadCreateParams | None = None) -> dict[str, Any]:
+    with state.db.write() as conn:
+        thread, pending = store_thread(conn, body)
+    for job in pending:
+        state.ingestion.enqueue(*job)
+    return thread
+
+
+@router.get("/threads", summary="List threads (extension: OpenAI has no such endpoint)")
+def list_threads(state: StateDep, query: ListQueryDep) -> dict[str, Any]:
+    return list_page(state.db.read(), "threads", query, objects.render)
+
+
+@router.get("/threads/{thread_id}")
+def retrieve_thread(state: StateDep, thread_id: str) -> dict[str, Any]:
+    return objects.fetch(state.db.read(), "threads", thread_id, param="thread_id")
+
+
+@router.post("/threads/{thread_id}")
+def modify_thread(state: StateDep, thread_id: str, body: ThreadUpdateParams) -> dict[str, Any]:
+    changes = body.model_dump(mode="json", exclude_unset=True)
+    with state.db.write() as conn:
+        return objects.update(conn, "threads", thread_id, lambda t: t.update(changes))
+
+
+@router.delete("/threads/{thread_id}")
+def delete_thread(state: StateDep, thread_id: str) -> dict[str, Any]:
+    with state.db.write() as conn:
+        objects.fetch(conn, "threads", thread_id, param="thread_id")
+        active = conn.execute(
+            "SELECT id FROM runs WHERE thread_id = ? AND status IN ('queued', 'in_progress',"
+            " 'cancelling')", (thread_id,),
+        ).fetchall()
+        for row in active:
+            state.runner.cancel(row[0])
+        conn.execute("DELETE FROM threads WHERE id = ?", (thread_id,))
+    return {"id": thread_id, "object": "thread.deleted", "deleted": True}

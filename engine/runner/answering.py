@@ -1,0 +1,153 @@
+"""The model's turn of a run: the built-in extractive model or an upstream chat model.
+
+Both produce the same thing: the answer text (streamed through `on_delta`), `file_citation`
+annotations whose `file_citation` carries the extension fields `filename`, `quote` and `pages`,
+and token counts.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from engine.llm import upstream
+from engine.llm.local import NO_ANSWER, Source, answer_from_sources, count_prompt_tokens
+from engine.search import Hit
+from engine.settings import EngineSettings
+from engine.sse import word_pieces
+from engine.tokens import truncate_tokens
+
+PAGE_PREFIX_CHARS = 40
+QUOTE_CHARS = 300
+_SOURCE_MARKER = re.compile(r"\[(\d{1,2})\]")
+UPSTREAM_RULES = (
+    "Answer the user's question using only the numbered sources below. After each statement"
+    " that uses a source, cite it by its number in square brackets, like [1]. If the sources"
+    " don't contain the answer, say that the documents don't say."
+)
+
+
+class RunCancelled(Exception):
+    """Raised inside the model's turn when the run was cancelled."""
+
+
+@dataclass
+class Answer:
+    text: str
+    annotations: list[dict[str, Any]] = field(default_factory=list)
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    truncated: bool = False
+
+
+Delta = Callable[[str], None]
+CancelCheck = Callable[[], None]
+
+
+def page_offsets(conn: sqlite3.Connection, hit: Hit) -> tuple[tuple[int, int], ...]:
+    """Where each page starts inside a chunk, found by locating each page's opening text."""
+    if hit.page_start is None:
+        return ()
+    offsets = [(0, hit.page_start)]
+    if hit.page_end is not None and hit.page_end > hit.page_start:
+        rows = conn.execute(
+            "SELECT page, text FROM file_pages WHERE file_id = ? AND page > ? AND page <= ?"
+            " ORDER BY page", (hit.file_id, hit.page_start, hit.page_end),
+        )
+        for row in rows:
+            prefix = row["text"].strip()[:PAGE_PREFIX_CHARS]
+            position = hit.text.find(prefix) if prefix else -1
+            if position > offsets[-1][0]:
+                offsets.append((position, row["page"]))
+    return tuple(offsets)
+
+
+def citation(hit: Hit, marker: str, start: int, quote: str, page: int | None) -> dict[str, Any]:
+    pages = [page] if page is not None else (
+        list(range(hit.page_start, (hit.page_end or hit.page_start) + 1)) if hit.page_start else []
+    )
+    return {
+        "type": "file_citation",
+        "text": marker,
+        "start_index": start,
+        "end_index": start + len(marker),
+        "file_citation": {"file_id": hit.file_id, "filename": hit.filename,
+                          "quote": quote[:QUOTE_CHARS], "pages": pages},
+    }
+
+
+def _emit(text: str, on_delta: Delta, cancelled: CancelCheck) -> None:
+    for piece in word_pieces(text):
+        cancelled()
+        on_delta(piece)
+
+
+def answer_locally(
+    conn: sqlite3.Connection, question: str, hits: list[Hit], *, max_completion_tokens: int | None,
+    on_delta: Delta, cancelled: CancelCheck,
+) -> Answer:
+    """Quote the best supporting sentences of the retrieved chunks, each cited with its page."""
+    sources = [
+        Source(text=h.text, file_id=h.file_id, filename=h.filename, page_start=h.page_start,
+               page_end=h.page_end, page_offsets=page_offsets(conn, h))
+        for h in hits
+    ]
+    result = answer_from_sources(question, sources)
+    text = result.text if result.found else NO_ANSWER
+    truncated = False
+    if max_completion_tokens:
+        text, truncated = truncate_tokens(text, max_completion_tokens)
+    annotations = [
+        citation(hits[c.source_index], c.marker, c.start_index, c.quote, c.page)
+        for c in result.citations if c.end_index <= len(text)
+    ]
+    _emit(text, on_delta, cancelled)
+    prompt = count_prompt_tokens(question) + sum(count_prompt_tokens(h.text) for h in hits)
+    return Answer(text, annotations, prompt, count_prompt_tokens(text), truncated)
+
+
+def numbered_sources(hits: list[Hit]) -> str:
+    blocks = []
+    for n, hit in enumerate(hits, start=1):
+        where = hit.filename
+        if hit.page_start:
+            pages = (f"p. {hit.page_start}" if hit.page_end in (None, hit.page_start)
+                     else f"pp. {hit.page_start}-{hit.page_end}")
+            where += f", {pages}"
+        blocks.append(f"[{n}] ({where})\n{hit.text}")
+    return "\n\n".join(blocks)
+
+
+def answer_upstream(
+    conn: sqlite3.Connection, settings: EngineSettings, payload: dict[str, Any], hits: list[Hit],
+    *, on_delta: Delta, cancelled: CancelCheck,
+) -> Answer:
+    """Stream an upstream model's answer to a prompt of numbered sources, then map its [n] marks."""
+    parts: list[str] = []
+    usage: dict[str, Any] = {}
+    finish = None
+    for chunk in upstream.stream(settings, payload):
+        cancelled()
+        usage = chunk.get("usage") or usage
+        for choice in chunk.get("choices") or []:
+            piece = (choice.get("delta") or {}).get("content")
+            if piece:
+                parts.append(piece)
+                on_delta(piece)
+            finish = choice.get("finish_reason") or finish
+    text = "".join(parts)
+    annotations = []
+    for match in _SOURCE_MARKER.finditer(text):
+        n = int(match.group(1))
+        if 1 <= n <= len(hits):
+            hit = hits[n - 1]
+            offsets = page_offsets(conn, hit)
+            page = offsets[0][1] if len(offsets) == 1 else None
+            annotations.append(citation(hit, match.group(0), match.start(), hit.text, page))
+    prompt_tokens = usage.get("prompt_tokens") or sum(
+        count_prompt_tokens(str(m.get("content", ""))) for m in payload["messages"])
+    completion_tokens = usage.get("completion_tokens") or count_prompt_tokens(text)
+    return Answer(text, annotations, prompt_tokens, completion_tokens, finish == "length")

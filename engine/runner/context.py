@@ -1,0 +1,86 @@
+"""What a run works from: its conversation, question, vector stores and limits."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass, field
+from typing import Any
+
+from engine import objects
+from engine.llm.local import count_prompt_tokens
+from engine.runner.answering import UPSTREAM_RULES, numbered_sources
+from engine.search import Hit
+
+
+@dataclass
+class RunContext:
+    question: str
+    conversation: list[dict[str, str]]  # role/content pairs, oldest first, after truncation
+    instructions: str
+    store_ids: list[str]
+    file_search: dict[str, Any] | None  # the file_search tool's settings, None when disabled
+    max_prompt_tokens: int | None = None
+    notes: list[str] = field(default_factory=list)
+
+    def fit_prompt(self, hits: list[Hit]) -> list[Hit]:
+        """Drop the weakest sources until the prompt fits `max_prompt_tokens`."""
+        if not self.max_prompt_tokens:
+            return hits
+        fixed = count_prompt_tokens(self.instructions) + sum(
+            count_prompt_tokens(m["content"]) for m in self.conversation)
+        kept, used = [], fixed
+        for hit in hits:
+            cost = count_prompt_tokens(hit.text)
+            if used + cost > self.max_prompt_tokens:
+                break
+            kept.append(hit)
+            used += cost
+        return kept
+
+
+def _text(message: dict[str, Any]) -> str:
+    return "\n\n".join(p["text"]["value"] for p in message.get("content", [])
+                       if p.get("type") == "text")
+
+
+def gather_context(conn: sqlite3.Connection, run: dict[str, Any]) -> RunContext:
+    assistant = objects.fetch(conn, "assistants", run["assistant_id"])
+    thread = objects.fetch(conn, "threads", run["thread_id"])
+    rows = conn.execute(
+        "SELECT data FROM messages WHERE thread_id = ? AND (run_id IS NULL OR run_id != ?)"
+        " ORDER BY seq", (run["thread_id"], run["id"]),
+    ).fetchall()
+    messages = [objects.render(r) for r in rows]
+    conversation = [{"role": m["role"], "content": _text(m)} for m in messages if _text(m)]
+    strategy = run.get("truncation_strategy") or {}
+    if strategy.get("type") == "last_messages" and strategy.get("last_messages"):
+        conversation = conversation[-int(strategy["last_messages"]):]
+    question = next((m["content"] for m in reversed(conversation) if m["role"] == "user"), "")
+    store_ids: list[str] = []
+    for owner in (assistant, thread):
+        resources = owner.get("tool_resources") or {}
+        store_ids += (resources.get("file_search") or {}).get("vector_store_ids") or []
+    file_search = next((t.get("file_search") or {} for t in run.get("tools") or []
+                        if t.get("type") == "file_search"), None)
+    return RunContext(
+        question=question, conversation=conversation,
+        instructions=run.get("instructions") or "",
+        store_ids=list(dict.fromkeys(store_ids)), file_search=file_search,
+        max_prompt_tokens=run.get("max_prompt_tokens"),
+    )
+
+
+def upstream_payload(ctx: RunContext, run: dict[str, Any], hits: list[Hit]) -> dict[str, Any]:
+    """The chat-completions request an upstream model gets: rules, sources, then the thread."""
+    system = "\n\n".join(p for p in (ctx.instructions, UPSTREAM_RULES,
+                                      "Sources:\n" + (numbered_sources(hits) or "(none found)")) if p)
+    payload: dict[str, Any] = {
+        "model": run["model"],
+        "messages": [{"role": "system", "content": system}, *ctx.conversation],
+    }
+    for key in ("temperature", "top_p"):
+        if run.get(key) is not None:
+            payload[key] = run[key]
+    if run.get("max_completion_tokens"):
+        payload["max_completion_tokens"] = run["max_completion_tokens"]
+    return payload

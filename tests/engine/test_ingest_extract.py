@@ -1,0 +1,194 @@
+"""In-process extraction: PDFs made here, real filings and broken files from the shared corpus."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from pypdf import PdfWriter
+
+from engine.ingest import ExtractionError, extract_document
+
+CORPUS = Path(__file__).parents[2].parent / "shared" / "corpus"
+FILINGS = CORPUS / "docugami-sec10q" / "sec-10-q" / "data" / "v1" / "docs"
+QPDF = CORPUS / "qpdf-qtest" / "qpdf" / "qtest" / "qpdf"
+
+
+def corpus_file(path: Path) -> Path:
+    """The corpus file, or skip the test when the shared corpus is not checked out."""
+    if not path.exists():
+        pytest.skip(f"shared corpus file {path} is absent (expected ../shared/corpus)")
+    return path
+
+
+def pdf_bytes(pages: list[str | None]) -> bytes:
+    """A minimal valid PDF with one Helvetica line per page; None makes a page without text."""
+    kids = " ".join(f"{4 + 2 * i} 0 R" for i in range(len(pages)))
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        f"<< /Type /Pages /Kids [{kids}] /Count {len(pages)} >>".encode(),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    for i, text in enumerate(pages):
+        content = b"" if text is None else f"BT /F1 12 Tf 72 720 Td ({text}) Tj ET".encode()
+        objects.append(
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792]"
+            b" /Resources << /Font << /F1 3 0 R >> >> /Contents %d 0 R >>" % (5 + 2 * i)
+        )
+        objects.append(b"<< /Length %d >>\nstream\n%s\nendstream" % (len(content), content))
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        xref,
+    )
+    return bytes(out)
+
+
+def encrypted(data: bytes, user_password: str) -> bytes:
+    writer = PdfWriter(clone_from=io.BytesIO(data))
+    writer.encrypt(user_password=user_password, owner_password="owner", algorithm="AES-256")
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def write(tmp_path: Path, name: str, data: bytes) -> Path:
+    path = tmp_path / name
+    path.write_bytes(data)
+    return path
+
+
+def test_pdf_pages_keep_their_numbers_and_blank_pages(tmp_path: Path) -> None:
+    path = write(tmp_path, "a.pdf", pdf_bytes(["Hello one", None, "Page three"]))
+    doc = extract_document(path, "a.pdf")
+    assert doc.page_count == 3
+    assert [(p.number, p.text) for p in doc.pages] == [(1, "Hello one"), (2, ""), (3, "Page three")]
+    assert doc.char_count == len("Hello one") + len("Page three")
+
+
+def test_pdf_is_sniffed_by_content_not_name(tmp_path: Path) -> None:
+    path = write(tmp_path, "upload.bin", pdf_bytes(["Sniffed"]))
+    assert extract_document(path, "notes.txt").pages[0].text == "Sniffed"
+
+
+def test_pdf_encrypted_with_empty_user_password_opens(tmp_path: Path) -> None:
+    path = write(tmp_path, "e.pdf", encrypted(pdf_bytes(["Open to all"]), user_password=""))
+    assert extract_document(path, "e.pdf").pages[0].text == "Open to all"
+
+
+def test_password_protected_pdf_asks_for_a_copy_without_password(tmp_path: Path) -> None:
+    path = write(tmp_path, "p.pdf", encrypted(pdf_bytes(["Secret"]), user_password="s3cret"))
+    with pytest.raises(ExtractionError) as caught:
+        extract_document(path, "p.pdf")
+    assert caught.value.code == "invalid_file"
+    assert "password-protected" in caught.value.message
+
+
+def test_pdf_without_text_is_reported_as_scanned(tmp_path: Path) -> None:
+    path = write(tmp_path, "s.pdf", pdf_bytes([None, None]))
+    with pytest.raises(ExtractionError) as caught:
+        extract_document(path, "s.pdf")
+    assert caught.value.code == "invalid_file"
+    assert "OCR" in caught.value.message
+
+
+@pytest.mark.parametrize("cut", [10, 200, 400])
+def test_truncated_pdf_is_invalid(tmp_path: Path, cut: int) -> None:
+    path = write(tmp_path, "t.pdf", pdf_bytes(["Hello", "World"])[:cut])
+    with pytest.raises(ExtractionError) as caught:
+        extract_document(path, "t.pdf")
+    assert caught.value.code == "invalid_file"
+    assert caught.value.message.endswith(".")
+
+
+def test_garbage_named_pdf_is_invalid(tmp_path: Path) -> None:
+    path = write(tmp_path, "g.pdf", bytes(range(256)) * 40)
+    with pytest.raises(ExtractionError) as caught:
+        extract_document(path, "g.pdf")
+    assert caught.value.code == "invalid_file"
+
+
+def test_garbage_after_pdf_header_is_damaged(tmp_path: Path) -> None:
+    path = write(tmp_path, "g.pdf", b"%PDF-1.7\n" + bytes(range(256)) * 40)
+    with pytest.raises(ExtractionError) as caught:
+        extract_document(path, "g.pdf")
+    assert caught.value.code == "invalid_file"
+    assert caught.value.message.startswith("The PDF is damaged:")
+
+
+def test_empty_file_is_invalid(tmp_path: Path) -> None:
+    with pytest.raises(ExtractionError, match="empty") as caught:
+        extract_document(write(tmp_path, "e.txt", b""), "e.txt")
+    assert caught.value.code == "invalid_file"
+
+
+def test_text_file_splits_pages_on_form_feed(tmp_path: Path) -> None:
+    path = write(tmp_path, "n.txt", "première page\n\fsecond page".encode())
+    doc = extract_document(path, "n.txt")
+    assert [(p.number, p.text) for p in doc.pages] == [(1, "première page\n"), (2, "second page")]
+
+
+def test_text_file_falls_back_to_latin1(tmp_path: Path) -> None:
+    path = write(tmp_path, "l.md", "café crème".encode("latin-1"))
+    assert extract_document(path, "l.md").pages[0].text == "café crème"
+
+
+def test_unknown_type_is_unsupported(tmp_path: Path) -> None:
+    with pytest.raises(ExtractionError) as caught:
+        extract_document(write(tmp_path, "x.docx", b"PK\x03\x04 zip"), "x.docx")
+    assert caught.value.code == "unsupported_file"
+    assert ".docx" in caught.value.message
+
+
+def test_binary_file_named_txt_is_invalid(tmp_path: Path) -> None:
+    with pytest.raises(ExtractionError) as caught:
+        extract_document(write(tmp_path, "b.txt", b"\x00\x01\x02binary"), "b.txt")
+    assert caught.value.code == "invalid_file"
+
+
+@pytest.mark.parametrize("name", ["2023 Q1 MSFT.pdf", "2023 Q2 MSFT.pdf"])
+def test_filings_beyond_pypdf_default_array_limit_extract(name: str) -> None:
+    doc = extract_document(corpus_file(FILINGS / name), name)
+    assert doc.page_count > 50
+    assert doc.char_count > 100_000
+    assert "microsoft" in doc.pages[0].text.lower()
+
+
+def test_one_bad_page_does_not_fail_the_document() -> None:
+    # qpdf's fixture: page 3's content stream ends mid-token, the other pages are fine.
+    doc = extract_document(corpus_file(QPDF / "content-stream-errors.pdf"), "c.pdf")
+    assert doc.page_count == 4
+    assert doc.pages[2].text == ""
+    assert all(p.text.strip() for i, p in enumerate(doc.pages) if i != 2)
+
+
+def test_document_whose_only_page_fails_names_the_page() -> None:
+    with pytest.raises(ExtractionError) as caught:
+        extract_document(corpus_file(QPDF / "bad24.pdf"), "bad24.pdf")
+    assert caught.value.code == "invalid_file"
+    assert "page 1" in caught.value.message
+
+
+@pytest.mark.parametrize(
+    "name", ["pages-loop.pdf", "issue-100.pdf", "bad35.pdf", "deep-pages.pdf", "bad40.pdf"]
+)
+def test_broken_structure_is_reported_as_damaged(name: str) -> None:
+    with pytest.raises(ExtractionError) as caught:
+        extract_document(corpus_file(QPDF / name), name)
+    assert caught.value.code == "invalid_file"
+    assert caught.value.message.startswith("The PDF is damaged:")
+
+
+def test_corpus_pdf_with_a_real_password_fails_with_password_message() -> None:
+    path = corpus_file(CORPUS / "pypdf-sample-files" / "005-libreoffice-writer-password")
+    pdf = next(path.glob("*.pdf"))
+    with pytest.raises(ExtractionError, match="password-protected"):
+        extract_document(pdf, pdf.name)
