@@ -12,8 +12,8 @@ from fastapi import APIRouter, Depends, FastAPI, Header
 from engine.blobs import BlobStore
 from engine.db import Database
 from engine.errors import Unauthorized, install_error_handlers
-from engine.ingestion import IngestionService
 from engine.idempotency import IdempotencyMiddleware
+from engine.ingestion import IngestionService
 from engine.routes import (
     assistants,
     chat,
@@ -84,8 +84,9 @@ def create_app(settings: EngineSettings) -> FastAPI:
     install_error_handlers(app)
 
     v1 = APIRouter(prefix="/v1", dependencies=[Depends(_auth_dependency(settings))])
-    for module in (files, vector_stores, vector_store_files, chat, models, assistants, threads,
-                   messages, runs):
+    # runs before threads: POST /threads/runs must not be taken for POST /threads/{thread_id}.
+    for module in (files, vector_stores, vector_store_files, chat, models, assistants, runs,
+                   threads, messages):
         v1.include_router(module.router)
     app.include_router(v1)
 

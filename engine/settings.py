@@ -29,13 +29,22 @@ class EngineSettings(BaseSettings):
     )
     upstream_api_key: SecretStr | None = Field(None, description="Key for the upstream server.")
     upstream_models: list[str] = Field(
-        default_factory=list, description="Model ids served by the upstream (JSON list)."
+        default_factory=list,
+        description='Upstream model ids as a JSON list; "name=upstream-id" serves one under another'
+        " name.",
     )
     upstream_timeout_seconds: float = Field(60.0, gt=0, description="Upstream request time-out.")
     default_model: str | None = Field(
         None, description="Model for runs that name none; default: the built-in local model."
     )
     run_workers: int = Field(4, ge=1, description="Runs executed at the same time.")
+
+
+    def upstream_model_map(self) -> dict[str, str]:
+        """Model id offered here → model id sent upstream."""
+        pairs = (entry.split("=", 1) if "=" in entry else (entry, entry)
+                 for entry in self.upstream_models)
+        return {name.strip(): target.strip() for name, target in pairs}
 
 
 @lru_cache

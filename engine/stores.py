@@ -60,38 +60,38 @@ def render_store(conn: sqlite3.Connection, row: sqlite3.Row) -> dict[str, Any]:
     expired = row["expires_at"] is not None and row["expires_at"] <= now()
     status = "expired" if expired else "in_progress" if counts.in_progress else "completed"
     days = row["expires_after_days"]
-    return VectorStore(
-        id=row["id"],
-        created_at=row["created_at"],
-        name=row["name"],
-        usage_bytes=usage,
-        file_counts=counts,
-        status=status,
-        expires_after={"anchor": "last_active_at", "days": days} if days else None,
-        expires_at=row["expires_at"],
-        last_active_at=row["last_active_at"],
-        metadata=json.loads(row["metadata"]),
-    ).model_dump(mode="json")
+    return VectorStore.model_validate({
+        "id": row["id"],
+        "created_at": row["created_at"],
+        "name": row["name"],
+        "usage_bytes": usage,
+        "file_counts": counts,
+        "status": status,
+        "expires_after": {"anchor": "last_active_at", "days": days} if days else None,
+        "expires_at": row["expires_at"],
+        "last_active_at": row["last_active_at"],
+        "metadata": json.loads(row["metadata"]),
+    }).model_dump(mode="json")
 
 
 def render_store_file(row: sqlite3.Row) -> dict[str, Any]:
     error = {"code": row["error_code"], "message": row["error_message"]} if row["error_code"] else None
-    return VectorStoreFile(
-        id=row["file_id"],
-        usage_bytes=row["usage_bytes"],
-        created_at=row["created_at"],
-        vector_store_id=row["vector_store_id"],
-        status=row["status"],
-        last_error=error,
-        chunking_strategy={
+    return VectorStoreFile.model_validate({
+        "id": row["file_id"],
+        "usage_bytes": row["usage_bytes"],
+        "created_at": row["created_at"],
+        "vector_store_id": row["vector_store_id"],
+        "status": row["status"],
+        "last_error": error,
+        "chunking_strategy": {
             "type": "static",
             "static": {
                 "max_chunk_size_tokens": row["chunk_max"],
                 "chunk_overlap_tokens": row["chunk_overlap"],
             },
         },
-        attributes=json.loads(row["attributes"]) if row["attributes"] else {},
-    ).model_dump(mode="json")
+        "attributes": json.loads(row["attributes"]) if row["attributes"] else {},
+    }).model_dump(mode="json")
 
 
 def render_batch(conn: sqlite3.Connection, row: sqlite3.Row) -> dict[str, Any]:
@@ -108,13 +108,13 @@ def render_batch(conn: sqlite3.Connection, row: sqlite3.Row) -> dict[str, Any]:
         status = "failed"
     else:
         status = "completed"
-    return VectorStoreFileBatch(
-        id=row["id"],
-        created_at=row["created_at"],
-        vector_store_id=row["vector_store_id"],
-        status=status,
-        file_counts=counts,
-    ).model_dump(mode="json")
+    return VectorStoreFileBatch.model_validate({
+        "id": row["id"],
+        "created_at": row["created_at"],
+        "vector_store_id": row["vector_store_id"],
+        "status": status,
+        "file_counts": counts,
+    }).model_dump(mode="json")
 
 
 def touch(conn: sqlite3.Connection, store_id: str) -> None:

@@ -51,6 +51,8 @@ class _Knob:
     def __set__(self, obj: Any, value: float) -> None:
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise InvalidArgumentError(f"{self.name} must be a number, got {value!r}")
+        if self.cast is int and not float(value).is_integer():
+            raise InvalidArgumentError(f"{self.name} must be a whole number, got {value!r}")
         if value < 0 or (self.positive and value == 0):
             raise InvalidArgumentError(f"{self.name} must be {'> 0' if self.positive else '>= 0'}")
         setattr(obj, self.attr, self.cast(value))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import Field
+from pydantic import Field, SerializerFunctionWrapHandler, model_serializer
 
 from core.types.shared import DeletedObject, Metadata, WireModel
 from core.types.vector_stores import ChunkingStrategyParam, StrictParams
@@ -14,38 +14,57 @@ TopP = Annotated[float, Field(ge=0, le=1)]
 ReasoningEffort = Literal["none", "minimal", "low", "medium", "high", "xhigh", "max"]
 
 
+class SpecModel(WireModel):
+    """A wire object that dumps the way the spec reads.
+
+    Required fields (no default here) always appear, null included; optional fields left None
+    are omitted, because the spec types most of them as non-nullable (a `file_search: null`
+    tool, say, is invalid while an absent one is fine).
+    """
+
+    @model_serializer(mode="wrap")
+    def _omit_unset_optionals(self, handler: SerializerFunctionWrapHandler) -> Any:
+        data = handler(self)
+        if isinstance(data, dict):
+            for name, field in type(self).model_fields.items():
+                key = field.serialization_alias or name
+                if key in data and data[key] is None and not field.is_required():
+                    del data[key]
+        return data
+
+
 # --- tools -----------------------------------------------------------------------------------
 
 
-class FileSearchRankingOptions(WireModel):
+class FileSearchRankingOptions(SpecModel):
     ranker: Literal["auto", "default_2024_08_21"] = "auto"
     score_threshold: Annotated[float, Field(ge=0, le=1)]
 
 
-class FileSearchSettings(WireModel):
+class FileSearchSettings(SpecModel):
     """Overrides of the file_search tool on an assistant or a run."""
 
     max_num_results: Annotated[int, Field(ge=1, le=50)] | None = None
     ranking_options: FileSearchRankingOptions | None = None
 
 
-class CodeInterpreterTool(WireModel):
+class CodeInterpreterTool(SpecModel):
     type: Literal["code_interpreter"] = "code_interpreter"
 
 
-class FileSearchTool(WireModel):
+class FileSearchTool(SpecModel):
     type: Literal["file_search"] = "file_search"
     file_search: FileSearchSettings | None = None
 
 
-class FunctionDefinition(WireModel):
+class FunctionDefinition(SpecModel):
     name: str
     description: str | None = None
     parameters: dict[str, Any] | None = None
     strict: bool | None = None
 
 
-class FunctionTool(WireModel):
+class FunctionTool(SpecModel):
     type: Literal["function"] = "function"
     function: FunctionDefinition
 
@@ -58,22 +77,22 @@ AssistantTool = Annotated[
 # --- tool resources --------------------------------------------------------------------------
 
 
-class CodeInterpreterResources(WireModel):
+class CodeInterpreterResources(SpecModel):
     file_ids: list[str] = Field(default_factory=list, max_length=20)
 
 
-class FileSearchResources(WireModel):
+class FileSearchResources(SpecModel):
     vector_store_ids: list[str] = Field(default_factory=list, max_length=1)
 
 
-class ToolResources(WireModel):
+class ToolResources(SpecModel):
     """Files and vector stores an assistant, thread or run hands to its tools."""
 
     code_interpreter: CodeInterpreterResources | None = None
     file_search: FileSearchResources | None = None
 
 
-class VectorStoreHelper(WireModel):
+class VectorStoreHelper(SpecModel):
     """Creates a vector store from `file_ids` together with the assistant or thread."""
 
     file_ids: list[str] = Field(default_factory=list)
@@ -81,12 +100,12 @@ class VectorStoreHelper(WireModel):
     metadata: Metadata | None = None
 
 
-class FileSearchResourcesParam(WireModel):
+class FileSearchResourcesParam(SpecModel):
     vector_store_ids: list[str] | None = Field(default=None, max_length=1)
     vector_stores: list[VectorStoreHelper] | None = Field(default=None, max_length=1)
 
 
-class ToolResourcesParam(WireModel):
+class ToolResourcesParam(SpecModel):
     """Tool resources in a create request: file_search may create its vector store inline."""
 
     code_interpreter: CodeInterpreterResources | None = None
@@ -96,15 +115,15 @@ class ToolResourcesParam(WireModel):
 # --- response format -------------------------------------------------------------------------
 
 
-class ResponseFormatText(WireModel):
+class ResponseFormatText(SpecModel):
     type: Literal["text"] = "text"
 
 
-class ResponseFormatJsonObject(WireModel):
+class ResponseFormatJsonObject(SpecModel):
     type: Literal["json_object"] = "json_object"
 
 
-class JsonSchemaFormat(WireModel):
+class JsonSchemaFormat(SpecModel):
     """`schema` stays an extra field: declaring it would shadow `BaseModel.schema`."""
 
     name: str
@@ -112,7 +131,7 @@ class JsonSchemaFormat(WireModel):
     strict: bool | None = None
 
 
-class ResponseFormatJsonSchema(WireModel):
+class ResponseFormatJsonSchema(SpecModel):
     type: Literal["json_schema"] = "json_schema"
     json_schema: JsonSchemaFormat
 
@@ -129,7 +148,7 @@ ResponseFormat = (
 # --- the assistant ---------------------------------------------------------------------------
 
 
-class Assistant(WireModel):
+class Assistant(SpecModel):
     id: str
     object: Literal["assistant"] = "assistant"
     created_at: int

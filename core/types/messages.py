@@ -11,8 +11,8 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from core.types.assistants import CodeInterpreterTool
-from core.types.shared import DeletedObject, Metadata, WireModel
+from core.types.assistants import CodeInterpreterTool, SpecModel
+from core.types.shared import DeletedObject, Metadata
 from core.types.vector_stores import StrictParams
 
 MessageRole = Literal["user", "assistant"]
@@ -23,14 +23,14 @@ ImageDetail = Literal["auto", "low", "high"]
 # --- annotations -----------------------------------------------------------------------------
 
 
-class FileCitation(WireModel):
+class FileCitation(SpecModel):
     file_id: str
     quote: str | None = None
     filename: str | None = None
     pages: list[int] | None = None
 
 
-class FileCitationAnnotation(WireModel):
+class FileCitationAnnotation(SpecModel):
     type: Literal["file_citation"] = "file_citation"
     text: str
     file_citation: FileCitation
@@ -38,11 +38,11 @@ class FileCitationAnnotation(WireModel):
     end_index: Annotated[int, Field(ge=0)]
 
 
-class FilePath(WireModel):
+class FilePath(SpecModel):
     file_id: str
 
 
-class FilePathAnnotation(WireModel):
+class FilePathAnnotation(SpecModel):
     type: Literal["file_path"] = "file_path"
     text: str
     file_path: FilePath
@@ -56,37 +56,37 @@ Annotation = Annotated[FileCitationAnnotation | FilePathAnnotation, Field(discri
 # --- content ---------------------------------------------------------------------------------
 
 
-class Text(WireModel):
+class Text(SpecModel):
     value: str
     annotations: list[Annotation] = Field(default_factory=list)
 
 
-class TextContent(WireModel):
+class TextContent(SpecModel):
     type: Literal["text"] = "text"
     text: Text
 
 
-class ImageFile(WireModel):
+class ImageFile(SpecModel):
     file_id: str
     detail: ImageDetail | None = None
 
 
-class ImageFileContent(WireModel):
+class ImageFileContent(SpecModel):
     type: Literal["image_file"] = "image_file"
     image_file: ImageFile
 
 
-class ImageUrl(WireModel):
+class ImageUrl(SpecModel):
     url: str
     detail: ImageDetail | None = None
 
 
-class ImageUrlContent(WireModel):
+class ImageUrlContent(SpecModel):
     type: Literal["image_url"] = "image_url"
     image_url: ImageUrl
 
 
-class RefusalContent(WireModel):
+class RefusalContent(SpecModel):
     type: Literal["refusal"] = "refusal"
     refusal: str
 
@@ -97,7 +97,7 @@ MessageContent = Annotated[
 ]
 
 
-class TextContentParam(WireModel):
+class TextContentParam(SpecModel):
     type: Literal["text"] = "text"
     text: str
 
@@ -110,7 +110,7 @@ MessageContentParam = Annotated[
 # --- attachments -----------------------------------------------------------------------------
 
 
-class FileSearchToolTypeOnly(WireModel):
+class FileSearchToolTypeOnly(SpecModel):
     type: Literal["file_search"] = "file_search"
 
 
@@ -119,7 +119,7 @@ AttachmentTool = Annotated[
 ]
 
 
-class Attachment(WireModel):
+class Attachment(SpecModel):
     file_id: str
     tools: list[AttachmentTool] = Field(default_factory=list)
 
@@ -127,11 +127,11 @@ class Attachment(WireModel):
 # --- the message -----------------------------------------------------------------------------
 
 
-class MessageIncompleteDetails(WireModel):
+class MessageIncompleteDetails(SpecModel):
     reason: Literal["content_filter", "max_tokens", "run_cancelled", "run_expired", "run_failed"]
 
 
-class Message(WireModel):
+class Message(SpecModel):
     id: str
     object: Literal["thread.message"] = "thread.message"
     created_at: int
@@ -178,14 +178,14 @@ class MessageUpdateParams(StrictParams):
 # --- streaming deltas ------------------------------------------------------------------------
 
 
-class FileCitationDelta(WireModel):
+class FileCitationDelta(SpecModel):
     file_id: str | None = None
     quote: str | None = None
     filename: str | None = None
     pages: list[int] | None = None
 
 
-class FileCitationAnnotationDelta(WireModel):
+class FileCitationAnnotationDelta(SpecModel):
     index: int
     type: Literal["file_citation"] = "file_citation"
     text: str | None = None
@@ -194,7 +194,7 @@ class FileCitationAnnotationDelta(WireModel):
     end_index: int | None = None
 
 
-class FilePathAnnotationDelta(WireModel):
+class FilePathAnnotationDelta(SpecModel):
     index: int
     type: Literal["file_path"] = "file_path"
     text: str | None = None
@@ -208,30 +208,30 @@ AnnotationDelta = Annotated[
 ]
 
 
-class TextDelta(WireModel):
+class TextDelta(SpecModel):
     value: str | None = None
     annotations: list[AnnotationDelta] | None = None
 
 
-class TextDeltaContent(WireModel):
+class TextDeltaContent(SpecModel):
     index: int
     type: Literal["text"] = "text"
     text: TextDelta | None = None
 
 
-class ImageFileDeltaContent(WireModel):
+class ImageFileDeltaContent(SpecModel):
     index: int
     type: Literal["image_file"] = "image_file"
     image_file: ImageFile | None = None
 
 
-class ImageUrlDeltaContent(WireModel):
+class ImageUrlDeltaContent(SpecModel):
     index: int
     type: Literal["image_url"] = "image_url"
     image_url: ImageUrl | None = None
 
 
-class RefusalDeltaContent(WireModel):
+class RefusalDeltaContent(SpecModel):
     index: int
     type: Literal["refusal"] = "refusal"
     refusal: str | None = None
@@ -243,12 +243,12 @@ MessageDeltaContent = Annotated[
 ]
 
 
-class MessageDeltaBody(WireModel):
+class MessageDeltaBody(SpecModel):
     role: MessageRole | None = None
     content: list[MessageDeltaContent] | None = None
 
 
-class MessageDelta(WireModel):
+class MessageDelta(SpecModel):
     id: str
     object: Literal["thread.message.delta"] = "thread.message.delta"
     delta: MessageDeltaBody

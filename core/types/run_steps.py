@@ -6,8 +6,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field
 
-from core.types.assistants import FileSearchRankingOptions
-from core.types.shared import Metadata, WireModel
+from core.types.assistants import FileSearchRankingOptions, SpecModel
+from core.types.shared import Metadata
 
 RunStepStatus = Literal["in_progress", "cancelled", "failed", "completed", "expired"]
 RunStepType = Literal["message_creation", "tool_calls"]
@@ -15,13 +15,13 @@ FILE_SEARCH_RESULT_CONTENT = "step_details.tool_calls[*].file_search.results[*].
 """The `include[]` value that asks for the retrieved text of file_search results."""
 
 
-class RunStepUsage(WireModel):
+class RunStepUsage(SpecModel):
     prompt_tokens: int
     completion_tokens: int
     total_tokens: int
 
 
-class RunStepLastError(WireModel):
+class RunStepLastError(SpecModel):
     code: Literal["server_error", "rate_limit_exceeded"]
     message: str
 
@@ -29,11 +29,11 @@ class RunStepLastError(WireModel):
 # --- message creation ------------------------------------------------------------------------
 
 
-class MessageCreation(WireModel):
+class MessageCreation(SpecModel):
     message_id: str
 
 
-class MessageCreationStepDetails(WireModel):
+class MessageCreationStepDetails(SpecModel):
     type: Literal["message_creation"] = "message_creation"
     message_creation: MessageCreation
 
@@ -41,39 +41,39 @@ class MessageCreationStepDetails(WireModel):
 # --- tool calls ------------------------------------------------------------------------------
 
 
-class FileSearchResultContent(WireModel):
+class FileSearchResultContent(SpecModel):
     type: Literal["text"] = "text"
     text: str
 
 
-class FileSearchResult(WireModel):
+class FileSearchResult(SpecModel):
     file_id: str
     file_name: str
     score: Annotated[float, Field(ge=0, le=1)]
     content: list[FileSearchResultContent] | None = None
 
 
-class FileSearchCall(WireModel):
+class FileSearchCall(SpecModel):
     ranking_options: FileSearchRankingOptions | None = None
     results: list[FileSearchResult] | None = None
 
 
-class FileSearchToolCall(WireModel):
+class FileSearchToolCall(SpecModel):
     id: str
     type: Literal["file_search"] = "file_search"
     file_search: FileSearchCall
 
 
-class CodeInterpreterLogsOutput(WireModel):
+class CodeInterpreterLogsOutput(SpecModel):
     type: Literal["logs"] = "logs"
     logs: str
 
 
-class CodeInterpreterImage(WireModel):
+class CodeInterpreterImage(SpecModel):
     file_id: str
 
 
-class CodeInterpreterImageOutput(WireModel):
+class CodeInterpreterImageOutput(SpecModel):
     type: Literal["image"] = "image"
     image: CodeInterpreterImage
 
@@ -83,24 +83,24 @@ CodeInterpreterOutput = Annotated[
 ]
 
 
-class CodeInterpreterCall(WireModel):
+class CodeInterpreterCall(SpecModel):
     input: str
     outputs: list[CodeInterpreterOutput]
 
 
-class CodeInterpreterToolCall(WireModel):
+class CodeInterpreterToolCall(SpecModel):
     id: str
     type: Literal["code_interpreter"] = "code_interpreter"
     code_interpreter: CodeInterpreterCall
 
 
-class FunctionCall(WireModel):
+class FunctionCall(SpecModel):
     name: str
     arguments: str
     output: str | None
 
 
-class FunctionToolCall(WireModel):
+class FunctionToolCall(SpecModel):
     id: str
     type: Literal["function"] = "function"
     function: FunctionCall
@@ -111,7 +111,7 @@ ToolCall = Annotated[
 ]
 
 
-class ToolCallsStepDetails(WireModel):
+class ToolCallsStepDetails(SpecModel):
     type: Literal["tool_calls"] = "tool_calls"
     tool_calls: list[ToolCall] = Field(default_factory=list)
 
@@ -124,7 +124,7 @@ StepDetails = Annotated[
 # --- the step --------------------------------------------------------------------------------
 
 
-class RunStep(WireModel):
+class RunStep(SpecModel):
     id: str
     object: Literal["thread.run.step"] = "thread.run.step"
     created_at: int
@@ -146,30 +146,30 @@ class RunStep(WireModel):
 # --- streaming deltas ------------------------------------------------------------------------
 
 
-class MessageCreationDelta(WireModel):
+class MessageCreationDelta(SpecModel):
     message_id: str | None = None
 
 
-class MessageCreationStepDetailsDelta(WireModel):
+class MessageCreationStepDetailsDelta(SpecModel):
     type: Literal["message_creation"] = "message_creation"
     message_creation: MessageCreationDelta | None = None
 
 
-class FileSearchToolCallDelta(WireModel):
+class FileSearchToolCallDelta(SpecModel):
     index: int
     id: str | None = None
     type: Literal["file_search"] = "file_search"
     file_search: dict[str, Any] = Field(default_factory=dict)
 
 
-class CodeInterpreterToolCallDelta(WireModel):
+class CodeInterpreterToolCallDelta(SpecModel):
     index: int
     id: str | None = None
     type: Literal["code_interpreter"] = "code_interpreter"
     code_interpreter: dict[str, Any] | None = None
 
 
-class FunctionToolCallDelta(WireModel):
+class FunctionToolCallDelta(SpecModel):
     index: int
     id: str | None = None
     type: Literal["function"] = "function"
@@ -182,7 +182,7 @@ ToolCallDelta = Annotated[
 ]
 
 
-class ToolCallsStepDetailsDelta(WireModel):
+class ToolCallsStepDetailsDelta(SpecModel):
     type: Literal["tool_calls"] = "tool_calls"
     tool_calls: list[ToolCallDelta] | None = None
 
@@ -192,11 +192,11 @@ StepDetailsDelta = Annotated[
 ]
 
 
-class RunStepDeltaBody(WireModel):
+class RunStepDeltaBody(SpecModel):
     step_details: StepDetailsDelta | None = None
 
 
-class RunStepDelta(WireModel):
+class RunStepDelta(SpecModel):
     id: str
     object: Literal["thread.run.step.delta"] = "thread.run.step.delta"
     delta: RunStepDeltaBody

@@ -10,12 +10,13 @@ from core.types.assistants import (
     AssistantTool,
     ReasoningEffort,
     ResponseFormat,
+    SpecModel,
     Temperature,
     ToolResources,
     TopP,
 )
 from core.types.messages import Message, MessageCreateParams, MessageDelta
-from core.types.run_steps import RunStep, RunStepDelta
+from core.types.run_steps import RunStep, RunStepDelta, RunStepUsage
 from core.types.shared import ErrorObject, Metadata, WireModel
 from core.types.threads import Thread, ThreadCreateParams
 from core.types.vector_stores import StrictParams
@@ -34,51 +35,48 @@ RunStatus = Literal[
 MaxTokens = Annotated[int, Field(ge=256)]
 
 
-class RunToolCallFunction(WireModel):
+class RunToolCallFunction(SpecModel):
     name: str
     arguments: str
 
 
-class RunToolCall(WireModel):
+class RunToolCall(SpecModel):
     id: str
     type: Literal["function"] = "function"
     function: RunToolCallFunction
 
 
-class SubmitToolOutputs(WireModel):
+class SubmitToolOutputs(SpecModel):
     tool_calls: list[RunToolCall]
 
 
-class RequiredAction(WireModel):
+class RequiredAction(SpecModel):
     type: Literal["submit_tool_outputs"] = "submit_tool_outputs"
     submit_tool_outputs: SubmitToolOutputs
 
 
-class RunLastError(WireModel):
+class RunLastError(SpecModel):
     code: Literal["server_error", "rate_limit_exceeded", "invalid_prompt"]
     message: str
 
 
-class RunIncompleteDetails(WireModel):
+class RunIncompleteDetails(SpecModel):
     reason: Literal["max_completion_tokens", "max_prompt_tokens"] | None = None
 
 
-class RunUsage(WireModel):
-    prompt_tokens: int
-    completion_tokens: int
-    total_tokens: int
+RunUsage = RunStepUsage  # the spec's RunCompletionUsage: the same three token counts
 
 
-class TruncationStrategy(WireModel):
+class TruncationStrategy(SpecModel):
     type: Literal["auto", "last_messages"] = "auto"
     last_messages: Annotated[int, Field(ge=1)] | None = None
 
 
-class NamedToolChoiceFunction(WireModel):
+class NamedToolChoiceFunction(SpecModel):
     name: str
 
 
-class NamedToolChoice(WireModel):
+class NamedToolChoice(SpecModel):
     type: Literal["function", "code_interpreter", "file_search"]
     function: NamedToolChoiceFunction | None = None
 
@@ -86,7 +84,7 @@ class NamedToolChoice(WireModel):
 ToolChoice = Literal["none", "auto", "required"] | NamedToolChoice
 
 
-class Run(WireModel):
+class Run(SpecModel):
     id: str
     object: Literal["thread.run"] = "thread.run"
     created_at: int
@@ -152,7 +150,7 @@ class RunUpdateParams(StrictParams):
     metadata: Metadata | None = None
 
 
-class ToolOutput(WireModel):
+class ToolOutput(SpecModel):
     tool_call_id: str
     output: str
 
@@ -192,47 +190,47 @@ MessageEventName = Literal[
 ]
 
 
-class ThreadEvent(WireModel):
+class ThreadEvent(SpecModel):
     event: Literal["thread.created"] = "thread.created"
     data: Thread
 
 
-class RunEvent(WireModel):
+class RunEvent(SpecModel):
     event: RunEventName
     data: Run
 
 
-class RunStepEvent(WireModel):
+class RunStepEvent(SpecModel):
     event: RunStepEventName
     data: RunStep
 
 
-class RunStepDeltaEvent(WireModel):
+class RunStepDeltaEvent(SpecModel):
     event: Literal["thread.run.step.delta"] = "thread.run.step.delta"
     data: RunStepDelta
 
 
-class MessageEvent(WireModel):
+class MessageEvent(SpecModel):
     event: MessageEventName
     data: Message
 
 
-class MessageDeltaEvent(WireModel):
+class MessageDeltaEvent(SpecModel):
     event: Literal["thread.message.delta"] = "thread.message.delta"
     data: MessageDelta
 
 
-class ErrorEvent(WireModel):
+class ErrorEvent(SpecModel):
     event: Literal["error"] = "error"
     data: ErrorObject
 
 
-class DoneEvent(WireModel):
+class DoneEvent(SpecModel):
     event: Literal["done"] = "done"
     data: Literal["[DONE]"] = "[DONE]"
 
 
-class UnknownEvent(WireModel):
+class UnknownEvent(SpecModel):
     """An event this client does not know yet; the spec asks clients to tolerate them."""
 
     event: str

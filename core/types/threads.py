@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Literal
 
-from core.types.assistants import ToolResources, ToolResourcesParam
+from core.types.assistants import SpecModel, ToolResources, ToolResourcesParam
 from core.types.messages import MessageCreateParams
-from core.types.shared import DeletedObject, Metadata, WireModel
+from core.types.shared import DeletedObject, Metadata
 from core.types.vector_stores import StrictParams
 
 
-class Thread(WireModel):
+class Thread(SpecModel):
     id: str
     object: Literal["thread"] = "thread"
     created_at: int

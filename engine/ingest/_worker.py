@@ -19,8 +19,9 @@ def serve(conn: Connection, memory_limit_mb: int) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     # Ctrl-C is the parent's business; it stops us by closing the pipe or killing us.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    # Broken files make pypdf warn by the thousand; the outcome is reported through the pipe.
-    logging.getLogger("pypdf").setLevel(logging.ERROR)
+    # Broken files make pypdf log by the thousand, errors it recovers from included; what
+    # matters about a file travels back through the pipe.
+    logging.getLogger("pypdf").setLevel(logging.CRITICAL)
     conn.send("ready")
     while True:
         try:

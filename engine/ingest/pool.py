@@ -67,7 +67,9 @@ class ExtractorPool:
                 )
             reply = conn.recv()
         except (EOFError, OSError):
-            exitcode = slot.stop()
+            # The pipe closes a moment before the child can be reaped; wait so its own exit
+            # code, not our kill, says what happened.
+            exitcode = slot.stop(grace_seconds=1.0)
             raise self._crash_error(exitcode) from None
         if reply[0] == "ok":
             pages = [PageText(number=number, text=text) for number, text in reply[1]]
@@ -134,8 +136,8 @@ class _Slot:
             "server_error", f"The text extractor failed to start (exit code {exitcode})."
         )
 
-    def stop(self) -> int | None:
-        """Kill the child if any and return its exit code."""
+    def stop(self, grace_seconds: float = 0.0) -> int | None:
+        """Kill the child if any (after `grace_seconds` to exit by itself); return its exit code."""
         with self._lock:
             process, conn = self._process, self._conn
             self._process = self._conn = None
@@ -143,6 +145,7 @@ class _Slot:
             conn.close()
         if process is None:
             return None
+        process.join(timeout=grace_seconds)
         if process.is_alive():
             process.kill()
         process.join(timeout=5)

@@ -2,8 +2,8 @@
 
 The question is the last text part of the last user message. Everything else that is text —
 system and tool messages, earlier turns, and any earlier text parts of that last message (a
-pasted document followed by a question) — is the material it quotes from; so is the question
-part itself when it holds several sentences ("Summarise this: ..."). Only the images of
+pasted document followed by a question) — is the material it quotes from; so are the other
+sentences of the question part itself ("Summarise this: <pasted text>"). Only the images of
 the last user message are described; earlier ones were described in their own turn.
 """
 
@@ -18,6 +18,7 @@ from urllib.parse import unquote_to_bytes
 from engine.llm._image import describe_image
 from engine.llm._ranking import best_sentences, is_summary_request
 from engine.llm._sentences import split_sentences
+from engine.llm._terms import terms
 
 CHAT_LEAD = "From the text in this conversation:"
 CHAT_NO_ANSWER = "The text in this conversation doesn't say. I found nothing about that in it."
@@ -29,6 +30,7 @@ NOTHING_ASKED = "There is nothing to answer: the last user message has no text a
 _MARKER = re.compile(r"【[^】]*】")
 _TEXT_PARTS = ("text", "input_text")
 _IMAGE_PARTS = ("image_url", "input_image")
+_MIN_PASTED_TERMS = 5
 
 
 def answer_chat(messages: list[dict[str, Any]]) -> str:
@@ -43,9 +45,7 @@ def answer_chat(messages: list[dict[str, Any]]) -> str:
             question = texts.pop().strip() if texts else ""
             images = urls
         material.extend(_MARKER.sub("", t) for t in texts if t.strip() and not _is_ours(t))
-    if len(split_sentences(question)) > 1:
-        # "Summarise this: <pasted text>" carries its own material; questions are never quoted.
-        material.append(question)
+    question = _split_pasted_text(question, material)
     answer = _answer(question, material) if question else None
     # With images attached, the question is most likely about them: their description answers
     # it, and a "the text doesn't say" in front would only be noise.
@@ -55,6 +55,26 @@ def answer_chat(messages: list[dict[str, Any]]) -> str:
         description = _describe_url(url)
         replies.append(f"Image {number}: {description}" if numbered else description)
     return "\n\n".join(replies) or NOTHING_ASKED
+
+
+def _split_pasted_text(question: str, material: list[str]) -> str:
+    """Move text pasted around the question ("Summarise this: ...") into the material."""
+    sentences = [span.text for span in split_sentences(question)]
+    if len(sentences) < 2:
+        return question
+    # The request comes before the pasted text or after it; the last sentence by default.
+    first, last = sentences[0], sentences[-1]
+    asks_first = _is_request(first) and not _is_request(last)
+    asked, pasted = (first, sentences[1:]) if asks_first else (last, sentences[:-1])
+    # A few words around a question ("Thanks. What was ...?") are not material to quote.
+    if len(terms(" ".join(pasted))) >= _MIN_PASTED_TERMS:
+        material.append("\n".join(pasted))
+    return asked
+
+
+def _is_request(sentence: str) -> bool:
+    """True for a question or a request for a summary."""
+    return sentence.endswith("?") or is_summary_request(sentence)
 
 
 def _answer(question: str, material: list[str]) -> str:

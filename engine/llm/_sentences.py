@@ -12,72 +12,19 @@ _BULLET = re.compile(r"^(?:[•●◦▪▫■□‣∙·*\-–—]|\(?\d{1,2}[.
 _ENDS_SENTENCE = re.compile(r"[.!?:;][\"'”’)\]]*$")
 # Words a wrapped prose line can end on but a heading or a table row does not.
 _JOINING_WORDS = frozenset(
-    [
-        "a",
-        "an",
-        "and",
-        "as",
-        "at",
-        "by",
-        "for",
-        "from",
-        "in",
-        "into",
-        "of",
-        "on",
-        "or",
-        "the",
-        "to",
-        "with",
-        "than",
-        "that",
-        "which",
-        "whose",
-    ]
+    """
+    a an and as at by for from in into of on or the to with than that which whose
+    """.split()  # noqa: SIM905 - a word list reads better as prose
 )
 _ENDS_WITH_NUMBER = re.compile(r"[\d%)]$")
 _WRAPPED_LINE_CHARS = 60
 _SHORT_LINE_CHARS = 20
 _BOUNDARY = re.compile(r"[.!?:][\"'”’)\]]*(\s+)(?=[\"“‘(\[]?[A-Z0-9$€£•●▪■])|\s+(?=[•●▪■]\s)")
 _ABBREVIATIONS = frozenset(
-    [
-        "inc",
-        "corp",
-        "co",
-        "ltd",
-        "llc",
-        "plc",
-        "no",
-        "nos",
-        "vs",
-        "etc",
-        "mr",
-        "mrs",
-        "ms",
-        "dr",
-        "st",
-        "jr",
-        "sr",
-        "approx",
-        "fig",
-        "figs",
-        "e.g",
-        "i.e",
-        "jan",
-        "feb",
-        "mar",
-        "apr",
-        "jun",
-        "jul",
-        "aug",
-        "sep",
-        "sept",
-        "oct",
-        "nov",
-        "dec",
-        "u.s",
-        "u.k",
-    ]
+    """
+    inc corp co ltd llc plc no nos vs etc mr mrs ms dr st jr sr approx fig figs e.g i.e jan
+    feb mar apr jun jul aug sep sept oct nov dec u.s u.k
+    """.split()  # noqa: SIM905 - a word list reads better as prose
 )
 # Where to cut an over-long run, best first: an original line break, then clause punctuation.
 _CUT_POINTS = ("\n", "; ", ", ", " ")

@@ -83,23 +83,30 @@ def count_prompt_tokens(text: str) -> int:
 def _format(
     picks: list[Pick], sources: list[Source], max_chars: int | None
 ) -> tuple[str, list[Citation]]:
-    """One quoted sentence per line (a bullet list when several), each followed by its marker."""
-    bullet = "\n- " if len(picks) > 1 else " "
+    """The answer within `max_chars`: drop the weakest quotes first, then shorten the last one."""
+    text, citations = _render(picks, sources)
+    while max_chars is not None and len(text) > max_chars and len(picks) > 1:
+        picks = picks[:-1]
+        text, citations = _render(picks, sources)
+    if max_chars is not None and len(text) > max_chars:
+        # Never below a readable stub, so an answer always says something.
+        room = max(max_chars - (len(text) - len(picks[0].text)), _MIN_QUOTE_CHARS)
+        text, citations = _render(picks, sources, quote_limit=room)
+    return text, citations
+
+
+def _render(
+    picks: list[Pick], sources: list[Source], quote_limit: int | None = None
+) -> tuple[str, list[Citation]]:
+    """Each quoted sentence followed by its marker; a bullet list when there are several."""
+    separator = "\n- " if len(picks) > 1 else " "
     text = LEAD
     citations: list[Citation] = []
     for pick in picks:
         source = sources[pick.source_index]
         marker = f"【{pick.source_index}†{source.filename}】"
-        quote = pick.text
-        if max_chars is not None:
-            room = max_chars - len(text) - len(bullet) - len(marker) - 2
-            if room < len(quote):
-                # Only the first quote is shortened (never below a readable stub), so an answer
-                # is never empty; later ones that don't fit are left out whole.
-                if citations:
-                    break
-                quote = _shorten(quote, max(room, _MIN_QUOTE_CHARS))
-        text += f"{bullet}“{quote}”"
+        quote = pick.text if quote_limit is None else _shorten(pick.text, quote_limit)
+        text += f"{separator}“{quote}”"
         citations.append(
             Citation(
                 source_index=pick.source_index,

@@ -64,10 +64,16 @@ def _raise_for_status(response: httpx.Response) -> None:
     )
 
 
+def _upstream_model(settings: EngineSettings, payload: dict[str, Any]) -> dict[str, Any]:
+    model = payload.get("model", "")
+    return {**payload, "model": settings.upstream_model_map().get(model, model)}
+
+
 def complete(settings: EngineSettings, payload: dict[str, Any]) -> dict[str, Any]:
     """One non-streamed chat completion from the upstream."""
+    body = {**_upstream_model(settings, payload), "stream": False}
     try:
-        response = client_for(settings).post("chat/completions", json={**payload, "stream": False})
+        response = client_for(settings).post("chat/completions", json=body)
         _raise_for_status(response)
         result: dict[str, Any] = response.json()
         return result
@@ -79,7 +85,11 @@ def complete(settings: EngineSettings, payload: dict[str, Any]) -> dict[str, Any
 
 def stream(settings: EngineSettings, payload: dict[str, Any]) -> Iterator[dict[str, Any]]:
     """Chunks of a streamed chat completion from the upstream, as parsed JSON objects."""
-    body = {**payload, "stream": True, "stream_options": {"include_usage": True}}
+    body = {
+        **_upstream_model(settings, payload),
+        "stream": True,
+        "stream_options": {"include_usage": True},
+    }
     try:
         with client_for(settings).stream("POST", "chat/completions", json=body) as response:
             _raise_for_status(response)
@@ -89,7 +99,13 @@ def stream(settings: EngineSettings, payload: dict[str, Any]) -> Iterator[dict[s
                 data = line[5:].strip()
                 if data == "[DONE]":
                     return
-                yield json.loads(data)
+                chunk = json.loads(data)
+                if "error" in chunk:
+                    detail = (chunk["error"] or {}).get("message", "unknown error")
+                    raise UpstreamError(
+                        f"The upstream model failed mid-answer: {detail}", code="upstream_error"
+                    )
+                yield chunk
     except UpstreamError:
         raise
     except (httpx.HTTPError, ValueError) as exc:
@@ -101,16 +117,19 @@ def upstream_chat(
 ) -> JSONResponse | StreamingResponse:
     """Pass a chat completion request through to the upstream model server."""
     if not payload.get("stream"):
-        return JSONResponse(complete(settings, payload))
+        result = complete(settings, payload)
+        return JSONResponse({**result, "model": payload.get("model", result.get("model"))})
     chunks = stream(settings, payload)
     first = next(chunks, None)  # surfaces connection errors as a proper error response
+
+    name = payload.get("model")
 
     def events() -> Iterator[str]:
         try:
             if first is not None:
-                yield sse_data(first)
+                yield sse_data({**first, "model": name})
             for chunk in chunks:
-                yield sse_data(chunk)
+                yield sse_data({**chunk, "model": name})
         except UpstreamError as exc:
             yield sse_data(exc.envelope())
         yield sse_data("[DONE]")

@@ -22,13 +22,13 @@ def create_assistant(state: StateDep, body: AssistantCreateParams) -> dict[str, 
     tools = check_tools(body.tools)
     with state.db.write() as conn:
         resources, pending = create_tool_resources(conn, body.tool_resources, "assistant files")
-        assistant = Assistant(
-            id=new_id("asst_"), created_at=now(), name=body.name, description=body.description,
-            model=body.model, instructions=body.instructions, tools=tools,
-            tool_resources=resources, metadata=body.metadata or {},
-            temperature=body.temperature, top_p=body.top_p, response_format=body.response_format
-            or "auto",
-        ).model_dump(mode="json")
+        assistant = Assistant.model_validate({
+            "id": new_id("asst_"), "created_at": now(), "name": body.name,
+            "description": body.description, "model": body.model,
+            "instructions": body.instructions, "tools": tools, "tool_resources": resources,
+            "metadata": body.metadata or {}, "temperature": body.temperature,
+            "top_p": body.top_p, "response_format": body.response_format or "auto",
+        }).model_dump(mode="json")
         objects.insert(conn, "assistants", assistant)
     for job in pending:
         state.ingestion.enqueue(*job)

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from fastapi import APIRouter
-from fastapi.responses import StreamingResponse
+from fastapi.responses import JSONResponse, StreamingResponse
 
 from core.types.chat import ChatCompletionCreateParams
 from engine.ids import new_id, now
@@ -30,7 +30,7 @@ def _message_text(message: dict[str, Any]) -> str:
 @router.post("/chat/completions", response_model=None)
 def create_chat_completion(
     state: StateDep, body: ChatCompletionCreateParams
-) -> dict[str, Any] | StreamingResponse:
+) -> dict[str, Any] | JSONResponse | StreamingResponse:
     model = resolve_model(state.settings, body.model)
     messages = [m.model_dump(exclude_none=True) for m in body.messages]
     if model != LOCAL_MODEL_ID:

@@ -18,7 +18,8 @@ _CREATED = 1767225600  # 2026-01-01, a fixed date so listings are stable
 
 def available_models(settings: EngineSettings) -> list[Model]:
     local = Model(id=LOCAL_MODEL_ID, created=_CREATED, owned_by="pdf-copilot")
-    upstream = [Model(id=m, created=_CREATED, owned_by="upstream") for m in settings.upstream_models]
+    upstream = [Model(id=m, created=_CREATED, owned_by="upstream")
+                for m in settings.upstream_model_map()]
     return [local, *upstream]
 
 

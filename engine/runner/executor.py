@@ -204,7 +204,7 @@ class RunExecutor:
             "id": new_id("step_"), "object": "thread.run.step", "created_at": now(),
             "assistant_id": run["assistant_id"], "thread_id": run["thread_id"],
             "run_id": run["id"], "type": kind, "status": "in_progress", "cancelled_at": None,
-            "completed_at": None, "expires_at": run["expires_at"], "failed_at": None,
+            "completed_at": None, "expired_at": None, "failed_at": None,
             "last_error": None, "step_details": details, "usage": None, "metadata": {},
         }
         with self._db.write() as conn:
@@ -266,8 +266,7 @@ def _close_open(conn: Any, run_id: str, status: str, stamp: int, error: Any) -> 
         step = objects.render(row)
         if step["status"] == "in_progress":
             step.update(status=status, last_error=error if status == "failed" else None)
-            if status in ("cancelled", "failed"):
-                step[f"{status}_at"] = stamp
+            step[f"{status}_at"] = stamp
             objects.save(conn, "run_steps", step)
     reason = {"cancelled": "run_cancelled", "failed": "run_failed", "expired": "run_expired"}[status]
     for row in conn.execute("SELECT data FROM messages WHERE run_id = ?", (run_id,)).fetchall():

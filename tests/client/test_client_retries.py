@@ -157,9 +157,7 @@ def test_non_json_error_body_is_kept_in_the_message(scripted):
 
 
 def test_dropped_connections_are_retried(scripted, sleeps):
-    client, server = scripted(
-        connect_error(), httpx.RemoteProtocolError("server disconnected"), OK
-    )
+    client, server = scripted(connect_error(), httpx.RemoteProtocolError("server disconnected"), OK)
     assert client.get_assistant("asst_1").id == "asst_1"
     assert len(server.requests) == 3 and len(sleeps) == 2
 

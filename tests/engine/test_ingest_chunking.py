@@ -1,0 +1,126 @@
+"""Token counting and OpenAI-style static chunking over page texts."""
+
+from __future__ import annotations
+
+import itertools
+import string
+import time
+
+import pytest
+
+from engine.ingest import (
+    ExtractedDocument,
+    PageText,
+    chunk_document,
+    count_tokens,
+    token_spans,
+    validate_static_strategy,
+)
+
+
+def words(count: int, start: int = 0) -> list[str]:
+    """Distinct four-letter words, each exactly one token."""
+    combos = itertools.product(string.ascii_lowercase, repeat=4)
+    return ["".join(c) for c in itertools.islice(combos, start, start + count)]
+
+
+def document(*pages: list[str]) -> ExtractedDocument:
+    texts = [PageText(number=i, text=" ".join(page)) for i, page in enumerate(pages, start=1)]
+    return ExtractedDocument(pages=texts, page_count=len(texts))
+
+
+@pytest.mark.parametrize(
+    ("text", "tokens"),
+    [
+        ("the cat", 2),
+        ("revenue", 2),  # letter runs count one token per started 6 letters
+        ("2023", 2),  # digit runs count one token per started 3 digits
+        ("$1,234.5", 6),
+        ("中文", 2),
+        ("", 0),
+        ("  \n\t ", 0),
+    ],
+)
+def test_count_tokens_follows_the_documented_rule(text: str, tokens: int) -> None:
+    assert count_tokens(text) == tokens
+
+
+def test_token_spans_are_ordered_slices_without_whitespace() -> None:
+    text = "Net income, 2023: $72,361 million."
+    spans = list(token_spans(text))
+    assert len(spans) == count_tokens(text)
+    assert all(a < b <= c for (a, b), (c, _) in itertools.pairwise(spans))
+    assert all(text[a:b].strip() == text[a:b] for a, b in spans)
+
+
+@pytest.mark.parametrize(("max_tokens", "overlap"), [(100, 0), (100, 50), (800, 400), (4096, 2048)])
+def test_valid_static_strategies_pass(max_tokens: int, overlap: int) -> None:
+    validate_static_strategy(max_tokens, overlap)
+
+
+@pytest.mark.parametrize(
+    ("max_tokens", "overlap", "message"),
+    [
+        (99, 0, "between 100 and 4096"),
+        (4097, 0, "between 100 and 4096"),
+        (800, -1, "negative"),
+        (800, 401, "half"),
+    ],
+)
+def test_invalid_static_strategies_say_why(max_tokens: int, overlap: int, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        validate_static_strategy(max_tokens, overlap)
+
+
+def test_chunk_document_rejects_invalid_sizes() -> None:
+    with pytest.raises(ValueError):
+        chunk_document(document(words(10)), max_tokens=50, overlap_tokens=0)
+
+
+def test_windows_overlap_by_exactly_overlap_tokens() -> None:
+    all_words = words(450)
+    doc = document(all_words[:150], all_words[150:300], all_words[300:])
+    chunks = chunk_document(doc, max_tokens=100, overlap_tokens=40)
+    # Windows start every 60 tokens; the one starting at 360 reaches the end.
+    assert [c.index for c in chunks] == list(range(7))
+    for chunk, first in zip(chunks, range(0, 450, 60), strict=False):
+        expected = all_words[first : first + 100]
+        assert chunk.text.split() == expected
+        assert chunk.token_count == len(expected) == count_tokens(chunk.text)
+    for before, after in itertools.pairwise(chunks[:-1]):
+        assert before.text.split()[-40:] == after.text.split()[:40]
+    assert chunks[-1].text.split()[-1] == all_words[-1]
+
+
+def test_chunks_know_the_pages_they_touch() -> None:
+    all_words = words(300)
+    doc = document(all_words[:150], all_words[150:])
+    chunks = chunk_document(doc, max_tokens=100, overlap_tokens=0)
+    assert [(c.page_start, c.page_end) for c in chunks] == [(1, 1), (1, 2), (2, 2)]
+
+
+def test_blank_pages_are_skipped_but_numbers_kept() -> None:
+    doc = document(words(60), [], words(60, start=60))
+    chunks = chunk_document(doc, max_tokens=100, overlap_tokens=0)
+    assert [(c.page_start, c.page_end) for c in chunks] == [(1, 3), (3, 3)]
+    assert "\n\n\n\n" not in chunks[0].text
+
+
+def test_short_document_is_one_chunk_and_empty_is_none() -> None:
+    (chunk,) = chunk_document(document(["Hello", "world."]))
+    assert (chunk.text, chunk.token_count, chunk.page_start, chunk.page_end) == (
+        "Hello world.",
+        3,
+        1,
+        1,
+    )
+    assert chunk_document(document([], [])) == []
+
+
+def test_two_thousand_pages_chunk_quickly() -> None:
+    page = " ".join(words(400)) + ", 2023: $1,234."
+    doc = document(*[page.split()] * 2000)
+    started = time.perf_counter()
+    chunks = chunk_document(doc)
+    assert time.perf_counter() - started < 5.0  # ~0.5 s on a laptop; the bound is for slow CI
+    assert chunks[-1].page_end == 2000

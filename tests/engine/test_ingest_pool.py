@@ -1,0 +1,124 @@
+"""The extractor pool: child processes that time out, run out of memory and are replaced."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from engine.ingest import ExtractionError, ExtractorPool
+
+CORPUS = Path(__file__).parents[2].parent / "shared" / "corpus"
+BIG_FILING = CORPUS / "docugami-sec10q" / "sec-10-q" / "data" / "v1" / "docs" / "2023 Q1 MSFT.pdf"
+SMALL_PDF = CORPUS / "pypdf-sample-files" / "001-trivial" / "minimal-document.pdf"
+
+
+def corpus_file(path: Path) -> Path:
+    """The corpus file, or skip the test when the shared corpus is not checked out."""
+    if not path.exists():
+        pytest.skip(f"shared corpus file {path} is absent (expected ../shared/corpus)")
+    return path
+
+
+@pytest.fixture
+def pool() -> Iterator[ExtractorPool]:
+    pool = ExtractorPool(workers=1, timeout_seconds=2.0, memory_limit_mb=256)
+    yield pool
+    pool.close()
+
+
+def text_file(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_pool_extracts_text_and_pdf(pool: ExtractorPool, tmp_path: Path) -> None:
+    doc = pool.extract(text_file(tmp_path, "a.txt", "one\ftwo"), "a.txt")
+    assert [(p.number, p.text) for p in doc.pages] == [(1, "one"), (2, "two")]
+    pdf = pool.extract(corpus_file(SMALL_PDF), SMALL_PDF.name)
+    assert pdf.page_count == 1 and "Lorem ipsum" in pdf.pages[0].text
+
+
+def test_extraction_errors_cross_the_pipe(pool: ExtractorPool, tmp_path: Path) -> None:
+    with pytest.raises(ExtractionError) as caught:
+        pool.extract(text_file(tmp_path, "a.docx", "not really"), "a.docx")
+    assert caught.value.code == "unsupported_file"
+
+
+def test_pool_survives_a_timeout(pool: ExtractorPool, tmp_path: Path) -> None:
+    with pytest.raises(ExtractionError) as caught:
+        pool.extract(corpus_file(BIG_FILING), BIG_FILING.name)  # ~6 s of work, 2 s allowed
+    assert caught.value.code == "invalid_file"
+    assert caught.value.message == "Gave up after 2 s: the PDF is too complex or damaged."
+    assert "Lorem ipsum" in pool.extract(corpus_file(SMALL_PDF), "small.pdf").pages[0].text
+    assert pool.extract(text_file(tmp_path, "b.txt", "still here"), "b.txt").char_count == 10
+
+
+def test_pool_survives_the_memory_limit(pool: ExtractorPool, tmp_path: Path) -> None:
+    huge = tmp_path / "huge.txt"
+    huge.write_bytes(b"word " * 30_000_000)  # 150 MB of bytes, then as much again as str
+    with pytest.raises(ExtractionError, match="memory limit of 256 MB") as caught:
+        pool.extract(huge, "huge.txt")
+    assert caught.value.code == "invalid_file"
+    assert pool.extract(text_file(tmp_path, "c.txt", "after"), "c.txt").pages[0].text == "after"
+
+
+def extractor_children() -> set[int]:
+    """Pids of live extraction children, of this test's pool and any other in the process."""
+    return {p.pid for p in multiprocessing.active_children() if p.name == "pdf-extractor" and p.pid}
+
+
+def test_child_that_crashes_mid_file_is_reported_and_replaced(tmp_path: Path) -> None:
+    others = extractor_children()
+    pool = ExtractorPool(workers=1, timeout_seconds=60)
+    try:
+        pool.extract(text_file(tmp_path, "warm.txt", "warm"), "warm.txt")
+        (pid,) = extractor_children() - others
+        with ThreadPoolExecutor(max_workers=1) as thread:
+            pending = thread.submit(pool.extract, corpus_file(BIG_FILING), BIG_FILING.name)
+            time.sleep(0.5)
+            os.kill(pid, signal.SIGSEGV)
+            with pytest.raises(ExtractionError, match="crashed") as caught:
+                pending.result(timeout=30)
+        assert caught.value.code == "server_error"
+        assert pool.extract(text_file(tmp_path, "next.txt", "next"), "next.txt").char_count == 4
+    finally:
+        pool.close()
+
+
+def test_child_that_died_while_idle_is_restarted(pool: ExtractorPool, tmp_path: Path) -> None:
+    others = extractor_children()
+    pool.extract(text_file(tmp_path, "a.txt", "first"), "a.txt")
+    (pid,) = extractor_children() - others
+    os.kill(pid, signal.SIGKILL)
+    time.sleep(0.2)
+    assert pool.extract(text_file(tmp_path, "b.txt", "second"), "b.txt").char_count == 6
+
+
+def test_pool_serves_threads_concurrently(tmp_path: Path) -> None:
+    pool = ExtractorPool(workers=2, timeout_seconds=30)
+    try:
+        paths = [text_file(tmp_path, f"{i}.txt", f"file {i}") for i in range(12)]
+        with ThreadPoolExecutor(max_workers=4) as threads:
+            docs = list(threads.map(lambda p: pool.extract(p, p.name), paths))
+        assert [d.pages[0].text for d in docs] == [f"file {i}" for i in range(12)]
+    finally:
+        pool.close()
+
+
+def test_close_stops_children_and_refuses_work(tmp_path: Path) -> None:
+    others = extractor_children()
+    pool = ExtractorPool(workers=1)
+    pool.extract(text_file(tmp_path, "c.txt", "served"), "c.txt")
+    pool.close()
+    assert extractor_children() <= others
+    with pytest.raises(ExtractionError) as caught:
+        pool.extract(text_file(tmp_path, "d.txt", "late"), "d.txt")
+    assert caught.value.code == "server_error"
