@@ -8,6 +8,9 @@ still carries. Two of them change what is valid and are rewritten: `nullable: tr
 becomes a `$ref` to its own component. `x-*`, `discriminator`, `example` are annotations the validator
 ignores, and `format` (e.g. `unixtime`) is not asserted.
 
+One gap of the spec is bridged on purpose: list responses require `first_id`/`last_id` as
+strings, which an empty list cannot have; OpenAI itself sends null there, so null is accepted.
+
 Parsing the 3 MB YAML takes about half a second; the rewritten `components` are cached as JSON
 under `.pytest_cache/`, keyed by the spec's sha256, and in memory for the rest of the process.
 """
@@ -40,7 +43,7 @@ SPEC_PATH = Path(
 _CACHE_DIR = PROJECT_ROOT / ".pytest_cache" / "openai-openapi"
 _SPEC_URI = "urn:openai-openapi"
 # Bump when the rewriting below changes, so stale caches are not reused.
-_REWRITE_VERSION = 2
+_REWRITE_VERSION = 3
 # Values of these keys are data or annotations, not schemas: leave them untouched.
 _OPAQUE_KEYS = frozenset({"example", "examples", "default", "enum", "const", "x-oaiMeta"})
 
@@ -92,6 +95,8 @@ def _components() -> dict:
     for name, schema in components["schemas"].items():
         if isinstance(schema, dict) and schema.pop("$recursiveAnchor", False):
             _rewrite_recursive_ref(schema, f"#/components/schemas/{name}")
+        if name.startswith("List") and isinstance(schema, dict):
+            _allow_null_cursors(schema)
     try:
         cached.parent.mkdir(parents=True, exist_ok=True)
         tmp = cached.with_suffix(f".{os.getpid()}.tmp")
@@ -103,6 +108,14 @@ def _components() -> dict:
     except OSError:
         pass  # a read-only checkout still validates, only slower
     return components
+
+
+def _allow_null_cursors(schema: dict) -> None:
+    """An empty list has no first or last id: accept null where the spec demands a string."""
+    for cursor in ("first_id", "last_id"):
+        prop = schema.get("properties", {}).get(cursor)
+        if isinstance(prop, dict) and prop.get("type") == "string":
+            schema["properties"][cursor] = {"anyOf": [prop, {"type": "null"}]}
 
 
 class _SpecLoader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # type: ignore[misc]

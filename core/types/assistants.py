@@ -4,67 +4,48 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, SerializerFunctionWrapHandler, model_serializer
+from pydantic import Field
 
-from core.types.shared import DeletedObject, Metadata, WireModel
-from core.types.vector_stores import ChunkingStrategyParam, StrictParams
+from core.types.shared import DeletedObject, Metadata, StrictParams, WireModel
+from core.types.vector_stores import ChunkingStrategyParam
 
 Temperature = Annotated[float, Field(ge=0, le=2)]
 TopP = Annotated[float, Field(ge=0, le=1)]
 ReasoningEffort = Literal["none", "minimal", "low", "medium", "high", "xhigh", "max"]
 
 
-class SpecModel(WireModel):
-    """A wire object that dumps the way the spec reads.
-
-    Required fields (no default here) always appear, null included; optional fields left None
-    are omitted, because the spec types most of them as non-nullable (a `file_search: null`
-    tool, say, is invalid while an absent one is fine).
-    """
-
-    @model_serializer(mode="wrap")
-    def _omit_unset_optionals(self, handler: SerializerFunctionWrapHandler) -> Any:
-        data = handler(self)
-        if isinstance(data, dict):
-            for name, field in type(self).model_fields.items():
-                key = field.serialization_alias or name
-                if key in data and data[key] is None and not field.is_required():
-                    del data[key]
-        return data
-
-
 # --- tools -----------------------------------------------------------------------------------
 
 
-class FileSearchRankingOptions(SpecModel):
+class FileSearchRankingOptions(WireModel):
     ranker: Literal["auto", "default_2024_08_21"] = "auto"
     score_threshold: Annotated[float, Field(ge=0, le=1)]
 
 
-class FileSearchSettings(SpecModel):
+class FileSearchSettings(WireModel):
     """Overrides of the file_search tool on an assistant or a run."""
 
     max_num_results: Annotated[int, Field(ge=1, le=50)] | None = None
     ranking_options: FileSearchRankingOptions | None = None
 
 
-class CodeInterpreterTool(SpecModel):
+class CodeInterpreterTool(WireModel):
     type: Literal["code_interpreter"] = "code_interpreter"
 
 
-class FileSearchTool(SpecModel):
+class FileSearchTool(WireModel):
     type: Literal["file_search"] = "file_search"
     file_search: FileSearchSettings | None = None
 
 
-class FunctionDefinition(SpecModel):
+class FunctionDefinition(WireModel):
     name: str
     description: str | None = None
     parameters: dict[str, Any] | None = None
     strict: bool | None = None
 
 
-class FunctionTool(SpecModel):
+class FunctionTool(WireModel):
     type: Literal["function"] = "function"
     function: FunctionDefinition
 
@@ -77,22 +58,22 @@ AssistantTool = Annotated[
 # --- tool resources --------------------------------------------------------------------------
 
 
-class CodeInterpreterResources(SpecModel):
+class CodeInterpreterResources(WireModel):
     file_ids: list[str] = Field(default_factory=list, max_length=20)
 
 
-class FileSearchResources(SpecModel):
+class FileSearchResources(WireModel):
     vector_store_ids: list[str] = Field(default_factory=list, max_length=1)
 
 
-class ToolResources(SpecModel):
+class ToolResources(WireModel):
     """Files and vector stores an assistant, thread or run hands to its tools."""
 
     code_interpreter: CodeInterpreterResources | None = None
     file_search: FileSearchResources | None = None
 
 
-class VectorStoreHelper(SpecModel):
+class VectorStoreHelper(WireModel):
     """Creates a vector store from `file_ids` together with the assistant or thread."""
 
     file_ids: list[str] = Field(default_factory=list)
@@ -100,12 +81,12 @@ class VectorStoreHelper(SpecModel):
     metadata: Metadata | None = None
 
 
-class FileSearchResourcesParam(SpecModel):
+class FileSearchResourcesParam(WireModel):
     vector_store_ids: list[str] | None = Field(default=None, max_length=1)
     vector_stores: list[VectorStoreHelper] | None = Field(default=None, max_length=1)
 
 
-class ToolResourcesParam(SpecModel):
+class ToolResourcesParam(WireModel):
     """Tool resources in a create request: file_search may create its vector store inline."""
 
     code_interpreter: CodeInterpreterResources | None = None
@@ -115,15 +96,15 @@ class ToolResourcesParam(SpecModel):
 # --- response format -------------------------------------------------------------------------
 
 
-class ResponseFormatText(SpecModel):
+class ResponseFormatText(WireModel):
     type: Literal["text"] = "text"
 
 
-class ResponseFormatJsonObject(SpecModel):
+class ResponseFormatJsonObject(WireModel):
     type: Literal["json_object"] = "json_object"
 
 
-class JsonSchemaFormat(SpecModel):
+class JsonSchemaFormat(WireModel):
     """`schema` stays an extra field: declaring it would shadow `BaseModel.schema`."""
 
     name: str
@@ -131,7 +112,7 @@ class JsonSchemaFormat(SpecModel):
     strict: bool | None = None
 
 
-class ResponseFormatJsonSchema(SpecModel):
+class ResponseFormatJsonSchema(WireModel):
     type: Literal["json_schema"] = "json_schema"
     json_schema: JsonSchemaFormat
 
@@ -148,7 +129,7 @@ ResponseFormat = (
 # --- the assistant ---------------------------------------------------------------------------
 
 
-class Assistant(SpecModel):
+class Assistant(WireModel):
     id: str
     object: Literal["assistant"] = "assistant"
     created_at: int

@@ -11,9 +11,8 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from core.types.assistants import CodeInterpreterTool, SpecModel
-from core.types.shared import DeletedObject, Metadata
-from core.types.vector_stores import StrictParams
+from core.types.assistants import CodeInterpreterTool, WireModel
+from core.types.shared import DeletedObject, Metadata, StrictParams
 
 MessageRole = Literal["user", "assistant"]
 MessageStatus = Literal["in_progress", "incomplete", "completed"]
@@ -23,14 +22,14 @@ ImageDetail = Literal["auto", "low", "high"]
 # --- annotations -----------------------------------------------------------------------------
 
 
-class FileCitation(SpecModel):
+class FileCitation(WireModel):
     file_id: str
     quote: str | None = None
     filename: str | None = None
     pages: list[int] | None = None
 
 
-class FileCitationAnnotation(SpecModel):
+class FileCitationAnnotation(WireModel):
     type: Literal["file_citation"] = "file_citation"
     text: str
     file_citation: FileCitation
@@ -38,11 +37,11 @@ class FileCitationAnnotation(SpecModel):
     end_index: Annotated[int, Field(ge=0)]
 
 
-class FilePath(SpecModel):
+class FilePath(WireModel):
     file_id: str
 
 
-class FilePathAnnotation(SpecModel):
+class FilePathAnnotation(WireModel):
     type: Literal["file_path"] = "file_path"
     text: str
     file_path: FilePath
@@ -56,37 +55,37 @@ Annotation = Annotated[FileCitationAnnotation | FilePathAnnotation, Field(discri
 # --- content ---------------------------------------------------------------------------------
 
 
-class Text(SpecModel):
+class Text(WireModel):
     value: str
     annotations: list[Annotation] = Field(default_factory=list)
 
 
-class TextContent(SpecModel):
+class TextContent(WireModel):
     type: Literal["text"] = "text"
     text: Text
 
 
-class ImageFile(SpecModel):
+class ImageFile(WireModel):
     file_id: str
     detail: ImageDetail | None = None
 
 
-class ImageFileContent(SpecModel):
+class ImageFileContent(WireModel):
     type: Literal["image_file"] = "image_file"
     image_file: ImageFile
 
 
-class ImageUrl(SpecModel):
+class ImageUrl(WireModel):
     url: str
     detail: ImageDetail | None = None
 
 
-class ImageUrlContent(SpecModel):
+class ImageUrlContent(WireModel):
     type: Literal["image_url"] = "image_url"
     image_url: ImageUrl
 
 
-class RefusalContent(SpecModel):
+class RefusalContent(WireModel):
     type: Literal["refusal"] = "refusal"
     refusal: str
 
@@ -97,7 +96,7 @@ MessageContent = Annotated[
 ]
 
 
-class TextContentParam(SpecModel):
+class TextContentParam(WireModel):
     type: Literal["text"] = "text"
     text: str
 
@@ -110,7 +109,7 @@ MessageContentParam = Annotated[
 # --- attachments -----------------------------------------------------------------------------
 
 
-class FileSearchToolTypeOnly(SpecModel):
+class FileSearchToolTypeOnly(WireModel):
     type: Literal["file_search"] = "file_search"
 
 
@@ -119,7 +118,7 @@ AttachmentTool = Annotated[
 ]
 
 
-class Attachment(SpecModel):
+class Attachment(WireModel):
     file_id: str
     tools: list[AttachmentTool] = Field(default_factory=list)
 
@@ -127,11 +126,11 @@ class Attachment(SpecModel):
 # --- the message -----------------------------------------------------------------------------
 
 
-class MessageIncompleteDetails(SpecModel):
+class MessageIncompleteDetails(WireModel):
     reason: Literal["content_filter", "max_tokens", "run_cancelled", "run_expired", "run_failed"]
 
 
-class Message(SpecModel):
+class Message(WireModel):
     id: str
     object: Literal["thread.message"] = "thread.message"
     created_at: int
@@ -178,14 +177,14 @@ class MessageUpdateParams(StrictParams):
 # --- streaming deltas ------------------------------------------------------------------------
 
 
-class FileCitationDelta(SpecModel):
+class FileCitationDelta(WireModel):
     file_id: str | None = None
     quote: str | None = None
     filename: str | None = None
     pages: list[int] | None = None
 
 
-class FileCitationAnnotationDelta(SpecModel):
+class FileCitationAnnotationDelta(WireModel):
     index: int
     type: Literal["file_citation"] = "file_citation"
     text: str | None = None
@@ -194,7 +193,7 @@ class FileCitationAnnotationDelta(SpecModel):
     end_index: int | None = None
 
 
-class FilePathAnnotationDelta(SpecModel):
+class FilePathAnnotationDelta(WireModel):
     index: int
     type: Literal["file_path"] = "file_path"
     text: str | None = None
@@ -208,30 +207,30 @@ AnnotationDelta = Annotated[
 ]
 
 
-class TextDelta(SpecModel):
+class TextDelta(WireModel):
     value: str | None = None
     annotations: list[AnnotationDelta] | None = None
 
 
-class TextDeltaContent(SpecModel):
+class TextDeltaContent(WireModel):
     index: int
     type: Literal["text"] = "text"
     text: TextDelta | None = None
 
 
-class ImageFileDeltaContent(SpecModel):
+class ImageFileDeltaContent(WireModel):
     index: int
     type: Literal["image_file"] = "image_file"
     image_file: ImageFile | None = None
 
 
-class ImageUrlDeltaContent(SpecModel):
+class ImageUrlDeltaContent(WireModel):
     index: int
     type: Literal["image_url"] = "image_url"
     image_url: ImageUrl | None = None
 
 
-class RefusalDeltaContent(SpecModel):
+class RefusalDeltaContent(WireModel):
     index: int
     type: Literal["refusal"] = "refusal"
     refusal: str | None = None
@@ -243,12 +242,12 @@ MessageDeltaContent = Annotated[
 ]
 
 
-class MessageDeltaBody(SpecModel):
+class MessageDeltaBody(WireModel):
     role: MessageRole | None = None
     content: list[MessageDeltaContent] | None = None
 
 
-class MessageDelta(SpecModel):
+class MessageDelta(WireModel):
     id: str
     object: Literal["thread.message.delta"] = "thread.message.delta"
     delta: MessageDeltaBody

@@ -6,7 +6,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field
 
-from core.types.assistants import FileSearchRankingOptions, SpecModel
+from core.types.assistants import FileSearchRankingOptions, WireModel
 from core.types.shared import Metadata
 
 RunStepStatus = Literal["in_progress", "cancelled", "failed", "completed", "expired"]
@@ -15,13 +15,13 @@ FILE_SEARCH_RESULT_CONTENT = "step_details.tool_calls[*].file_search.results[*].
 """The `include[]` value that asks for the retrieved text of file_search results."""
 
 
-class RunStepUsage(SpecModel):
+class RunStepUsage(WireModel):
     prompt_tokens: int
     completion_tokens: int
     total_tokens: int
 
 
-class RunStepLastError(SpecModel):
+class RunStepLastError(WireModel):
     code: Literal["server_error", "rate_limit_exceeded"]
     message: str
 
@@ -29,11 +29,11 @@ class RunStepLastError(SpecModel):
 # --- message creation ------------------------------------------------------------------------
 
 
-class MessageCreation(SpecModel):
+class MessageCreation(WireModel):
     message_id: str
 
 
-class MessageCreationStepDetails(SpecModel):
+class MessageCreationStepDetails(WireModel):
     type: Literal["message_creation"] = "message_creation"
     message_creation: MessageCreation
 
@@ -41,39 +41,39 @@ class MessageCreationStepDetails(SpecModel):
 # --- tool calls ------------------------------------------------------------------------------
 
 
-class FileSearchResultContent(SpecModel):
+class FileSearchResultContent(WireModel):
     type: Literal["text"] = "text"
     text: str
 
 
-class FileSearchResult(SpecModel):
+class FileSearchResult(WireModel):
     file_id: str
     file_name: str
     score: Annotated[float, Field(ge=0, le=1)]
     content: list[FileSearchResultContent] | None = None
 
 
-class FileSearchCall(SpecModel):
+class FileSearchCall(WireModel):
     ranking_options: FileSearchRankingOptions | None = None
     results: list[FileSearchResult] | None = None
 
 
-class FileSearchToolCall(SpecModel):
+class FileSearchToolCall(WireModel):
     id: str
     type: Literal["file_search"] = "file_search"
     file_search: FileSearchCall
 
 
-class CodeInterpreterLogsOutput(SpecModel):
+class CodeInterpreterLogsOutput(WireModel):
     type: Literal["logs"] = "logs"
     logs: str
 
 
-class CodeInterpreterImage(SpecModel):
+class CodeInterpreterImage(WireModel):
     file_id: str
 
 
-class CodeInterpreterImageOutput(SpecModel):
+class CodeInterpreterImageOutput(WireModel):
     type: Literal["image"] = "image"
     image: CodeInterpreterImage
 
@@ -83,24 +83,24 @@ CodeInterpreterOutput = Annotated[
 ]
 
 
-class CodeInterpreterCall(SpecModel):
+class CodeInterpreterCall(WireModel):
     input: str
     outputs: list[CodeInterpreterOutput]
 
 
-class CodeInterpreterToolCall(SpecModel):
+class CodeInterpreterToolCall(WireModel):
     id: str
     type: Literal["code_interpreter"] = "code_interpreter"
     code_interpreter: CodeInterpreterCall
 
 
-class FunctionCall(SpecModel):
+class FunctionCall(WireModel):
     name: str
     arguments: str
     output: str | None
 
 
-class FunctionToolCall(SpecModel):
+class FunctionToolCall(WireModel):
     id: str
     type: Literal["function"] = "function"
     function: FunctionCall
@@ -111,7 +111,7 @@ ToolCall = Annotated[
 ]
 
 
-class ToolCallsStepDetails(SpecModel):
+class ToolCallsStepDetails(WireModel):
     type: Literal["tool_calls"] = "tool_calls"
     tool_calls: list[ToolCall] = Field(default_factory=list)
 
@@ -124,7 +124,7 @@ StepDetails = Annotated[
 # --- the step --------------------------------------------------------------------------------
 
 
-class RunStep(SpecModel):
+class RunStep(WireModel):
     id: str
     object: Literal["thread.run.step"] = "thread.run.step"
     created_at: int
@@ -146,30 +146,30 @@ class RunStep(SpecModel):
 # --- streaming deltas ------------------------------------------------------------------------
 
 
-class MessageCreationDelta(SpecModel):
+class MessageCreationDelta(WireModel):
     message_id: str | None = None
 
 
-class MessageCreationStepDetailsDelta(SpecModel):
+class MessageCreationStepDetailsDelta(WireModel):
     type: Literal["message_creation"] = "message_creation"
     message_creation: MessageCreationDelta | None = None
 
 
-class FileSearchToolCallDelta(SpecModel):
+class FileSearchToolCallDelta(WireModel):
     index: int
     id: str | None = None
     type: Literal["file_search"] = "file_search"
     file_search: dict[str, Any] = Field(default_factory=dict)
 
 
-class CodeInterpreterToolCallDelta(SpecModel):
+class CodeInterpreterToolCallDelta(WireModel):
     index: int
     id: str | None = None
     type: Literal["code_interpreter"] = "code_interpreter"
     code_interpreter: dict[str, Any] | None = None
 
 
-class FunctionToolCallDelta(SpecModel):
+class FunctionToolCallDelta(WireModel):
     index: int
     id: str | None = None
     type: Literal["function"] = "function"
@@ -182,7 +182,7 @@ ToolCallDelta = Annotated[
 ]
 
 
-class ToolCallsStepDetailsDelta(SpecModel):
+class ToolCallsStepDetailsDelta(WireModel):
     type: Literal["tool_calls"] = "tool_calls"
     tool_calls: list[ToolCallDelta] | None = None
 
@@ -192,11 +192,11 @@ StepDetailsDelta = Annotated[
 ]
 
 
-class RunStepDeltaBody(SpecModel):
+class RunStepDeltaBody(WireModel):
     step_details: StepDetailsDelta | None = None
 
 
-class RunStepDelta(SpecModel):
+class RunStepDelta(WireModel):
     id: str
     object: Literal["thread.run.step.delta"] = "thread.run.step.delta"
     delta: RunStepDeltaBody

@@ -10,16 +10,14 @@ from core.types.assistants import (
     AssistantTool,
     ReasoningEffort,
     ResponseFormat,
-    SpecModel,
     Temperature,
     ToolResources,
     TopP,
 )
 from core.types.messages import Message, MessageCreateParams, MessageDelta
 from core.types.run_steps import RunStep, RunStepDelta, RunStepUsage
-from core.types.shared import ErrorObject, Metadata, WireModel
+from core.types.shared import ErrorObject, Metadata, StrictParams, WireModel
 from core.types.threads import Thread, ThreadCreateParams
-from core.types.vector_stores import StrictParams
 
 RunStatus = Literal[
     "queued",
@@ -35,48 +33,48 @@ RunStatus = Literal[
 MaxTokens = Annotated[int, Field(ge=256)]
 
 
-class RunToolCallFunction(SpecModel):
+class RunToolCallFunction(WireModel):
     name: str
     arguments: str
 
 
-class RunToolCall(SpecModel):
+class RunToolCall(WireModel):
     id: str
     type: Literal["function"] = "function"
     function: RunToolCallFunction
 
 
-class SubmitToolOutputs(SpecModel):
+class SubmitToolOutputs(WireModel):
     tool_calls: list[RunToolCall]
 
 
-class RequiredAction(SpecModel):
+class RequiredAction(WireModel):
     type: Literal["submit_tool_outputs"] = "submit_tool_outputs"
     submit_tool_outputs: SubmitToolOutputs
 
 
-class RunLastError(SpecModel):
+class RunLastError(WireModel):
     code: Literal["server_error", "rate_limit_exceeded", "invalid_prompt"]
     message: str
 
 
-class RunIncompleteDetails(SpecModel):
+class RunIncompleteDetails(WireModel):
     reason: Literal["max_completion_tokens", "max_prompt_tokens"] | None = None
 
 
 RunUsage = RunStepUsage  # the spec's RunCompletionUsage: the same three token counts
 
 
-class TruncationStrategy(SpecModel):
+class TruncationStrategy(WireModel):
     type: Literal["auto", "last_messages"] = "auto"
     last_messages: Annotated[int, Field(ge=1)] | None = None
 
 
-class NamedToolChoiceFunction(SpecModel):
+class NamedToolChoiceFunction(WireModel):
     name: str
 
 
-class NamedToolChoice(SpecModel):
+class NamedToolChoice(WireModel):
     type: Literal["function", "code_interpreter", "file_search"]
     function: NamedToolChoiceFunction | None = None
 
@@ -84,7 +82,7 @@ class NamedToolChoice(SpecModel):
 ToolChoice = Literal["none", "auto", "required"] | NamedToolChoice
 
 
-class Run(SpecModel):
+class Run(WireModel):
     id: str
     object: Literal["thread.run"] = "thread.run"
     created_at: int
@@ -150,7 +148,7 @@ class RunUpdateParams(StrictParams):
     metadata: Metadata | None = None
 
 
-class ToolOutput(SpecModel):
+class ToolOutput(WireModel):
     tool_call_id: str
     output: str
 
@@ -190,47 +188,47 @@ MessageEventName = Literal[
 ]
 
 
-class ThreadEvent(SpecModel):
+class ThreadEvent(WireModel):
     event: Literal["thread.created"] = "thread.created"
     data: Thread
 
 
-class RunEvent(SpecModel):
+class RunEvent(WireModel):
     event: RunEventName
     data: Run
 
 
-class RunStepEvent(SpecModel):
+class RunStepEvent(WireModel):
     event: RunStepEventName
     data: RunStep
 
 
-class RunStepDeltaEvent(SpecModel):
+class RunStepDeltaEvent(WireModel):
     event: Literal["thread.run.step.delta"] = "thread.run.step.delta"
     data: RunStepDelta
 
 
-class MessageEvent(SpecModel):
+class MessageEvent(WireModel):
     event: MessageEventName
     data: Message
 
 
-class MessageDeltaEvent(SpecModel):
+class MessageDeltaEvent(WireModel):
     event: Literal["thread.message.delta"] = "thread.message.delta"
     data: MessageDelta
 
 
-class ErrorEvent(SpecModel):
+class ErrorEvent(WireModel):
     event: Literal["error"] = "error"
     data: ErrorObject
 
 
-class DoneEvent(SpecModel):
+class DoneEvent(WireModel):
     event: Literal["done"] = "done"
     data: Literal["[DONE]"] = "[DONE]"
 
 
-class UnknownEvent(SpecModel):
+class UnknownEvent(WireModel):
     """An event this client does not know yet; the spec asks clients to tolerate them."""
 
     event: str

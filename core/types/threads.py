@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from typing import Literal
 
-from core.types.assistants import SpecModel, ToolResources, ToolResourcesParam
+from core.types.assistants import ToolResources, ToolResourcesParam, WireModel
 from core.types.messages import MessageCreateParams
-from core.types.shared import DeletedObject, Metadata
-from core.types.vector_stores import StrictParams
+from core.types.shared import DeletedObject, Metadata, StrictParams
 
 
-class Thread(SpecModel):
+class Thread(WireModel):
     id: str
     object: Literal["thread"] = "thread"
     created_at: int

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field
 
-from core.types.shared import Metadata, WireModel
+from core.types.shared import Metadata, StrictParams, WireModel
 
 AttributeValue = str | float | bool
 Attributes = dict[str, AttributeValue]
@@ -82,12 +82,6 @@ class VectorStoreFileBatch(WireModel):
     vector_store_id: str
     status: Literal["in_progress", "completed", "cancelled", "failed"]
     file_counts: FileCounts
-
-
-class StrictParams(BaseModel):
-    """Request bodies: unknown fields are a client mistake and get a 400 naming them."""
-
-    model_config = ConfigDict(extra="forbid")
 
 
 class VectorStoreCreateParams(StrictParams):

@@ -8,9 +8,8 @@ import signal
 from multiprocessing.connection import Connection
 from pathlib import Path
 
-from . import _pdf  # noqa: F401  # imported before "ready" so pypdf's import is not billed to a file
 from ._document import ExtractionError
-from .extract import extract_document
+from .extract import extract_document  # imports pypdf before "ready", off any file's clock
 
 
 def serve(conn: Connection, memory_limit_mb: int) -> None:

@@ -6,6 +6,7 @@ import codecs
 from pathlib import Path
 
 from ._document import ErrorCode, ExtractedDocument, ExtractionError, PageText, clean_text
+from ._pdf import extract_pdf
 
 __all__ = ["ErrorCode", "ExtractedDocument", "ExtractionError", "PageText", "extract_document"]
 
@@ -29,8 +30,6 @@ def extract_document(data_path: Path, filename: str) -> ExtractedDocument:
         raise ExtractionError("invalid_file", "The file is empty.")
     extension = Path(filename).suffix.lower()
     if PDF_MAGIC in head:
-        from ._pdf import extract_pdf  # pypdf is only needed, and only imported, for PDFs
-
         return extract_pdf(data_path)
     if extension == ".pdf":
         raise ExtractionError("invalid_file", "The file is named .pdf but is not a PDF.")

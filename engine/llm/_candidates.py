@@ -52,7 +52,9 @@ def quotable(candidate: Candidate) -> bool:
     words = len(candidate.terms) - numbers
     if candidate.text.endswith("?") or (numbers == 0 and _looks_like_heading(candidate.text)):
         return False
-    return len(candidate.terms) >= 5 or (words >= 1 and numbers >= 2)
+    # Short sentences count when they end like prose ("The sky is blue because of scattering.").
+    short_prose = len(candidate.terms) >= 3 and _ENDS_PROSE.search(candidate.text) is not None
+    return len(candidate.terms) >= 5 or (words >= 1 and numbers >= 2) or short_prose
 
 
 def _looks_like_heading(text: str) -> bool:

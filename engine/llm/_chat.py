@@ -28,6 +28,9 @@ NO_MATERIAL = (
 )
 NOTHING_ASKED = "There is nothing to answer: the last user message has no text and no image."
 _MARKER = re.compile(r"【[^】]*】")
+# Numbered source blocks ("[3] (report.pdf, p. 12)" then the text), as the engine's runs send an
+# upstream model; quotes from such a block are cited with its number, as an upstream would.
+_SOURCE_HEADER = re.compile(r"^\[(\d{1,2})\] \([^\n]*\)$", re.MULTILINE)
 _TEXT_PARTS = ("text", "input_text")
 _IMAGE_PARTS = ("image_url", "input_image")
 _MIN_PASTED_TERMS = 5
@@ -77,14 +80,38 @@ def _is_request(sentence: str) -> bool:
     return sentence.endswith("?") or is_summary_request(sentence)
 
 
+def _numbered_blocks(material: list[str]) -> tuple[list[str], list[str | None]]:
+    """Material split at numbered source headers, with each piece's source number (or None)."""
+    texts: list[str] = []
+    labels: list[str | None] = []
+    for text in material:
+        headers = list(_SOURCE_HEADER.finditer(text))
+        if not headers:
+            texts.append(text)
+            labels.append(None)
+            continue
+        if text[: headers[0].start()].strip():
+            texts.append(text[: headers[0].start()])
+            labels.append(None)
+        for header, following in zip(headers, [*headers[1:], None], strict=True):
+            texts.append(text[header.end() : following.start() if following else len(text)])
+            labels.append(header.group(1))
+    return texts, labels
+
+
 def _answer(question: str, material: list[str]) -> str:
     """Quoted sentences of the material that answer the question, or a plain 'not found'."""
     if not material:
         return NO_MATERIAL
-    picks = best_sentences(question, material, 5 if is_summary_request(question) else 3)
+    texts, labels = _numbered_blocks(material)
+    picks = best_sentences(question, texts, 5 if is_summary_request(question) else 3)
     if not picks:
         return CHAT_NO_ANSWER
-    return " ".join([CHAT_LEAD, *(f"“{pick.text}”" for pick in picks)])
+    quotes = []
+    for pick in picks:
+        label = labels[pick.source_index]
+        quotes.append(f"“{pick.text}”" + (f" [{label}]" if label else ""))
+    return " ".join([CHAT_LEAD, *quotes])
 
 
 def _is_ours(text: str) -> bool:

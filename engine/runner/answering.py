@@ -23,6 +23,7 @@ from engine.tokens import truncate_tokens
 PAGE_PREFIX_CHARS = 40
 QUOTE_CHARS = 300
 _SOURCE_MARKER = re.compile(r"\[(\d{1,2})\]")
+_QUOTED = re.compile(r"[“\"]([^”\"]{12,})[”\"]")
 UPSTREAM_RULES = (
     "Answer the user's question using only the numbered sources below. After each statement"
     " that uses a source, cite it by its number in square brackets, like [1]. If the sources"
@@ -109,6 +110,27 @@ def answer_locally(
     return Answer(text, annotations, prompt, count_prompt_tokens(text), truncated)
 
 
+def _locate(claim: str, hit: Hit, offsets: tuple[tuple[int, int], ...]) -> tuple[str, int | None]:
+    """The cited passage and its page: the claim's last sentence when the source holds it
+    verbatim (quoting models), else the whole chunk and, if it spans pages, no single page."""
+    quoted = _QUOTED.findall(claim)
+    sentence = quoted[-1] if quoted else re.split(r"(?<=[.!?])\s+", claim.strip())[-1]
+    sentence = sentence.strip(" \"'")
+    position = _find_loosely(hit.text, sentence) if len(sentence) >= 12 else -1
+    if position < 0:
+        return hit.text, offsets[0][1] if len(offsets) == 1 else None
+    page = next((p for start, p in reversed(offsets) if start <= position), None)
+    return sentence, page
+
+
+def _find_loosely(text: str, needle: str) -> int:
+    """Position of `needle` in `text` when runs of whitespace may differ (PDF line breaks)."""
+    kept = [i for i, ch in enumerate(text) if not ch.isspace()]
+    squeezed = "".join(text[i] for i in kept)
+    at = squeezed.find("".join(needle.split()))
+    return kept[at] if at >= 0 else -1
+
+
 def numbered_sources(hits: list[Hit]) -> str:
     blocks = []
     for n, hit in enumerate(hits, start=1):
@@ -140,13 +162,15 @@ def answer_upstream(
             finish = choice.get("finish_reason") or finish
     text = "".join(parts)
     annotations = []
+    claim_start = 0
     for match in _SOURCE_MARKER.finditer(text):
         n = int(match.group(1))
+        claim = text[claim_start : match.start()]
+        claim_start = match.end()
         if 1 <= n <= len(hits):
             hit = hits[n - 1]
-            offsets = page_offsets(conn, hit)
-            page = offsets[0][1] if len(offsets) == 1 else None
-            annotations.append(citation(hit, match.group(0), match.start(), hit.text, page))
+            quote, page = _locate(claim, hit, page_offsets(conn, hit))
+            annotations.append(citation(hit, match.group(0), match.start(), quote, page))
     prompt_tokens = usage.get("prompt_tokens") or sum(
         count_prompt_tokens(str(m.get("content", ""))) for m in payload["messages"])
     completion_tokens = usage.get("completion_tokens") or count_prompt_tokens(text)

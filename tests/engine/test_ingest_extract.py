@@ -10,16 +10,7 @@ from pypdf import PdfWriter
 
 from engine.ingest import ExtractionError, extract_document
 
-CORPUS = Path(__file__).parents[2].parent / "shared" / "corpus"
-FILINGS = CORPUS / "docugami-sec10q" / "sec-10-q" / "data" / "v1" / "docs"
-QPDF = CORPUS / "qpdf-qtest" / "qpdf" / "qtest" / "qpdf"
-
-
-def corpus_file(path: Path) -> Path:
-    """The corpus file, or skip the test when the shared corpus is not checked out."""
-    if not path.exists():
-        pytest.skip(f"shared corpus file {path} is absent (expected ../shared/corpus)")
-    return path
+QPDF_FIXTURES = Path("qpdf-qtest", "qpdf", "qtest", "qpdf")
 
 
 def pdf_bytes(pages: list[str | None]) -> bytes:
@@ -155,24 +146,24 @@ def test_binary_file_named_txt_is_invalid(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("name", ["2023 Q1 MSFT.pdf", "2023 Q2 MSFT.pdf"])
-def test_filings_beyond_pypdf_default_array_limit_extract(name: str) -> None:
-    doc = extract_document(corpus_file(FILINGS / name), name)
+def test_filings_beyond_pypdf_default_array_limit_extract(sec10q_docs: Path, name: str) -> None:
+    doc = extract_document(sec10q_docs / name, name)
     assert doc.page_count > 50
     assert doc.char_count > 100_000
     assert "microsoft" in doc.pages[0].text.lower()
 
 
-def test_one_bad_page_does_not_fail_the_document() -> None:
+def test_one_bad_page_does_not_fail_the_document(corpus: Path) -> None:
     # qpdf's fixture: page 3's content stream ends mid-token, the other pages are fine.
-    doc = extract_document(corpus_file(QPDF / "content-stream-errors.pdf"), "c.pdf")
+    doc = extract_document(corpus / QPDF_FIXTURES / "content-stream-errors.pdf", "c.pdf")
     assert doc.page_count == 4
     assert doc.pages[2].text == ""
     assert all(p.text.strip() for i, p in enumerate(doc.pages) if i != 2)
 
 
-def test_document_whose_only_page_fails_names_the_page() -> None:
+def test_document_whose_only_page_fails_names_the_page(corpus: Path) -> None:
     with pytest.raises(ExtractionError) as caught:
-        extract_document(corpus_file(QPDF / "bad24.pdf"), "bad24.pdf")
+        extract_document(corpus / QPDF_FIXTURES / "bad24.pdf", "bad24.pdf")
     assert caught.value.code == "invalid_file"
     assert "page 1" in caught.value.message
 
@@ -180,15 +171,15 @@ def test_document_whose_only_page_fails_names_the_page() -> None:
 @pytest.mark.parametrize(
     "name", ["pages-loop.pdf", "issue-100.pdf", "bad35.pdf", "deep-pages.pdf", "bad40.pdf"]
 )
-def test_broken_structure_is_reported_as_damaged(name: str) -> None:
+def test_broken_structure_is_reported_as_damaged(corpus: Path, name: str) -> None:
     with pytest.raises(ExtractionError) as caught:
-        extract_document(corpus_file(QPDF / name), name)
+        extract_document(corpus / QPDF_FIXTURES / name, name)
     assert caught.value.code == "invalid_file"
     assert caught.value.message.startswith("The PDF is damaged:")
 
 
-def test_corpus_pdf_with_a_real_password_fails_with_password_message() -> None:
-    path = corpus_file(CORPUS / "pypdf-sample-files" / "005-libreoffice-writer-password")
-    pdf = next(path.glob("*.pdf"))
+def test_corpus_pdf_with_a_real_password_fails_with_password_message(corpus: Path) -> None:
+    folder = corpus / "pypdf-sample-files" / "005-libreoffice-writer-password"
+    pdf = next(folder.glob("*.pdf"))
     with pytest.raises(ExtractionError, match="password-protected"):
         extract_document(pdf, pdf.name)

@@ -14,16 +14,16 @@ import pytest
 
 from engine.ingest import ExtractionError, ExtractorPool
 
-CORPUS = Path(__file__).parents[2].parent / "shared" / "corpus"
-BIG_FILING = CORPUS / "docugami-sec10q" / "sec-10-q" / "data" / "v1" / "docs" / "2023 Q1 MSFT.pdf"
-SMALL_PDF = CORPUS / "pypdf-sample-files" / "001-trivial" / "minimal-document.pdf"
+
+@pytest.fixture
+def big_filing(sec10q_docs: Path) -> Path:
+    """A real filing that takes pypdf about 6 s."""
+    return sec10q_docs / "2023 Q1 MSFT.pdf"
 
 
-def corpus_file(path: Path) -> Path:
-    """The corpus file, or skip the test when the shared corpus is not checked out."""
-    if not path.exists():
-        pytest.skip(f"shared corpus file {path} is absent (expected ../shared/corpus)")
-    return path
+@pytest.fixture
+def small_pdf(corpus: Path) -> Path:
+    return corpus / "pypdf-sample-files" / "001-trivial" / "minimal-document.pdf"
 
 
 @pytest.fixture
@@ -39,10 +39,10 @@ def text_file(tmp_path: Path, name: str, text: str) -> Path:
     return path
 
 
-def test_pool_extracts_text_and_pdf(pool: ExtractorPool, tmp_path: Path) -> None:
+def test_pool_extracts_text_and_pdf(pool: ExtractorPool, tmp_path: Path, small_pdf: Path) -> None:
     doc = pool.extract(text_file(tmp_path, "a.txt", "one\ftwo"), "a.txt")
     assert [(p.number, p.text) for p in doc.pages] == [(1, "one"), (2, "two")]
-    pdf = pool.extract(corpus_file(SMALL_PDF), SMALL_PDF.name)
+    pdf = pool.extract(small_pdf, small_pdf.name)
     assert pdf.page_count == 1 and "Lorem ipsum" in pdf.pages[0].text
 
 
@@ -52,12 +52,14 @@ def test_extraction_errors_cross_the_pipe(pool: ExtractorPool, tmp_path: Path) -
     assert caught.value.code == "unsupported_file"
 
 
-def test_pool_survives_a_timeout(pool: ExtractorPool, tmp_path: Path) -> None:
+def test_pool_survives_a_timeout(
+    pool: ExtractorPool, tmp_path: Path, big_filing: Path, small_pdf: Path
+) -> None:
     with pytest.raises(ExtractionError) as caught:
-        pool.extract(corpus_file(BIG_FILING), BIG_FILING.name)  # ~6 s of work, 2 s allowed
+        pool.extract(big_filing, big_filing.name)  # 2 s allowed
     assert caught.value.code == "invalid_file"
     assert caught.value.message == "Gave up after 2 s: the PDF is too complex or damaged."
-    assert "Lorem ipsum" in pool.extract(corpus_file(SMALL_PDF), "small.pdf").pages[0].text
+    assert "Lorem ipsum" in pool.extract(small_pdf, small_pdf.name).pages[0].text
     assert pool.extract(text_file(tmp_path, "b.txt", "still here"), "b.txt").char_count == 10
 
 
@@ -75,14 +77,16 @@ def extractor_children() -> set[int]:
     return {p.pid for p in multiprocessing.active_children() if p.name == "pdf-extractor" and p.pid}
 
 
-def test_child_that_crashes_mid_file_is_reported_and_replaced(tmp_path: Path) -> None:
+def test_child_that_crashes_mid_file_is_reported_and_replaced(
+    tmp_path: Path, big_filing: Path
+) -> None:
     others = extractor_children()
     pool = ExtractorPool(workers=1, timeout_seconds=60)
     try:
         pool.extract(text_file(tmp_path, "warm.txt", "warm"), "warm.txt")
         (pid,) = extractor_children() - others
         with ThreadPoolExecutor(max_workers=1) as thread:
-            pending = thread.submit(pool.extract, corpus_file(BIG_FILING), BIG_FILING.name)
+            pending = thread.submit(pool.extract, big_filing, big_filing.name)
             time.sleep(0.5)
             os.kill(pid, signal.SIGSEGV)
             with pytest.raises(ExtractionError, match="crashed") as caught:
