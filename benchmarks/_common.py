@@ -65,3 +65,37 @@ def upload_store(client: TestClient, paths: list[Path], timeout: float = 900) ->
             return str(store["id"])
         time.sleep(0.05)
     raise TimeoutError("ingestion did not finish")
+
+
+@contextmanager
+def engine_process(**env: str) -> Iterator[tuple[str, str]]:
+    """A real `python -m engine serve` on a free loopback port: yields (base_url, key)."""
+    import os
+    import socket
+    import subprocess
+    import sys
+
+    import httpx
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    with tempfile.TemporaryDirectory() as tmp:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "engine", "serve", "--port", str(port), "--data-dir", tmp,
+             "--log-level", "warning"],
+            cwd=ROOT, env={**os.environ, "ENGINE_API_KEY": KEY, **env},
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )
+        try:
+            deadline = time.monotonic() + 30
+            while time.monotonic() < deadline:
+                try:
+                    if httpx.get(f"http://127.0.0.1:{port}/health").status_code == 200:
+                        break
+                except httpx.TransportError:
+                    time.sleep(0.1)
+            yield f"http://127.0.0.1:{port}/v1", KEY
+        finally:
+            process.terminate()
+            process.wait(timeout=15)

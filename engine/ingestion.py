@@ -25,7 +25,7 @@ from engine.settings import EngineSettings
 
 log = logging.getLogger("engine.ingestion")
 
-TITLE_CHARS = 300
+TITLE_CHARS = 1200
 
 
 class IngestionService:
@@ -114,10 +114,13 @@ class IngestionService:
                      chunk.page_end, chunk.token_count),
                 )
                 wconn.execute(
-                    "INSERT INTO chunks_fts (rowid, body, title) VALUES (?, ?, ?)",
-                    (cursor.lastrowid, chunk.text, title),
+                    "INSERT INTO chunks_fts (rowid, body) VALUES (?, ?)", (cursor.lastrowid, chunk.text)
                 )
                 usage += len(chunk.text.encode())
+            wconn.execute(
+                "INSERT INTO titles_fts (rowid, title) SELECT seq, ? FROM vector_store_files"
+                " WHERE vector_store_id = ? AND file_id = ?", (title, vector_store_id, file_id),
+            )
             wconn.execute(
                 "UPDATE vector_store_files SET status = 'completed', usage_bytes = ?"
                 " WHERE vector_store_id = ? AND file_id = ?",

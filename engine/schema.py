@@ -67,7 +67,9 @@ CREATE TABLE chunks (
     tokens INTEGER NOT NULL
 );
 CREATE INDEX chunks_owner ON chunks(vector_store_id, file_id);
-CREATE VIRTUAL TABLE chunks_fts USING fts5(body, title, tokenize = 'porter unicode61');
+CREATE VIRTUAL TABLE chunks_fts USING fts5(body, tokenize = 'porter unicode61');
+-- One row per vector-store file (rowid = vector_store_files.seq): the document's title.
+CREATE VIRTUAL TABLE titles_fts USING fts5(title, tokenize = 'porter unicode61');
 CREATE TABLE idempotency (
     key TEXT PRIMARY KEY,
     method TEXT NOT NULL,

@@ -129,9 +129,14 @@ def touch(conn: sqlite3.Connection, store_id: str) -> None:
 
 
 def delete_chunks(conn: sqlite3.Connection, where: str, params: tuple) -> None:
+    """Remove the index entries of the vector-store files matching `where` (columns
+    `vector_store_id`, `file_id`): their chunks and their title rows."""
     ids = [(r[0],) for r in conn.execute(f"SELECT id FROM chunks WHERE {where}", params)]
     conn.executemany("DELETE FROM chunks_fts WHERE rowid = ?", ids)
     conn.execute(f"DELETE FROM chunks WHERE {where}", params)
+    seqs = [(r[0],) for r in conn.execute(f"SELECT seq FROM vector_store_files WHERE {where}",
+                                           params)]
+    conn.executemany("DELETE FROM titles_fts WHERE rowid = ?", seqs)
 
 
 def attach_file(

@@ -13,6 +13,7 @@ from engine.errors import InvalidRequest, NotFound
 from engine.ids import new_id, now
 from engine.pagination import ListQueryDep, list_page
 from engine.state import StateDep
+from engine.stores import delete_chunks
 
 router = APIRouter(tags=["files"])
 
@@ -88,9 +89,7 @@ def download_file(state: StateDep, file_id: str) -> FileResponse:
 def delete_file(state: StateDep, file_id: str) -> dict[str, Any]:
     with state.db.write() as conn:
         get_file_row(conn, file_id)
-        chunk_ids = [r[0] for r in conn.execute("SELECT id FROM chunks WHERE file_id = ?", (file_id,))]
-        conn.executemany("DELETE FROM chunks_fts WHERE rowid = ?", [(c,) for c in chunk_ids])
-        conn.execute("DELETE FROM chunks WHERE file_id = ?", (file_id,))
+        delete_chunks(conn, "file_id = ?", (file_id,))
         conn.execute("DELETE FROM vector_store_files WHERE file_id = ?", (file_id,))
         conn.execute("DELETE FROM files WHERE id = ?", (file_id,))
     state.blobs.delete(file_id)

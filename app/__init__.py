@@ -1,0 +1,1 @@
+"""UI-side helpers of the Streamlit app: session keys, services, error messages, rendering."""

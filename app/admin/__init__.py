@@ -1,0 +1,1 @@
+"""The Admin screen's sections, one module per resource kind."""

@@ -1,0 +1,107 @@
+"""The shared resources of a Streamlit server process: settings, the engine, the client.
+
+The embedded engine and the client live in `st.cache_resource`, so every session of one server
+process shares them and the engine starts once. Their cache keys are the connection settings,
+so a changed configuration (a test, a new secrets file) gets its own engine or client.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import streamlit as st
+
+from app.errors import user_message
+from core import OpenAIClient
+from core.embedded import EmbeddedEngine, start_embedded_engine
+from core.errors import OpenAIError
+from core.settings import LOCAL_MODEL, AppSettings
+
+STATUS_TTL_SECONDS = 15
+
+
+@dataclass(frozen=True)
+class Connection:
+    """Where the app's client talks to."""
+
+    base_url: str
+    api_key: str | None = field(repr=False)
+    embedded: bool
+
+    @property
+    def display_url(self) -> str:
+        """The URL without any user:password part, safe to show."""
+        parts = urlsplit(self.base_url)
+        host = parts.hostname or ""
+        netloc = f"{host}:{parts.port}" if parts.port else host
+        return urlunsplit((parts.scheme, netloc, parts.path, "", ""))
+
+
+@dataclass(frozen=True)
+class ServerStatus:
+    ok: bool
+    models: tuple[str, ...] = ()
+    problem: str | None = None
+
+
+def settings() -> AppSettings:
+    """The settings, read anew on every rerun (environment and secrets file are cheap to read)."""
+    return AppSettings()
+
+
+@st.cache_resource(show_spinner="Starting the local engine…")
+def _embedded_engine(
+    data_dir: str, env: tuple[tuple[str, str], ...], timeout: float
+) -> EmbeddedEngine:
+    return start_embedded_engine(Path(data_dir), env=dict(env), startup_timeout=timeout)
+
+
+def connection(app_settings: AppSettings | None = None) -> Connection:
+    """The configured server, or the embedded engine (started on first use)."""
+    app_settings = app_settings or settings()
+    if not app_settings.uses_embedded_engine:
+        key = app_settings.api_key.get_secret_value() if app_settings.api_key else None
+        return Connection(str(app_settings.base_url), key, embedded=False)
+    engine = _embedded_engine(
+        str(app_settings.engine_data_dir.resolve()),
+        tuple(sorted(app_settings.engine_environment().items())),
+        app_settings.engine_startup_timeout_seconds,
+    )
+    if not engine.is_running():  # it died: start another on the next rerun
+        _embedded_engine.clear()
+    return Connection(engine.base_url, engine.api_key, embedded=True)
+
+
+@st.cache_resource(show_spinner=False)
+def _client(base_url: str, api_key: str | None) -> OpenAIClient:
+    return OpenAIClient(api_key=api_key, base_url=base_url)
+
+
+def client() -> OpenAIClient:
+    """The client every page uses."""
+    current = connection()
+    return _client(current.base_url, current.api_key)
+
+
+@st.cache_data(ttl=STATUS_TTL_SECONDS, show_spinner=False)
+def server_status(base_url: str, api_key: str | None) -> ServerStatus:
+    """Whether the server answers, and its models (one quick try, no retries)."""
+    with OpenAIClient(
+        api_key=api_key, base_url=base_url, http_request_max_retries=0, timeout=5.0
+    ) as probe:
+        try:
+            models = tuple(model.id for model in probe.get_models())
+        except OpenAIError as exc:
+            return ServerStatus(ok=False, problem=user_message(exc))
+    return ServerStatus(ok=True, models=models)
+
+
+def default_model(app_settings: AppSettings, status: ServerStatus) -> str:
+    """The configured model, else the built-in one when served, else the server's first."""
+    if app_settings.model:
+        return app_settings.model
+    if LOCAL_MODEL in status.models or not status.models:
+        return LOCAL_MODEL
+    return status.models[0]

@@ -1,0 +1,43 @@
+"""The sidebar every screen shares: which server and model, and whether they answer."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from app import services
+from app.errors import user_message
+from app.state import Sidebar
+from core.settings import LOCAL_MODEL
+
+
+def render_sidebar() -> None:
+    """Server, status and the model picker; the picked model is `current_model()`."""
+    app_settings = services.settings()
+    with st.sidebar:
+        st.subheader("Server")
+        try:
+            current = services.connection(app_settings)
+        except Exception as exc:
+            st.error(f"Not connected: {user_message(exc)}", icon=":material/cloud_off:")
+            return
+        where = "Local engine (embedded)" if current.embedded else current.display_url
+        st.caption(f"{where}  \n`{current.display_url}`" if current.embedded else where)
+        status = services.server_status(current.base_url, current.api_key)
+        if not status.ok:
+            st.error(f"Not answering: {status.problem}", icon=":material/cloud_off:")
+            st.session_state.setdefault(Sidebar.MODEL, app_settings.model or LOCAL_MODEL)
+            return
+        st.success("Answering", icon=":material/cloud_done:")
+        models = list(status.models) or [services.default_model(app_settings, status)]
+        if st.session_state.get(Sidebar.MODEL) not in models:
+            st.session_state[Sidebar.MODEL] = services.default_model(app_settings, status)
+            if st.session_state[Sidebar.MODEL] not in models:
+                models.insert(0, st.session_state[Sidebar.MODEL])
+        st.selectbox("Model", models, key=Sidebar.MODEL,
+                     help=f"{LOCAL_MODEL} is the built-in extractive model: no network, no key.")
+
+
+def current_model() -> str:
+    """The model picked in the sidebar (or the default before the sidebar ran)."""
+    model = st.session_state.get(Sidebar.MODEL)
+    return str(model) if model else services.settings().model or LOCAL_MODEL

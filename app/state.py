@@ -1,0 +1,85 @@
+"""Every session-state and widget key of the app, in one place.
+
+Keys are namespaced by screen (`chat.`, `summary.`…) so two screens never share a widget's state
+by accident. Per-object widgets (Admin rows) build theirs with `item_key`.
+"""
+
+from __future__ import annotations
+
+THREAD_QUERY_PARAM = "thread"
+
+
+def item_key(base: str, *parts: object) -> str:
+    """A widget key for one object of a list, e.g. `item_key(Admin.DELETE, "file-1")`."""
+    return ".".join([base, *(str(part) for part in parts)])
+
+
+class Sidebar:
+    MODEL = "sidebar.model"
+
+
+class Chat:
+    COPILOT = "chat.copilot"  # the OpenAIChatCopilot of this session
+    HISTORY = "chat.history"  # list[Turn]
+    INGEST_REPORT = "chat.ingest_report"  # IngestReport of the last upload
+    RESTORED_THREAD = "chat.restored_thread"  # the thread id the URL was last restored from
+    UPLOADER = "chat.uploader"
+    INDEX_BUTTON = "chat.index"
+    PROMPT = "chat.prompt"
+    NEW_CONVERSATION = "chat.new"
+    SAVE_CONTEXT = "chat.save_context"
+    RESTORE_UPLOADER = "chat.restore_uploader"
+    RESTORE_BUTTON = "chat.restore"
+    DELETE_CONTEXT = "chat.delete_context"
+    EXPORT_FORMAT = "chat.export_format"
+    EXPORT_DOWNLOAD = "chat.export_download"
+    UPLOADER_GENERATION = "chat.uploader_generation"  # bumped to clear the uploader
+
+
+class Summary:
+    UPLOADER = "summary.uploader"
+    LENGTH = "summary.length"
+    PROMPT = "summary.prompt"
+    MODEL = "summary.model"
+    TEMPERATURE = "summary.temperature"
+    RUN = "summary.run"
+    RESULT = "summary.result"  # SummaryResult of the last run
+    FORMAT = "summary.format"
+    DOWNLOAD = "summary.download"
+
+
+class Images:
+    UPLOADER = "images.uploader"
+    RUN = "images.run"
+    RESULT = "images.result"  # ImagesResult of the last run
+    DESCRIPTION = "images.description"  # item_key(DESCRIPTION, source index, image index)
+    DOWNLOAD = "images.download"  # item_key(DOWNLOAD, source index)
+    APPLY = "images.apply"
+
+
+class Admin:
+    PASSWORD = "admin.password"
+    PASSWORD_FORM = "admin.password_form"
+    UNLOCKED = "admin.unlocked"
+    SECTION = "admin.section"
+    CURSOR = "admin.cursor"  # item_key(CURSOR, section): the `after` cursors of the pages seen
+    PAGE_SIZE = "admin.page_size"
+    PREV = "admin.prev"
+    NEXT = "admin.next"
+    SELECT = "admin.select"
+    DELETE = "admin.delete"
+    CONFIRM = "admin.confirm"
+    NAME = "admin.name"
+    METADATA = "admin.metadata"
+    SAVE = "admin.save"
+    CANCEL = "admin.cancel"
+    THREAD_ID = "admin.thread_id"
+    RUN_SELECT = "admin.run_select"
+    SEARCH_STORE = "admin.search_store"
+    SEARCH_QUERY = "admin.search_query"
+    SEARCH_BUTTON = "admin.search_button"
+    CLEANUP_AGE = "admin.cleanup_age"
+    CLEANUP_SCAN = "admin.cleanup_scan"
+    CLEANUP_CANDIDATES = "admin.cleanup_candidates"
+    CLEANUP_RUN = "admin.cleanup_run"
+    FLASH = "admin.flash"  # a message shown once after a rerun

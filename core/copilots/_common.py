@@ -1,0 +1,88 @@
+"""Small things every copilot needs: the default model, progress reports, image payloads."""
+
+from __future__ import annotations
+
+import base64
+import io
+import logging
+from collections.abc import Mapping
+from typing import Any
+
+from PIL import Image
+
+from core.client import OpenAIClient
+from core.copilots._errors import CopilotError, CopilotResponseError
+from core.copilots._options import ImageDetail, ProgressCallback
+from core.errors import OpenAIError
+
+__all__ = ["complete", "image_data_url", "image_message", "report", "resolve_model"]
+
+log = logging.getLogger("core.copilots")
+
+# The image types chat-completions servers accept in a data URL; others are converted to PNG.
+_WIRE_MIMES = frozenset({"image/png", "image/jpeg", "image/gif", "image/webp"})
+
+
+def resolve_model(client: OpenAIClient, model: str | None) -> str:
+    """`model`, or when None the first model the server lists (the engine's built-in one)."""
+    if model:
+        return model
+    try:
+        models = client.get_models()
+    except OpenAIError as exc:
+        raise CopilotError(f"could not list the server's models to pick one: {exc}") from exc
+    if not models:
+        raise CopilotError("the server lists no models; set the copilot's model option")
+    return models[0].id
+
+
+def report(callback: ProgressCallback | None, done: int, total: int, stage: str) -> None:
+    """Tell the caller how far the work is; a failing callback never stops the work."""
+    if callback is None:
+        return
+    try:
+        callback(done, total, stage)
+    except Exception:
+        log.warning("the progress callback failed at %s %d/%d", stage, done, total, exc_info=True)
+
+
+def image_data_url(data: bytes, mime: str | None = None) -> str:
+    """A `data:` URL of the image, converted to PNG when the type isn't one servers accept."""
+    if mime not in _WIRE_MIMES:
+        with Image.open(io.BytesIO(data)) as image:
+            image.load()
+            if image.mode not in ("RGB", "RGBA", "L", "LA"):
+                image = image.convert("RGBA" if "A" in image.getbands() else "RGB")
+            buffer = io.BytesIO()
+            image.save(buffer, format="PNG")
+        data, mime = buffer.getvalue(), "image/png"
+    return f"data:{mime};base64,{base64.b64encode(data).decode('ascii')}"
+
+
+def image_message(prompt: str, url: str, detail: ImageDetail) -> dict[str, Any]:
+    """A user message holding the prompt and the image, prompt first."""
+    return {
+        "role": "user",
+        "content": [
+            {"type": "text", "text": prompt},
+            {"type": "image_url", "image_url": {"url": url, "detail": detail}},
+        ],
+    }
+
+
+def complete(
+    client: OpenAIClient,
+    *,
+    model: str,
+    messages: list[dict[str, Any]],
+    settings: Mapping[str, Any],
+) -> str:
+    """The text of one chat completion; `settings` are temperature, top_p and token limits."""
+    fields = {k: v for k, v in settings.items() if v is not None}
+    try:
+        completion = client.create_completion(model=model, messages=messages, **fields)
+    except OpenAIError as exc:
+        raise CopilotResponseError(f"the chat completion failed: {exc}") from exc
+    if not completion.choices:
+        raise CopilotResponseError(f"the completion {completion.id} has no choices")
+    return (completion.choices[0].message.content or "").strip()

@@ -1,0 +1,264 @@
+"""Copilot options: pydantic models with the seed's fluent `with_*` methods.
+
+Every option object starts from `create()` (or the constructor) and each `with_*` call sets a
+field, validates it, and returns the same object, as in .NET:
+
+    OpenAIChatCopilotOptions.create().with_model("gpt-4o").with_temperature(0.2).with_document(p)
+
+`model` left None means "the first model the server lists": on our engine that is its built-in
+model `pdf-copilot-local`; against OpenAI itself, name a model explicitly.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Annotated, Literal, Self
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from core.copilots._sources import DocumentInput, DocumentSource, as_source
+from core.types.runs import TruncationStrategy
+
+__all__ = [
+    "ImageDetail",
+    "OpenAIChatCopilotOptions",
+    "OpenAIImageDescriptionCopilotOptions",
+    "OpenAIOcrCopilotOptions",
+    "OpenAISummaryCopilotOptions",
+    "ProgressCallback",
+    "SummaryLength",
+]
+
+ProgressCallback = Callable[[int, int, str], None]
+"""`on_progress(done, total, stage)`: called as work advances, e.g. (3, 7, "summarising")."""
+ImageDetail = Literal["low", "high", "auto"]
+SummaryLength = Literal["short", "medium", "long"] | Annotated[int, Field(ge=10, le=20_000)]
+
+DEFAULT_CHAT_INSTRUCTIONS = (
+    "You answer questions about the attached documents. Search them with file_search, answer "
+    "only from what they say, cite the passages you use, and say so when they don't contain "
+    "the answer."
+)
+DEFAULT_SUMMARY_PROMPT = "Summarize the text above."
+DEFAULT_IMAGE_PROMPT = (
+    "Describe this image in one or two sentences, for use as its alternative text in an "
+    "accessible PDF. Say what it shows and any text it contains."
+)
+DEFAULT_OCR_PROMPT = (
+    "Transcribe the text in this image exactly, line by line. Reply with the text only, or "
+    "with nothing if the image holds no text."
+)
+
+
+class _Options(BaseModel):
+    """What every copilot shares: the model, its sampling and limits, and the documents."""
+
+    model_config = ConfigDict(validate_assignment=True, arbitrary_types_allowed=True)
+
+    model: str | None = None
+    temperature: Annotated[float, Field(ge=0, le=2)] | None = None
+    top_p: Annotated[float, Field(ge=0, le=1)] | None = None
+    max_prompt_tokens: Annotated[int, Field(ge=1)] | None = None
+    max_completion_tokens: Annotated[int, Field(ge=1)] | None = None
+    instructions: str | None = None
+    documents: list[DocumentSource] = Field(default_factory=list)
+
+    @classmethod
+    def create(cls) -> Self:
+        """Options with every default, ready for `with_*` calls."""
+        return cls()
+
+    def with_model(self, model: str | None) -> Self:
+        self.model = model
+        return self
+
+    def with_temperature(self, temperature: float | None) -> Self:
+        self.temperature = temperature
+        return self
+
+    def with_top_p(self, top_p: float | None) -> Self:
+        self.top_p = top_p
+        return self
+
+    def with_max_prompt_tokens(self, tokens: int | None) -> Self:
+        self.max_prompt_tokens = tokens
+        return self
+
+    def with_max_completion_tokens(self, tokens: int | None) -> Self:
+        self.max_completion_tokens = tokens
+        return self
+
+    def with_instructions(self, instructions: str | None) -> Self:
+        self.instructions = instructions
+        return self
+
+    def with_document(self, document: DocumentInput) -> Self:
+        """Add a document: a path (PDF, image or text file) or a `DocumentSource`."""
+        return self.with_documents([document])
+
+    def with_documents(self, documents: Iterable[DocumentInput]) -> Self:
+        self.documents = [*self.documents, *(as_source(d) for d in documents)]
+        return self
+
+    def with_text_document(self, name: str, text: str) -> Self:
+        return self.with_documents([DocumentSource.from_text(name, text)])
+
+    def with_pdf_bytes(self, name: str, data: bytes) -> Self:
+        return self.with_documents([DocumentSource.from_pdf_bytes(name, data)])
+
+    def with_image_bytes(self, name: str, data: bytes) -> Self:
+        return self.with_documents([DocumentSource.from_image_bytes(name, data)])
+
+
+class _OcrSettings(BaseModel):
+    """How pages without a text layer (scans) and image files are turned into text."""
+
+    ocr_scanned_pages: bool = True
+    use_local_ocr: bool = True
+    # A page whose text layer holds fewer characters than this counts as scanned.
+    text_layer_min_chars: Annotated[int, Field(ge=1)] = 16
+
+    def with_ocr(self, enabled: bool = True, *, local: bool = True) -> Self:
+        """OCR scanned pages (on by default); `local=False` asks the vision model instead."""
+        self.ocr_scanned_pages = enabled
+        self.use_local_ocr = local
+        return self
+
+
+class _Progress(BaseModel):
+    on_progress: ProgressCallback | None = Field(default=None, exclude=True, repr=False)
+
+    def with_progress(self, callback: ProgressCallback | None) -> Self:
+        self.on_progress = callback
+        return self
+
+
+class OpenAIChatCopilotOptions(_OcrSettings, _Options):
+    """Chat with documents: files → vector store → assistant with file_search → thread.
+
+    `context_backup` names a JSON file: when it exists, the copilot resumes the context saved
+    there (see `ChatCopilot`); `save_context()` without a path writes to it.
+    """
+
+    # The Assistants API wants at least 256 for a run's token limits.
+    max_prompt_tokens: Annotated[int, Field(ge=256)] | None = None
+    max_completion_tokens: Annotated[int, Field(ge=256)] | None = None
+    assistant_name: str = "PDF Copilot"
+    vector_store_expiry_days: Annotated[int, Field(ge=1, le=365)] | None = None
+    context_backup: Path | None = None
+    truncation_strategy: TruncationStrategy | None = None
+    max_num_results: Annotated[int, Field(ge=1, le=50)] | None = None
+
+    def with_assistant_name(self, name: str) -> Self:
+        self.assistant_name = name
+        return self
+
+    def with_vector_store_expiry_days(self, days: int | None) -> Self:
+        """Let the server drop the vector store after `days` without use (None: never)."""
+        self.vector_store_expiry_days = days
+        return self
+
+    def with_context_backup(self, path: str | os.PathLike[str] | None) -> Self:
+        self.context_backup = Path(path) if path is not None else None
+        return self
+
+    def with_truncation_strategy(
+        self, strategy: TruncationStrategy | Literal["auto", "last_messages"] | None,
+        last_messages: int | None = None,
+    ) -> Self:
+        """`"auto"`, or `"last_messages"` with how many of the thread's messages a run sees."""
+        if isinstance(strategy, str):
+            strategy = TruncationStrategy(type=strategy, last_messages=last_messages)
+        self.truncation_strategy = strategy
+        return self
+
+    def with_max_num_results(self, count: int | None) -> Self:
+        """How many passages file_search may retrieve per question."""
+        self.max_num_results = count
+        return self
+
+
+class OpenAISummaryCopilotOptions(_Progress, _OcrSettings, _Options):
+    """A summary of documents of any length, by chat completions.
+
+    `max_prompt_tokens` is the model's context budget per request (default 6,000 tokens,
+    counted approximately as characters / 4); longer text is summarised in parts that fit, and
+    the partial summaries are combined. `length` is "short" (~100 words), "medium" (~250),
+    "long" (~500) or a word count; it is asked for and enforced.
+    """
+
+    summary_prompt: str = DEFAULT_SUMMARY_PROMPT
+    length: SummaryLength = "medium"
+    title: str | None = None
+
+    def with_summary_prompt(self, prompt: str) -> Self:
+        self.summary_prompt = prompt
+        return self
+
+    def with_length(self, length: SummaryLength) -> Self:
+        self.length = length
+        return self
+
+    def with_title(self, title: str | None) -> Self:
+        """The title of exported summaries (default: "Summary of <document names>")."""
+        self.title = title
+        return self
+
+
+class _ImageSettings(BaseModel):
+    detail: ImageDetail = "auto"
+
+    def with_detail(self, detail: ImageDetail) -> Self:
+        self.detail = detail
+        return self
+
+
+class OpenAIImageDescriptionCopilotOptions(_Progress, _ImageSettings, _Options):
+    """A description of every image in PDFs and image files, for alt text.
+
+    Images whose shorter side is below `min_image_side` pixels or whose area is below
+    `min_image_area` square pixels are taken as decorative and skipped (and reported).
+    """
+
+    image_prompt: str = DEFAULT_IMAGE_PROMPT
+    min_image_side: Annotated[int, Field(ge=0)] = 32
+    min_image_area: Annotated[int, Field(ge=0)] = 4096
+
+    def with_image_prompt(self, prompt: str) -> Self:
+        self.image_prompt = prompt
+        return self
+
+    def with_min_image_size(self, side: int, area: int | None = None) -> Self:
+        """Skip images smaller than `side` px on their shorter side (or `area` px²)."""
+        self.min_image_side = side
+        if area is not None:
+            self.min_image_area = area
+        return self
+
+
+class OpenAIOcrCopilotOptions(_Progress, _ImageSettings, _Options):
+    """Text of scanned PDF pages and image files, page by page.
+
+    Pages that have a text layer keep it unless `force_ocr`. `use_local_ocr` (default) runs
+    RapidOCR on this machine; otherwise the (vision) model is asked with `ocr_prompt`.
+    """
+
+    use_local_ocr: bool = True
+    force_ocr: bool = False
+    ocr_prompt: str = DEFAULT_OCR_PROMPT
+    text_layer_min_chars: Annotated[int, Field(ge=1)] = 16
+    detail: ImageDetail = "high"
+
+    def with_local_ocr(self, local: bool = True) -> Self:
+        self.use_local_ocr = local
+        return self
+
+    def with_force_ocr(self, force: bool = True) -> Self:
+        self.force_ocr = force
+        return self
+
+    def with_ocr_prompt(self, prompt: str) -> Self:
+        self.ocr_prompt = prompt
+        return self

@@ -1,0 +1,18 @@
+"""PDF Copilot: `streamlit run streamlit_app.py` — the router of the app's screens."""
+
+import streamlit as st
+
+from app.sidebar import render_sidebar
+
+st.set_page_config(page_title="PDF Copilot", page_icon=":material/picture_as_pdf:", layout="wide")
+
+navigation = st.navigation(
+    [
+        st.Page("pages/chat.py", title="Chat", icon=":material/forum:", default=True),
+        st.Page("pages/summary.py", title="Summary", icon=":material/summarize:"),
+        st.Page("pages/images.py", title="Image descriptions", icon=":material/image:"),
+        st.Page("pages/admin.py", title="Admin", icon=":material/admin_panel_settings:"),
+    ]
+)
+render_sidebar()
+navigation.run()
