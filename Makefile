@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck unit bench clean
+.PHONY: run engine test lint typecheck unit bench clean
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -13,6 +13,9 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: $(STAMP)
+	$(BIN)/streamlit run streamlit_app.py
+
+engine: $(STAMP)
 	$(BIN)/python -m engine serve --host 127.0.0.1 --port $${PORT:-8765} --data-dir $${ENGINE_DATA_DIR:-engine-data}
 
 lint: $(STAMP)
@@ -28,6 +31,7 @@ test: lint typecheck unit
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/ingest_and_search.py
+	$(BIN)/python benchmarks/chat_latency.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

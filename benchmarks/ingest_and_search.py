@@ -11,9 +11,9 @@ import sys
 import time
 from collections.abc import Callable
 
+from _common import SEC10Q_DOCS, engine_client, questions, summary_ms, upload_store
 from pypdf import PdfReader, apply_configuration
 
-from _common import SEC10Q_DOCS, engine_client, questions, summary_ms, upload_store
 from engine.ingest._pdf import ARRAY_ELEMENT_LIMIT
 from engine.search import query_terms, search_stores
 

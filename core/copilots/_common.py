@@ -5,7 +5,10 @@ from __future__ import annotations
 import base64
 import io
 import logging
+import os
+import tempfile
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from PIL import Image
@@ -15,7 +18,15 @@ from core.copilots._errors import CopilotError, CopilotResponseError
 from core.copilots._options import ImageDetail, ProgressCallback
 from core.errors import OpenAIError
 
-__all__ = ["complete", "image_data_url", "image_message", "report", "resolve_model"]
+__all__ = [
+    "complete",
+    "image_data_url",
+    "image_message",
+    "output_format",
+    "report",
+    "resolve_model",
+    "write_atomically",
+]
 
 log = logging.getLogger("core.copilots")
 
@@ -86,3 +97,29 @@ def complete(
     if not completion.choices:
         raise CopilotResponseError(f"the completion {completion.id} has no choices")
     return (completion.choices[0].message.content or "").strip()
+
+
+def write_atomically(path: Path, data: bytes) -> Path:
+    """Write `data` to `path` through a temporary file, so a failure leaves no partial file."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(data)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def output_format(path: Path, fmt: str | None, allowed: tuple[str, ...]) -> str:
+    """The export format: `fmt`, or the path's suffix ("md" for .markdown)."""
+    chosen = (fmt or path.suffix.lstrip(".")).lower()
+    chosen = {"markdown": "md", "text": "txt"}.get(chosen, chosen)
+    if chosen not in allowed:
+        raise CopilotError(
+            f"can't tell the format of {path.name!r}: pass format= one of {', '.join(allowed)}"
+        )
+    return chosen

@@ -21,8 +21,8 @@ MAX_FORM_DEPTH = 8
 class ImageDraw:
     """One `Do` of an image XObject, seen from the page."""
 
-    name: str  # "/Im0" on the page; "/Fm0/Im0" for an image drawn by form /Fm0
-    image: StreamObject
+    name: str  # "/Im0" on the page; "/Fm0/Im0" when drawn by form /Fm0; "inline-0" for BI…EI
+    image: StreamObject | None  # None for an inline image (pypdf's page.images["~N~"])
     ctm: Matrix  # maps the image's unit square to page user space
     op_index: int  # the page-level operation that draws it (the form's `Do` for nested images)
     mcid: int | None  # innermost page-level marked-content id around it
@@ -67,15 +67,17 @@ def multiply(m: Matrix, n: Matrix) -> Matrix:
     )
 
 
-def has_xobjects(page: PageObject) -> bool:
-    """Whether the page names any XObject at all (if not, there is no image to find)."""
+def may_draw_images(page: PageObject, contents: ContentStream) -> bool:
+    """Cheap test before parsing: a page without XObjects or a `BI` draws no image."""
     resources = _resolve(page.get("/Resources"))
-    return isinstance(resources, DictionaryObject) and bool(_resolve(resources.get("/XObject")))
+    if isinstance(resources, DictionaryObject) and _resolve(resources.get("/XObject")):
+        return True
+    return b"BI" in contents.get_data()
 
 
-def walk_page(page: PageObject, pdf: Any) -> PageDrawing:
-    """Parse the page's content and follow q/Q, cm, BDC/BMC/EMC and Do (into forms too)."""
-    contents = page.get_contents()
+def walk_page(page: PageObject, pdf: Any, contents: ContentStream | None = None) -> PageDrawing:
+    """Parse the page's content and follow q/Q, cm, BDC/BMC/EMC, Do (into forms too) and BI."""
+    contents = contents if contents is not None else page.get_contents()
     operations = list(contents.operations) if contents is not None else []
     drawing = PageDrawing(operations=operations)
     walker = _Walker(pdf, drawing)
@@ -89,6 +91,7 @@ class _Walker:
         self.pdf = pdf
         self.drawing = drawing
         self.marks: list[_Mark] = []
+        self.inline_count = 0
 
     def walk(self, operations: list[tuple[Any, bytes]], resources: Any, ctm: Matrix, *,
              prefix: str, top: int | None, forms: tuple[int, ...]) -> None:
@@ -115,6 +118,12 @@ class _Walker:
                 assert where is not None
                 self._draw(str(operands[0]), resources, ctm, prefix=prefix, top=where,
                            forms=forms)
+            elif operator == b"INLINE IMAGE" and page_level:
+                # Numbered like pypdf's page.images ("~N~"), which only sees page-level ones.
+                self.drawing.images.append(ImageDraw(
+                    name=f"inline-{self.inline_count}", image=None, ctm=ctm, op_index=index,
+                    mcid=self._mcid(), artifact=self._in_artifact()))
+                self.inline_count += 1
         del self.marks[marks_depth:]  # an unbalanced stream must not leak its tags
 
     def _begin_marked(self, operands: Any, resources: Any, page_level: bool) -> None:
@@ -141,7 +150,7 @@ class _Walker:
         if subtype == "/Image":
             self.drawing.images.append(ImageDraw(
                 name=prefix + name, image=xobject, ctm=ctm, op_index=top, mcid=self._mcid(),
-                artifact=any(mark.tag == "/Artifact" for mark in self.marks)))
+                artifact=self._in_artifact()))
         elif subtype == "/Form":
             identity = id(xobject)
             if len(forms) >= MAX_FORM_DEPTH or identity in forms:
@@ -151,6 +160,9 @@ class _Walker:
             self.walk(inner, _resolve(xobject.get("/Resources")) or resources,
                       multiply(matrix, ctm), prefix=prefix + name, top=top,
                       forms=(*forms, identity))
+
+    def _in_artifact(self) -> bool:
+        return any(mark.tag == "/Artifact" for mark in self.marks)
 
     def _mcid(self) -> int | None:
         for mark in reversed(self.marks):

@@ -8,9 +8,10 @@ from io import BytesIO
 from typing import Any
 
 from PIL import Image
+from pypdf import PageObject
 from pypdf.generic import StreamObject
 
-from ._content import ImageDraw, has_xobjects, walk_page
+from ._content import ImageDraw, may_draw_images, walk_page
 from ._open import PdfSource, open_pdf, page_count, pdf_limits
 
 logger = logging.getLogger(__name__)
@@ -42,7 +43,9 @@ class PdfImage:
     """An image XObject drawn on a page.
 
     `name` is the XObject's resource name on that page ("/Im0"); an image drawn by a form XObject
-    is named by the path of resource names ("/Fm0/Im0"). Inline images (BI…EI) are skipped.
+    is named by the path of resource names ("/Fm0/Im0"); an inline image (BI…EI) in the page's
+    own content is "inline-N", N counting from 0 in drawing order (inline images inside forms are
+    skipped).
     `rect` is where the first draw of that name on the page puts it (None when unknown).
     """
 
@@ -80,7 +83,9 @@ def extract_images(source: PdfSource) -> list[PdfImage]:
         for index in range(page_count(reader)):
             try:
                 page = reader.pages[index]
-                draws = walk_page(page, reader).images if has_xobjects(page) else []
+                contents = page.get_contents()
+                draws = (walk_page(page, reader, contents).images
+                         if contents is not None and may_draw_images(page, contents) else [])
             except MemoryError:
                 raise
             except Exception as exc:
@@ -91,10 +96,13 @@ def extract_images(source: PdfSource) -> list[PdfImage]:
                 if draw.name in seen:
                     continue
                 seen.add(draw.name)
-                key = id(draw.image)
-                if key not in encoded:
-                    encoded[key] = _encode(draw.image, index + 1, draw.name)
-                image = encoded[key]
+                if draw.image is None:
+                    image = _encode_inline(page, index + 1, draw.name)
+                else:
+                    key = id(draw.image)
+                    if key not in encoded:
+                        encoded[key] = _encode(draw.image, index + 1, draw.name)
+                    image = encoded[key]
                 if image is not None:
                     images.append(PdfImage(
                         page=index + 1, name=draw.name, rect=_rect(draw), width=image.width,
@@ -120,6 +128,17 @@ def _encode(stream: StreamObject, page: int, name: str) -> _Encoded | None:
         raise
     except Exception as exc:
         logger.warning("page %d: image %s could not be decoded: %s", page, name, exc)
+        return None
+
+
+def _encode_inline(page: PageObject, number: int, name: str) -> _Encoded | None:
+    try:
+        position = int(name.removeprefix("inline-"))
+        return _png(page.images[f"~{position}~"].image)
+    except MemoryError:
+        raise
+    except Exception as exc:
+        logger.warning("page %d: inline image %s could not be decoded: %s", number, name, exc)
         return None
 
 

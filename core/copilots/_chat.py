@@ -1,0 +1,343 @@
+"""The chat copilot: questions about documents, answered with citations (file, page, quote)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, Literal
+
+from core.client import OpenAIClient
+from core.copilots._citations import (
+    ChatAnswer,
+    Citation,
+    CitedSpan,
+    MarkerFilter,
+    answer_from_message,
+    find_page,
+    quote_before_marker,
+)
+from core.copilots._common import output_format, resolve_model, write_atomically
+from core.copilots._context import (
+    ChatContext,
+    ContextBuilder,
+    KnownFile,
+    companion_pages,
+    delete_objects,
+    document_name,
+    prepare_uploads,
+)
+from core.copilots._errors import (
+    CopilotContextError,
+    CopilotError,
+    CopilotResponseError,
+)
+from core.copilots._options import DEFAULT_CHAT_INSTRUCTIONS, OpenAIChatCopilotOptions
+from core.copilots._recognition import TextRecognizer
+from core.documents import DocumentError, Section, export_document, read_pdf_pages
+from core.errors import NotFoundError, OpenAIError, RunFailedError
+from core.types.messages import Message
+from core.types.runs import MessageDeltaEvent
+
+__all__ = ["ChatCopilot"]
+
+ResponseFormat = Literal["pdf", "docx", "md", "txt"]
+
+
+class ChatCopilot:
+    """Chat with documents through the Assistants API.
+
+    The context (files → vector store → assistant with file_search → thread) is created on the
+    first question, or resumed from `options.context_backup` when that file exists. Nothing is
+    deleted automatically: the context lives until `delete_context()` (or until the vector
+    store's expiry, if set), so it can be saved and resumed later.
+
+    Ownership: `delete_context()` deletes the context of this copilot — the objects it created,
+    and, when it was restored from a backup, the objects named in that backup (restoring a
+    backup hands its context over to whoever restores it; pass `include_restored=False` to
+    keep those). It never deletes anything else: a file someone else attached to the same
+    vector store stays.
+    """
+
+    def __init__(self, client: OpenAIClient, options: OpenAIChatCopilotOptions | None = None):
+        self._client = client
+        self.options = options or OpenAIChatCopilotOptions()
+        self._context = ChatContext()
+        self._restored: set[str] = set()
+        self._pending = list(self.options.documents)
+        self._files: dict[str, KnownFile] = {}
+        self._recognizer: TextRecognizer | None = None
+        self._model: str | None = None
+        self.last_answer: ChatAnswer | None = None
+        backup = self.options.context_backup
+        if backup is not None and backup.exists():
+            self._restore(backup)
+
+    # --- the seed's surface ------------------------------------------------------------------
+
+    def get_response(self, message: str | list[str]) -> str:
+        """The answer to a question (several messages are sent together, then answered once)."""
+        return self.ask(message).text
+
+    def ask(self, message: str | list[str]) -> ChatAnswer:
+        """The answer with its citations; markers in its text read [1], [2]… ."""
+        thread_id, params = self._start(message)
+        try:
+            reply = self._client.run_and_get_assistant_message(thread_id, **params)
+        except RunFailedError as exc:
+            raise CopilotResponseError(f"no answer: {exc}") from exc
+        except OpenAIError as exc:
+            raise CopilotResponseError(f"the question could not be run: {exc}") from exc
+        self.last_answer = self._answer(reply)
+        return self.last_answer
+
+    def stream_response(self, message: str | list[str]) -> Iterator[str]:
+        """The answer's text as it arrives; afterwards `last_answer` holds it with citations."""
+        thread_id, params = self._start(message)
+        markers = MarkerFilter()
+        try:
+            with self._client.stream_run(thread_id, **params) as stream:
+                for event in stream:
+                    if isinstance(event, MessageDeltaEvent) and (piece := markers.feed(event.data.text)):
+                        yield piece
+                if tail := markers.flush():
+                    yield tail
+                run = stream.final_run
+                replies = [m for m in stream.final_messages if m.role == "assistant"]
+        except OpenAIError as exc:
+            raise CopilotResponseError(f"the answer stream failed: {exc}") from exc
+        if run is None or run.status != "completed":
+            status = run.status if run else "unknown"
+            error = run.last_error.message if run and run.last_error else None
+            raise CopilotResponseError(f"no answer: the run ended {status!r}" + (f": {error}" if error else ""))
+        reply = replies[-1] if replies else self._reply_of(thread_id, run.id)
+        self.last_answer = self._answer(reply)
+
+    def save_response(
+        self,
+        questions: str | list[str],
+        path: str | Path,
+        format: ResponseFormat | None = None,
+        *,
+        title: str | None = None,
+    ) -> Path:
+        """Ask each question and write the answers, one section each, with their citations.
+
+        `format` is pdf, docx, md or txt; by default the path's suffix decides.
+        """
+        path = Path(path)
+        fmt = output_format(path, format, ("pdf", "docx", "md", "txt"))
+        asked = [questions] if isinstance(questions, str) else list(questions)
+        sections = []
+        for question in asked:
+            answer = self.ask(question)
+            cited = [f"[{n}] {c.format()}" for n, c in enumerate(answer.citations, start=1)]
+            sections.append(Section(heading=question, text=answer.text, citations=cited))
+        data = export_document(title or self._title(), sections, fmt)  # type: ignore[arg-type]
+        return write_atomically(path, data)
+
+    def save_context(self, path: str | Path | None = None) -> Path:
+        """Write {assistant_id, thread_id, file_ids, vector_store_id} as JSON (default: the
+        options' context_backup), creating the context first if it doesn't exist yet."""
+        target = Path(path) if path is not None else self.options.context_backup
+        if target is None:
+            raise CopilotContextError("save_context needs a path (or options.context_backup)")
+        self._ensure_context()
+        return self._context.save(target)
+
+    def delete_context(self, *, include_restored: bool = True) -> list[str]:
+        """Delete the thread, assistant, vector store and files of this context.
+
+        Returns the ids deleted. Objects restored from a backup are deleted too unless
+        `include_restored=False`. Raises CopilotError naming any object that could not be
+        deleted (after trying all of them).
+        """
+        targets = [
+            (kind, object_id)
+            for kind, object_id in self._context.ids()
+            if include_restored or object_id not in self._restored
+        ]
+        failures = delete_objects(self._client, targets)
+        self._context = ChatContext()
+        self._restored.clear()
+        self._files.clear()
+        self._pending = list(self.options.documents)
+        if failures:
+            listed = "; ".join(f"{kind} {object_id}: {error}" for kind, object_id, error in failures)
+            raise CopilotError(f"could not delete {listed}")
+        return [object_id for _, object_id in targets]
+
+    def has_context(self) -> bool:
+        """True once an assistant and a thread exist for this copilot (created or restored)."""
+        return bool(self._context.assistant_id and self._context.thread_id)
+
+    @property
+    def context(self) -> ChatContext:
+        """The ids of the current context (a copy)."""
+        return ChatContext(**self._context.to_json())
+
+    def create_context(self) -> ChatContext:
+        """Create (or complete) the context now instead of on the first question."""
+        self._ensure_context()
+        return self.context
+
+    # --- context -----------------------------------------------------------------------------
+
+    def _restore(self, path: Path) -> None:
+        context = ChatContext.load(path)
+        try:
+            assistant = self._client.get_assistant(context.assistant_id or "")
+            self._client.get_thread(context.thread_id or "")
+            if context.vector_store_id:
+                self._client.get_vector_store(context.vector_store_id)
+        except NotFoundError as exc:
+            raise CopilotContextError(f"the context saved in {path} no longer exists: {exc}") from exc
+        except OpenAIError as exc:
+            raise CopilotContextError(f"the context saved in {path} can't be checked: {exc}") from exc
+        self._context = context
+        self._model = assistant.model
+        self._restored = {object_id for _, object_id in context.ids()}
+
+    def _ensure_context(self) -> None:
+        if self.has_context() and not self._pending:
+            return
+        builder = ContextBuilder(self._client)
+        try:
+            self._build(builder)
+        except BaseException as exc:
+            builder.rollback()
+            if isinstance(exc, OpenAIError):
+                raise CopilotError(f"the chat context could not be created: {exc}") from exc
+            raise
+        self._pending = []
+
+    def _build(self, builder: ContextBuilder) -> None:
+        uploads = prepare_uploads(self._pending, self.options, self._get_recognizer)
+        known = builder.upload(uploads)
+        names = {file_id: upload.filename for file_id, upload in zip(known, uploads, strict=True)}
+        new_files = list(known)
+        store_id = self._context.vector_store_id
+        if new_files and store_id:
+            builder.attach(store_id, new_files, names)
+        elif new_files:
+            store_id = builder.create_vector_store(
+                self.options.assistant_name, new_files, self.options.vector_store_expiry_days, names
+            )
+        assistant_id = self._context.assistant_id
+        if assistant_id is None:
+            assistant_id = builder.create_assistant(**self._assistant_fields(store_id))
+        elif store_id and store_id != self._context.vector_store_id:
+            self._client.modify_assistant(
+                assistant_id, tool_resources={"file_search": {"vector_store_ids": [store_id]}}
+            )
+        thread_id = self._context.thread_id or builder.create_thread()
+        self._context = ChatContext(
+            assistant_id, thread_id, store_id, [*self._context.file_ids, *new_files]
+        )
+        self._files.update(known)
+
+    def _assistant_fields(self, store_id: str | None) -> dict[str, Any]:
+        options = self.options
+        tool: dict[str, Any] = {"type": "file_search"}
+        if options.max_num_results:
+            tool["file_search"] = {"max_num_results": options.max_num_results}
+        fields: dict[str, Any] = {
+            "model": self._resolved_model(),
+            "name": options.assistant_name,
+            "instructions": options.instructions or DEFAULT_CHAT_INSTRUCTIONS,
+            "temperature": options.temperature,
+            "top_p": options.top_p,
+            "tools": [tool],
+        }
+        if store_id:
+            fields["tool_resources"] = {"file_search": {"vector_store_ids": [store_id]}}
+        return {k: v for k, v in fields.items() if v is not None}
+
+    def _resolved_model(self) -> str:
+        if self._model is None:
+            self._model = resolve_model(self._client, self.options.model)
+        return self._model
+
+    def _get_recognizer(self) -> TextRecognizer:
+        if self._recognizer is None:
+            self._recognizer = TextRecognizer(
+                self._client,
+                local=self.options.use_local_ocr,
+                model=self._resolved_model,
+                prompt="Transcribe the text in this image exactly. Reply with the text only.",
+            )
+        return self._recognizer
+
+    # --- questions and answers ---------------------------------------------------------------
+
+    def _start(self, message: str | list[str]) -> tuple[str, dict[str, Any]]:
+        """Post the user's message(s) on the thread; the run's parameters."""
+        messages = [message] if isinstance(message, str) else list(message)
+        if not messages or not all(isinstance(m, str) and m.strip() for m in messages):
+            raise CopilotError("a question must be a non-empty string (or a list of them)")
+        self._ensure_context()
+        thread_id = self._context.thread_id
+        assert thread_id is not None and self._context.assistant_id is not None
+        try:
+            for text in messages:
+                self._client.create_thread_message(thread_id, role="user", content=text)
+        except OpenAIError as exc:
+            raise CopilotResponseError(f"the question could not be posted: {exc}") from exc
+        params: dict[str, Any] = {
+            "assistant_id": self._context.assistant_id,
+            "max_prompt_tokens": self.options.max_prompt_tokens,
+            "max_completion_tokens": self.options.max_completion_tokens,
+            "truncation_strategy": self.options.truncation_strategy,
+        }
+        return thread_id, {k: v for k, v in params.items() if v is not None}
+
+    def _reply_of(self, thread_id: str, run_id: str) -> Message:
+        for message in self._client.get_thread_messages(thread_id, run_id=run_id, order="desc"):
+            if message.role == "assistant":
+                return message
+        raise CopilotResponseError(f"the run {run_id} completed without an answer")
+
+    def _answer(self, message: Message) -> ChatAnswer:
+        return answer_from_message(message, self._cite)
+
+    def _cite(self, span: CitedSpan) -> Citation:
+        """A citation with the document's name and page, looked up when the server gave none."""
+        known = self._known_file(span.file_id, span.filename)
+        quote = span.quote or quote_before_marker(span.preceding_text)
+        page = span.pages[0] if span.pages and not known.companion else None
+        if page is None and quote:
+            pages = self._page_texts(span.file_id, known)
+            page = find_page(quote, pages) if pages else None
+        return Citation(span.file_id, known.name, page, quote)
+
+    def _known_file(self, file_id: str, filename: str | None) -> KnownFile:
+        known = self._files.get(file_id)
+        if known is None:
+            if filename is None:
+                try:
+                    filename = self._client.get_file(file_id).filename
+                except OpenAIError:
+                    filename = file_id
+            name, companion = document_name(filename)
+            known = self._files[file_id] = KnownFile(name, companion=companion)
+        return known
+
+    def _page_texts(self, file_id: str, known: KnownFile) -> list[tuple[int, str]]:
+        """Page texts of a cited file: read when uploaded, else from its bytes (cached)."""
+        if known.pages is None:
+            known.pages = []
+            try:
+                data = known.source.read_bytes() if known.source else self._client.get_file_content(file_id)
+            except (OpenAIError, CopilotError):
+                return known.pages  # e.g. OpenAI refuses downloads of assistants files
+            if known.companion:
+                known.pages = companion_pages(data.decode("utf-8", "replace"))
+            elif data.startswith(b"%PDF"):
+                try:
+                    known.pages = [(p.number, p.text) for p in read_pdf_pages(data)]
+                except DocumentError:
+                    pass
+        return known.pages
+
+    def _title(self) -> str:
+        names = [d.name for d in self.options.documents]
+        return f"Answers from {', '.join(names)}" if names else "Answers"

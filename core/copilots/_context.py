@@ -1,0 +1,243 @@
+"""A chat copilot's server-side context: what it holds, how it is saved, built and torn down.
+
+The context is an assistant, a thread, a vector store and the files in it. Building it creates
+those objects one by one; if any step fails, everything created so far is deleted again, so a
+failed setup leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from core.client import OpenAIClient
+from core.copilots._common import write_atomically
+from core.copilots._errors import CopilotContextError, CopilotError, DocumentIndexingError
+from core.copilots._options import OpenAIChatCopilotOptions
+from core.copilots._recognition import PageContent, TextRecognizer, read_pages
+from core.copilots._sources import DocumentSource
+from core.errors import NotFoundError, OpenAIError
+
+__all__ = ["ChatContext", "ContextBuilder", "KnownFile", "Upload", "prepare_uploads"]
+
+log = logging.getLogger("core.copilots")
+
+COMPANION_SUFFIX = ".ocr.txt"
+METADATA = {"created_by": "pdf-copilot", "copilot": "chat"}
+_PAGE_HEADER = re.compile(r"^\[page (\d+)\]$", re.MULTILINE)
+ObjectKind = Literal["file", "vector_store", "assistant", "thread"]
+
+
+@dataclass
+class ChatContext:
+    """The ids a chat needs; saved as JSON {assistant_id, thread_id, file_ids, vector_store_id}."""
+
+    assistant_id: str | None = None
+    thread_id: str | None = None
+    vector_store_id: str | None = None
+    file_ids: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "assistant_id": self.assistant_id,
+            "thread_id": self.thread_id,
+            "file_ids": list(self.file_ids),
+            "vector_store_id": self.vector_store_id,
+        }
+
+    def save(self, path: Path) -> Path:
+        write_atomically(path, (json.dumps(self.to_json(), indent=2) + "\n").encode("utf-8"))
+        return path
+
+    @classmethod
+    def load(cls, path: Path) -> ChatContext:
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise CopilotContextError(f"the context backup {path} can't be read: {exc}") from exc
+        if not isinstance(data, dict):
+            raise CopilotContextError(f"the context backup {path} is not a JSON object")
+        assistant_id, thread_id = data.get("assistant_id"), data.get("thread_id")
+        if not isinstance(assistant_id, str) or not isinstance(thread_id, str):
+            raise CopilotContextError(
+                f"the context backup {path} lacks assistant_id or thread_id"
+            )
+        file_ids = data.get("file_ids") or []
+        store = data.get("vector_store_id")
+        if not isinstance(file_ids, list) or not all(isinstance(f, str) for f in file_ids):
+            raise CopilotContextError(f"file_ids in {path} must be a list of ids")
+        if store is not None and not isinstance(store, str):
+            raise CopilotContextError(f"vector_store_id in {path} must be an id or null")
+        return cls(assistant_id, thread_id, store, file_ids)
+
+    def ids(self) -> list[tuple[ObjectKind, str]]:
+        """Every object id, in the order they are safe to delete."""
+        listed: list[tuple[ObjectKind, str | None]] = [
+            ("thread", self.thread_id),
+            ("assistant", self.assistant_id),
+            ("vector_store", self.vector_store_id),
+            *(("file", f) for f in self.file_ids),
+        ]
+        return [(kind, id_) for kind, id_ in listed if id_]
+
+
+@dataclass
+class KnownFile:
+    """What the copilot knows of an uploaded file: the document's name and its page texts."""
+
+    name: str
+    pages: list[tuple[int, str]] | None = None
+    source: DocumentSource | None = None
+    companion: bool = False
+
+
+@dataclass(frozen=True)
+class Upload:
+    filename: str
+    data: bytes
+    info: KnownFile
+
+
+def prepare_uploads(
+    sources: Iterable[DocumentSource],
+    options: OpenAIChatCopilotOptions,
+    recognizer: Callable[[], TextRecognizer],
+) -> list[Upload]:
+    """The files to upload for `sources`; scanned pages and images get an OCR text companion.
+
+    The companion, `<document name>.ocr.txt`, holds one section per recognised page headed
+    `[page N]`, so the scanned pages become searchable and citations of it name the document
+    and page. A PDF without any text layer is not uploaded itself (servers reject it), only
+    its companion.
+    """
+    uploads: list[Upload] = []
+    for source in sources:
+        if source.kind == "text":
+            uploads.append(Upload(source.name, source.read_bytes(), KnownFile(source.name)))
+            continue
+        if not options.ocr_scanned_pages:
+            if source.kind == "image":
+                raise CopilotError(f"{source.name}: an image is only searchable with OCR on")
+            uploads.append(Upload(source.name, source.read_bytes(), KnownFile(source.name, source=source)))
+            continue
+        pages = read_pages(source, recognizer(), min_chars=options.text_layer_min_chars)
+        recognized = [p for p in pages if p.method in ("local_ocr", "vision_model") and p.text.strip()]
+        has_text_layer = any(p.text.strip() for p in pages if p.method == "text_layer")
+        if source.kind == "pdf" and (has_text_layer or not recognized):
+            info = KnownFile(source.name, [(p.number, p.text) for p in pages], source)
+            uploads.append(Upload(source.name, source.read_bytes(), info))
+        if recognized:
+            uploads.append(_companion(source.name, recognized))
+    return uploads
+
+
+def _companion(name: str, pages: list[PageContent]) -> Upload:
+    text = "\n\n".join(f"[page {p.number}]\n{p.text.strip()}" for p in pages) + "\n"
+    info = KnownFile(name, [(p.number, p.text) for p in pages], companion=True)
+    return Upload(name + COMPANION_SUFFIX, text.encode("utf-8"), info)
+
+
+def companion_pages(text: str) -> list[tuple[int, str]]:
+    """The `[page N]` sections of an OCR companion file."""
+    headers = list(_PAGE_HEADER.finditer(text))
+    return [
+        (int(h.group(1)), text[h.end() : nxt.start() if nxt else len(text)].strip())
+        for h, nxt in zip(headers, [*headers[1:], None], strict=True)
+    ]
+
+
+def document_name(filename: str) -> tuple[str, bool]:
+    """The document a server-side file name stands for, and whether it is an OCR companion."""
+    if filename.endswith(COMPANION_SUFFIX):
+        return filename[: -len(COMPANION_SUFFIX)], True
+    return filename, False
+
+
+class ContextBuilder:
+    """Creates the context's objects and remembers them, so a failure can undo them all."""
+
+    def __init__(self, client: OpenAIClient) -> None:
+        self._client = client
+        self.created: list[tuple[ObjectKind, str]] = []
+
+    def upload(self, uploads: list[Upload]) -> dict[str, KnownFile]:
+        known = {}
+        for upload in uploads:
+            file = self._client.upload_file(upload.data, filename=upload.filename)
+            self.created.append(("file", file.id))
+            known[file.id] = upload.info
+        return known
+
+    def create_vector_store(
+        self, name: str, file_ids: list[str], expiry_days: int | None, names: dict[str, str]
+    ) -> str:
+        expires = {"anchor": "last_active_at", "days": expiry_days} if expiry_days else None
+        store = self._client.create_vector_store(
+            name=name, file_ids=file_ids, expires_after=expires, metadata=METADATA
+        )
+        self.created.append(("vector_store", store.id))
+        self._client.wait_for_vector_store_to_complete(store.id)
+        check_indexed(self._client, store.id, names)
+        return store.id
+
+    def attach(self, store_id: str, file_ids: list[str], names: dict[str, str]) -> None:
+        """Add files to an existing store and wait until they are indexed."""
+        batch = self._client.create_vector_store_file_batch(store_id, file_ids=file_ids)
+        self._client.wait_for_vector_store_file_batch_to_complete(store_id, batch.id)
+        check_indexed(self._client, store_id, names, only=set(file_ids))
+
+    def create_assistant(self, **fields: Any) -> str:
+        assistant = self._client.create_assistant(metadata=METADATA, **fields)
+        self.created.append(("assistant", assistant.id))
+        return assistant.id
+
+    def create_thread(self) -> str:
+        thread = self._client.create_thread(metadata=METADATA)
+        self.created.append(("thread", thread.id))
+        return thread.id
+
+    def rollback(self) -> None:
+        """Delete what was created, newest first; failures are logged, not raised."""
+        failures = delete_objects(self._client, list(reversed(self.created)))
+        for kind, object_id, error in failures:
+            log.warning("could not undo the %s %s: %s", kind, object_id, error)
+        self.created.clear()
+
+
+def check_indexed(
+    client: OpenAIClient, store_id: str, names: dict[str, str], only: set[str] | None = None
+) -> None:
+    """Raise DocumentIndexingError naming each file the server failed to index, and why."""
+    failures = []
+    for file in client.get_vector_store_files(store_id, limit=100):
+        if (only is None or file.id in only) and file.status != "completed":
+            reason = file.last_error.message if file.last_error else f"status {file.status}"
+            failures.append((names.get(file.id, file.id), reason))
+    if failures:
+        raise DocumentIndexingError(failures)
+
+
+def delete_objects(
+    client: OpenAIClient, objects: Iterable[tuple[ObjectKind, str]]
+) -> list[tuple[ObjectKind, str, str]]:
+    """Delete each object; one already gone counts as deleted. Returns the ones that failed."""
+    deleters: dict[ObjectKind, Callable[[str], object]] = {
+        "thread": client.delete_thread,
+        "assistant": client.delete_assistant,
+        "vector_store": client.delete_vector_store,
+        "file": client.delete_file,
+    }
+    failures = []
+    for kind, object_id in objects:
+        try:
+            deleters[kind](object_id)
+        except NotFoundError:
+            pass
+        except OpenAIError as exc:
+            failures.append((kind, object_id, str(exc)))
+    return failures

@@ -1,0 +1,166 @@
+"""Reading the logical structure tree: which /Figure elements carry alternate text."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from pypdf import PdfReader
+from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
+
+from ._errors import reading
+from ._open import PdfSource, open_pdf, pdf_limits
+
+MAX_ROLE_HOPS = 16
+MAX_NUMBER_TREE_DEPTH = 32
+
+
+@dataclass(frozen=True)
+class FigureReport:
+    """How many /Figure structure elements a PDF has, and how many carry alternate text.
+
+    A document without figures passes (there is nothing to describe); look at `figures` and
+    `tagged` to tell "all described" from "nothing tagged as a figure".
+    """
+
+    figures: int  # /Figure structure elements, including types role-mapped to /Figure
+    with_alt: int  # of those, with a non-empty /Alt or /ActualText
+    tagged: bool  # /MarkInfo /Marked true and a /StructTreeRoot
+
+    @property
+    def passes(self) -> bool:
+        return self.figures == self.with_alt
+
+
+@dataclass(frozen=True)
+class StructElement:
+    """A structure element as found by the walk, with the page it inherits."""
+
+    node: DictionaryObject
+    page: Any  # the /Pg in effect (an indirect reference to a page), or None
+
+
+def read_figure_alt_text(source: PdfSource) -> FigureReport:
+    """Count /Figure elements and those with alternate text (the PDF/UA 7.3 check)."""
+    with pdf_limits():
+        reader = open_pdf(source)
+        with reading("its structure tree could not be read"):
+            return figure_report(reader)
+
+
+def figure_report(reader: PdfReader) -> FigureReport:
+    catalog = reader.trailer["/Root"].get_object()
+    root = resolve(catalog.get("/StructTreeRoot"))
+    mark_info = resolve(catalog.get("/MarkInfo"))
+    marked = isinstance(mark_info, DictionaryObject) and resolve(mark_info.get("/Marked")) is True
+    if not isinstance(root, DictionaryObject):
+        return FigureReport(figures=0, with_alt=0, tagged=False)
+    figures = [element for element in iter_elements(root) if is_figure(element.node, root)]
+    return FigureReport(
+        figures=len(figures),
+        with_alt=sum(1 for element in figures if has_alt(element.node)),
+        tagged=marked,
+    )
+
+
+def iter_elements(root: DictionaryObject) -> Iterator[StructElement]:
+    """Every structure element under the root, depth first in document order, each once."""
+    stack: list[tuple[Any, Any]] = [(kid, None) for kid in reversed(kids(root))]
+    seen: set[int] = set()
+    while stack:
+        value, page = stack.pop()
+        node = resolve(value)
+        if not isinstance(node, DictionaryObject) or id(node) in seen:
+            continue
+        seen.add(id(node))
+        if "/S" not in node or node.get("/Type") in ("/MCR", "/OBJR"):
+            continue
+        page = node.get("/Pg", page)
+        yield StructElement(node=node, page=page)
+        stack.extend((kid, page) for kid in reversed(kids(node)))
+
+
+def kids(node: DictionaryObject) -> list[Any]:
+    value = resolve(node.get("/K"))
+    if value is None:
+        return []
+    return list(value) if isinstance(value, ArrayObject) else [value]
+
+
+def marked_content(element: StructElement) -> list[tuple[Any, int]]:
+    """(page reference, MCID) of the content the element itself holds (not its sub-elements)."""
+    found = []
+    for kid in kids(element.node):
+        kid = resolve(kid)
+        if isinstance(kid, int) and not isinstance(kid, bool):
+            found.append((element.page, int(kid)))
+        elif isinstance(kid, DictionaryObject) and kid.get("/Type") == "/MCR":
+            mcid = resolve(kid.get("/MCID"))
+            # An MCR with /Stm points into a form XObject's own MCIDs: not the page's.
+            if isinstance(mcid, int) and "/Stm" not in kid:
+                found.append((kid.get("/Pg", element.page), int(mcid)))
+    return found
+
+
+def structure_type(node: DictionaryObject, root: DictionaryObject) -> str:
+    """The element's type after following the root's /RoleMap to a standard type."""
+    kind = str(resolve(node.get("/S")))
+    role_map = resolve(root.get("/RoleMap"))
+    if not isinstance(role_map, DictionaryObject):
+        return kind
+    for _ in range(MAX_ROLE_HOPS):
+        mapped = resolve(role_map.get(kind))
+        if mapped is None or str(mapped) == kind:
+            break
+        kind = str(mapped)
+    return kind
+
+
+def is_figure(node: DictionaryObject, root: DictionaryObject) -> bool:
+    return structure_type(node, root) == "/Figure"
+
+
+def has_alt(node: DictionaryObject) -> bool:
+    return bool(text_of(node.get("/Alt")) or text_of(node.get("/ActualText")))
+
+
+def text_of(value: Any) -> str:
+    """A PDF string as text, stripped; "" for anything else."""
+    value = resolve(value)
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, bytes):
+        return value.decode("latin-1").strip()
+    return ""
+
+
+def read_number_tree(node: Any) -> dict[int, Any]:
+    """Every (key, value) of a number tree (/Nums leaves under /Kids), flattened."""
+    entries: dict[int, Any] = {}
+    stack: list[tuple[Any, int]] = [(node, 0)]
+    seen: set[int] = set()
+    while stack:
+        value, depth = stack.pop()
+        current = resolve(value)
+        if not isinstance(current, DictionaryObject) or id(current) in seen:
+            continue
+        seen.add(id(current))
+        nums = resolve(current.get("/Nums"))
+        if isinstance(nums, ArrayObject):
+            for index in range(0, len(nums) - 1, 2):
+                key = resolve(nums[index])
+                if isinstance(key, int):
+                    entries[int(key)] = nums[index + 1]
+        if depth < MAX_NUMBER_TREE_DEPTH:
+            stack.extend((kid, depth + 1) for kid in kids_of_tree(current))
+    return entries
+
+
+def kids_of_tree(node: DictionaryObject) -> list[Any]:
+    value = resolve(node.get("/Kids"))
+    return list(value) if isinstance(value, ArrayObject) else []
+
+
+def resolve(value: Any) -> Any:
+    return value.get_object() if isinstance(value, IndirectObject) else value
