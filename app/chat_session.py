@@ -1,7 +1,58 @@
-"""The chat conversation of one session (placeholder until the copilot lands)."""
+"""The Chat screen's session: its copilot and turns in session state, the thread in the URL."""
 
 from __future__ import annotations
 
+import streamlit as st
+
+from app.conversation import Turn, restore_from_thread
+from app.errors import reported
+from app.state import THREAD_QUERY_PARAM, Chat
+from core import OpenAIClient
+from core.copilots import ChatCopilot
+
+
+def copilot() -> ChatCopilot | None:
+    found = st.session_state.get(Chat.COPILOT)
+    return found if isinstance(found, ChatCopilot) else None
+
+
+def turns() -> list[Turn]:
+    return st.session_state.setdefault(Chat.HISTORY, [])
+
+
+def thread_id() -> str | None:
+    current = copilot()
+    return current.context.thread_id if current and current.has_context() else None
+
 
 def known_thread_ids() -> list[str]:
-    return []
+    """The thread of this session's conversation, for the Admin screen."""
+    found = thread_id() or st.query_params.get(THREAD_QUERY_PARAM)
+    return [found] if found else []
+
+
+def use(new: ChatCopilot, history: list[Turn] | None = None) -> None:
+    """Make `new` this session's conversation and put its thread in the URL."""
+    st.session_state[Chat.COPILOT] = new
+    if history is not None:
+        st.session_state[Chat.HISTORY] = history
+    if (thread := thread_id()) is not None:
+        st.query_params[THREAD_QUERY_PARAM] = thread
+        st.session_state[Chat.RESTORED_THREAD] = thread
+
+
+def forget() -> None:
+    """Start afresh: no copilot, no turns, no thread in the URL (server objects stay)."""
+    for key in (Chat.COPILOT, Chat.HISTORY, Chat.INGEST_REPORT, Chat.RESTORED_THREAD):
+        st.session_state.pop(key, None)
+    st.query_params.pop(THREAD_QUERY_PARAM, None)
+
+
+def restore_from_url(client: OpenAIClient) -> None:
+    """Reopen the conversation named by `?thread=` once, when the session has another or none."""
+    wanted = st.query_params.get(THREAD_QUERY_PARAM)
+    if not wanted or wanted == st.session_state.get(Chat.RESTORED_THREAD):
+        return
+    st.session_state[Chat.RESTORED_THREAD] = wanted  # one try per id, even when it fails
+    with reported(f"Reopening the conversation {wanted}"), st.spinner("Reopening the conversation…"):
+        use(*restore_from_thread(client, wanted))

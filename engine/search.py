@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from core.types.vector_stores import ComparisonFilter, CompoundFilter
@@ -36,6 +36,7 @@ class Hit:
     page_start: int | None
     page_end: int | None
     attributes: dict[str, Any]
+    title: str = ""  # the document's name and opening lines
 
     def as_result(self, *, with_content: bool = True) -> dict[str, Any]:
         return {
@@ -85,6 +86,7 @@ def search_stores(
     if not store_ids:
         return []
     best: dict[int, Hit] = {}
+    seqs: dict[int, int] = {}  # chunk id → its vector-store file's row, which keys the title
     fetch = max_results * (8 if filters is not None else 1)
     marks = ",".join("?" * len(store_ids))
     for query in queries:
@@ -98,7 +100,7 @@ def search_stores(
             f"WITH titles(store_id, file_id, score) AS (VALUES {values})"
             " SELECT c.id, c.vector_store_id, c.file_id, c.text, c.page_start, c.page_end,"
             " -bm25(chunks_fts) + ? * COALESCE(t.score, 0.0) AS relevance,"
-            " f.filename, vsf.attributes"
+            " f.filename, vsf.attributes, vsf.seq AS vsf_seq"
             " FROM chunks_fts JOIN chunks c ON c.id = chunks_fts.rowid"
             " JOIN files f ON f.id = c.file_id"
             " JOIN vector_store_files vsf ON vsf.vector_store_id = c.vector_store_id"
@@ -117,12 +119,23 @@ def search_stores(
                               "page_end": row["page_end"]}
             if score < score_threshold or (filters is not None and not matches(filters, attributes)):
                 continue
+            seqs[row["id"]] = row["vsf_seq"]
             previous = best.get(row["id"])
             if previous is None or previous.score < score:
                 best[row["id"]] = Hit(row["id"], row["vector_store_id"], row["file_id"],
                                       row["filename"], score, row["text"], row["page_start"],
                                       row["page_end"], attributes)
-    return sorted(best.values(), key=lambda h: (-h.score, h.chunk_id))[:max_results]
+    ranked = sorted(best.values(), key=lambda h: (-h.score, h.chunk_id))[:max_results]
+    return _with_titles(conn, ranked, seqs)
+
+
+def _with_titles(conn: sqlite3.Connection, hits: list[Hit], seqs: dict[int, int]) -> list[Hit]:
+    """The hits with their documents' titles, read once per document."""
+    titles: dict[int, str] = {}
+    for seq in {seqs[h.chunk_id] for h in hits}:
+        row = conn.execute("SELECT title FROM titles_fts WHERE rowid = ?", (seq,)).fetchone()
+        titles[seq] = row[0] if row else ""
+    return [replace(h, title=titles[seqs[h.chunk_id]]) for h in hits]
 
 
 def matches(node: ComparisonFilter | CompoundFilter, attributes: dict[str, Any]) -> bool:

@@ -1,2 +1,44 @@
+"""Chat: upload documents, ask questions, read streamed answers with their cited pages."""
+
 import streamlit as st
-st.title('chat')
+
+from app import chat_session, chat_views, services
+from app.conversation import Turn
+from app.errors import reported
+from app.render import escape_markdown
+from app.sidebar import current_model
+from app.state import Chat, item_key
+
+st.title("Chat with your documents")
+client = services.client()
+chat_session.restore_from_url(client)
+copilot = chat_session.copilot()
+turns = chat_session.turns()
+
+generation = st.session_state.setdefault(Chat.UPLOADER_GENERATION, 0)
+with st.expander("Documents", expanded=copilot is None, icon=":material/upload_file:"):
+    uploads = st.file_uploader(
+        "PDF, text or Markdown files (several at once)", type=["pdf", "txt", "md", "markdown"],
+        accept_multiple_files=True, key=item_key(Chat.UPLOADER, generation))
+    label = "Add to this conversation" if copilot else "Start the conversation"
+    if st.button(label, key=Chat.INDEX_BUTTON, type="primary", disabled=not uploads,
+                 icon=":material/upload:"):
+        if chat_views.index_documents(client, list(uploads or []), current_model()):
+            st.session_state[Chat.UPLOADER_GENERATION] = generation + 1
+            st.rerun()
+
+chat_views.toolbar(copilot, turns)
+for turn in turns:
+    chat_views.show_turn(turn)
+
+placeholder = "Ask a question about your documents" if copilot else "Add documents first"
+if question := st.chat_input(placeholder, key=Chat.PROMPT, disabled=copilot is None):
+    turns.append(Turn("user", question))
+    chat_views.show_turn(turns[-1])
+    with st.chat_message("assistant"), reported("Answering"):
+        assert copilot is not None
+        st.write_stream(escape_markdown(piece) for piece in copilot.stream_response(question))
+        if copilot.last_answer is not None:
+            turns.append(Turn("assistant", copilot.last_answer.text,
+                              copilot.last_answer.citations))
+            st.rerun()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any
 
 from pydantic import SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -15,6 +15,18 @@ from core.client._runs import RunsMixin
 from core.client._threads import ThreadsMixin
 from core.client._vector_stores import VectorStoresMixin
 from core.errors import InvalidArgumentError
+
+if TYPE_CHECKING:
+    from core.copilots import (
+        ChatCopilot,
+        ImageDescriptionCopilot,
+        OcrCopilot,
+        OpenAIChatCopilotOptions,
+        OpenAIImageDescriptionCopilotOptions,
+        OpenAIOcrCopilotOptions,
+        OpenAISummaryCopilotOptions,
+        SummaryCopilot,
+    )
 
 DEFAULT_BASE_DOMAIN = "https://api.openai.com"
 DEFAULT_API_VERSION = "v1"
@@ -73,15 +85,32 @@ class OpenAIClient(
         return self
 
     # --- copilots ----------------------------------------------------------------------------
+    # core.copilots imports this module, so it is imported here, when a copilot is asked for.
 
-    def get_chat_copilot(self, options: Any = None) -> NoReturn:
-        raise NotImplementedError("copilots land in core.copilots")
+    def get_chat_copilot(self, options: OpenAIChatCopilotOptions | None = None) -> ChatCopilot:
+        """A chat copilot over this client (the seed's GetChatCopilot)."""
+        from core.copilots import ChatCopilot
 
-    def get_summary_copilot(self, options: Any = None) -> NoReturn:
-        raise NotImplementedError("copilots land in core.copilots")
+        return ChatCopilot(self, options)
 
-    def get_image_description_copilot(self, options: Any = None) -> NoReturn:
-        raise NotImplementedError("copilots land in core.copilots")
+    def get_summary_copilot(
+        self, options: OpenAISummaryCopilotOptions | None = None
+    ) -> SummaryCopilot:
+        from core.copilots import SummaryCopilot
+
+        return SummaryCopilot(self, options)
+
+    def get_image_description_copilot(
+        self, options: OpenAIImageDescriptionCopilotOptions | None = None
+    ) -> ImageDescriptionCopilot:
+        from core.copilots import ImageDescriptionCopilot
+
+        return ImageDescriptionCopilot(self, options)
+
+    def get_ocr_copilot(self, options: OpenAIOcrCopilotOptions | None = None) -> OcrCopilot:
+        from core.copilots import OcrCopilot
+
+        return OcrCopilot(self, options)
 
 
 class OpenAIClientBuilder:

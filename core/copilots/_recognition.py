@@ -13,7 +13,7 @@ from PIL import Image
 from core.client import OpenAIClient
 from core.copilots import _ocr
 from core.copilots._common import complete, image_data_url, image_message
-from core.copilots._errors import CopilotError, DocumentSourceError
+from core.copilots._errors import DocumentSourceError, OcrUnavailableError
 from core.copilots._options import ImageDetail
 from core.copilots._sources import DocumentSource
 from core.documents import DocumentError, PdfImage, extract_images, read_pdf_pages
@@ -134,12 +134,10 @@ def _recognized(
     """OCR one page; a failure is kept on the page, except when OCR can't run at all."""
     try:
         text = read()
-    except CopilotError as exc:
-        if isinstance(exc, _ocr.OcrUnavailableError):
-            raise
-        return PageContent(number, text_layer, recognizer.method, error=str(exc))
-    except (OSError, ValueError, Image.DecompressionBombError) as exc:
-        return PageContent(number, text_layer, recognizer.method, error=f"unreadable image: {exc}")
+    except OcrUnavailableError:
+        raise
+    except Exception as exc:  # an unreadable image or a failed request spoils this page only
+        return PageContent(number, text_layer, recognizer.method, error=str(exc) or type(exc).__name__)
     return PageContent(number, text if text.strip() else text_layer, recognizer.method)
 
 

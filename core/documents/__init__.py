@@ -1,3 +1,21 @@
+"""PDF work with pypdf: text per page, images with placement, alt text, and document export."""
+
+from ._alt_text import write_alt_texts
 from ._errors import DamagedDocumentError, DocumentError, EncryptedDocumentError
 from ._images import PdfImage, Rect, extract_images
+from ._structure import FigureReport, read_figure_alt_text
 from ._text import PageText, read_pdf_pages
+
+__all__ = [
+    "DamagedDocumentError",
+    "DocumentError",
+    "EncryptedDocumentError",
+    "FigureReport",
+    "PageText",
+    "PdfImage",
+    "Rect",
+    "extract_images",
+    "read_figure_alt_text",
+    "read_pdf_pages",
+    "write_alt_texts",
+]

@@ -12,6 +12,8 @@ from typing import Any
 from pypdf import PageObject
 from pypdf.generic import ContentStream, DictionaryObject, NameObject, StreamObject
 
+from ._objects import as_int, get, resolve
+
 Matrix = tuple[float, float, float, float, float, float]
 IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
 MAX_FORM_DEPTH = 8
@@ -69,8 +71,8 @@ def multiply(m: Matrix, n: Matrix) -> Matrix:
 
 def may_draw_images(page: PageObject, contents: ContentStream) -> bool:
     """Cheap test before parsing: a page without XObjects or a `BI` draws no image."""
-    resources = _resolve(page.get("/Resources"))
-    if isinstance(resources, DictionaryObject) and _resolve(resources.get("/XObject")):
+    resources = resolve(page.get("/Resources"))
+    if isinstance(resources, DictionaryObject) and resolve(resources.get("/XObject")):
         return True
     return b"BI" in contents.get_data()
 
@@ -81,7 +83,7 @@ def walk_page(page: PageObject, pdf: Any, contents: ContentStream | None = None)
     operations = list(contents.operations) if contents is not None else []
     drawing = PageDrawing(operations=operations)
     walker = _Walker(pdf, drawing)
-    walker.walk(operations, _resolve(page.get("/Resources")), IDENTITY, prefix="", top=None,
+    walker.walk(operations, resolve(page.get("/Resources")), IDENTITY, prefix="", top=None,
                 forms=())
     return drawing
 
@@ -130,20 +132,17 @@ class _Walker:
         tag = str(operands[0]) if operands else ""
         mcid = None
         if len(operands) > 1:
-            properties = _resolve(operands[1])
+            properties = resolve(operands[1])
             if isinstance(properties, NameObject):
-                named = _resolve(_get(resources, "/Properties"))
-                properties = _resolve(_get(named, str(properties)))
-            value = _resolve(_get(properties, "/MCID"))
-            if isinstance(value, int) and not isinstance(value, bool):
-                mcid = int(value)
+                properties = get(get(resources, "/Properties"), str(properties))
+            mcid = as_int(get(properties, "/MCID"))
         if mcid is not None and page_level:
             self.drawing.mcids.add(mcid)
         self.marks.append(_Mark(tag=tag, mcid=mcid, page_level=page_level))
 
     def _draw(self, name: str, resources: Any, ctm: Matrix, *, prefix: str, top: int,
               forms: tuple[int, ...]) -> None:
-        xobject = _resolve(_get(_resolve(_get(resources, "/XObject")), name))
+        xobject = get(get(resources, "/XObject"), name)
         if not isinstance(xobject, StreamObject):
             return
         subtype = xobject.get("/Subtype")
@@ -155,9 +154,9 @@ class _Walker:
             identity = id(xobject)
             if len(forms) >= MAX_FORM_DEPTH or identity in forms:
                 return  # a form that draws itself, or nesting past reason
-            matrix = _matrix(_resolve(xobject.get("/Matrix"))) or IDENTITY
+            matrix = _matrix(resolve(xobject.get("/Matrix"))) or IDENTITY
             inner = ContentStream(xobject, self.pdf).operations
-            self.walk(inner, _resolve(xobject.get("/Resources")) or resources,
+            self.walk(inner, resolve(xobject.get("/Resources")) or resources,
                       multiply(matrix, ctm), prefix=prefix + name, top=top,
                       forms=(*forms, identity))
 
@@ -173,17 +172,9 @@ class _Walker:
 
 def _matrix(operands: Any) -> Matrix | None:
     try:
-        values = [float(_resolve(value)) for value in operands]
+        values = [float(resolve(value)) for value in operands]
     except (TypeError, ValueError):
         return None
     if len(values) != 6:
         return None
     return (values[0], values[1], values[2], values[3], values[4], values[5])
-
-
-def _resolve(value: Any) -> Any:
-    return value.get_object() if value is not None and hasattr(value, "get_object") else value
-
-
-def _get(mapping: Any, key: str) -> Any:
-    return mapping.get(key) if isinstance(mapping, DictionaryObject) else None

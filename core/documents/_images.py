@@ -134,7 +134,10 @@ def _encode(stream: StreamObject, page: int, name: str) -> _Encoded | None:
 def _encode_inline(page: PageObject, number: int, name: str) -> _Encoded | None:
     try:
         position = int(name.removeprefix("inline-"))
-        return _png(page.images[f"~{position}~"].image)
+        image = page.images[f"~{position}~"].image
+        if image is None:
+            raise ValueError("pypdf could not decode it")
+        return _png(image)
     except MemoryError:
         raise
     except Exception as exc:

@@ -7,9 +7,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from pypdf import PdfReader
-from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
+from pypdf.generic import ArrayObject, DictionaryObject
 
 from ._errors import reading
+from ._objects import as_int, get, is_true, resolve, text_of
 from ._open import PdfSource, open_pdf, pdf_limits
 
 MAX_ROLE_HOPS = 16
@@ -50,10 +51,9 @@ def read_figure_alt_text(source: PdfSource) -> FigureReport:
 
 
 def figure_report(reader: PdfReader) -> FigureReport:
-    catalog = reader.trailer["/Root"].get_object()
-    root = resolve(catalog.get("/StructTreeRoot"))
-    mark_info = resolve(catalog.get("/MarkInfo"))
-    marked = isinstance(mark_info, DictionaryObject) and resolve(mark_info.get("/Marked")) is True
+    catalog = reader.root_object
+    root = get(catalog, "/StructTreeRoot")
+    marked = is_true(get(get(catalog, "/MarkInfo"), "/Marked"))
     if not isinstance(root, DictionaryObject):
         return FigureReport(figures=0, with_alt=0, tagged=False)
     figures = [element for element in iter_elements(root) if is_figure(element.node, root)]
@@ -93,13 +93,13 @@ def marked_content(element: StructElement) -> list[tuple[Any, int]]:
     found = []
     for kid in kids(element.node):
         kid = resolve(kid)
-        if isinstance(kid, int) and not isinstance(kid, bool):
+        if as_int(kid) is not None:
             found.append((element.page, int(kid)))
         elif isinstance(kid, DictionaryObject) and kid.get("/Type") == "/MCR":
-            mcid = resolve(kid.get("/MCID"))
+            mcid = as_int(kid.get("/MCID"))
             # An MCR with /Stm points into a form XObject's own MCIDs: not the page's.
-            if isinstance(mcid, int) and "/Stm" not in kid:
-                found.append((kid.get("/Pg", element.page), int(mcid)))
+            if mcid is not None and "/Stm" not in kid:
+                found.append((kid.get("/Pg", element.page), mcid))
     return found
 
 
@@ -125,16 +125,6 @@ def has_alt(node: DictionaryObject) -> bool:
     return bool(text_of(node.get("/Alt")) or text_of(node.get("/ActualText")))
 
 
-def text_of(value: Any) -> str:
-    """A PDF string as text, stripped; "" for anything else."""
-    value = resolve(value)
-    if isinstance(value, str):
-        return value.strip()
-    if isinstance(value, bytes):
-        return value.decode("latin-1").strip()
-    return ""
-
-
 def read_number_tree(node: Any) -> dict[int, Any]:
     """Every (key, value) of a number tree (/Nums leaves under /Kids), flattened."""
     entries: dict[int, Any] = {}
@@ -149,9 +139,9 @@ def read_number_tree(node: Any) -> dict[int, Any]:
         nums = resolve(current.get("/Nums"))
         if isinstance(nums, ArrayObject):
             for index in range(0, len(nums) - 1, 2):
-                key = resolve(nums[index])
-                if isinstance(key, int):
-                    entries[int(key)] = nums[index + 1]
+                key = as_int(nums[index])
+                if key is not None:
+                    entries[key] = nums[index + 1]
         if depth < MAX_NUMBER_TREE_DEPTH:
             stack.extend((kid, depth + 1) for kid in kids_of_tree(current))
     return entries
@@ -160,7 +150,3 @@ def read_number_tree(node: Any) -> dict[int, Any]:
 def kids_of_tree(node: DictionaryObject) -> list[Any]:
     value = resolve(node.get("/Kids"))
     return list(value) if isinstance(value, ArrayObject) else []
-
-
-def resolve(value: Any) -> Any:
-    return value.get_object() if isinstance(value, IndirectObject) else value

@@ -34,7 +34,9 @@ def is_summary_request(question: str) -> bool:
     return _SUMMARY_REQUEST.search(question) is not None
 
 
-def best_sentences(question: str, texts: list[str], max_sentences: int) -> list[Pick]:
+def best_sentences(
+    question: str, texts: list[str], max_sentences: int, *, contexts: list[str] | None = None
+) -> list[Pick]:
     """The sentences of `texts` that best answer `question`, best first.
 
     A request for a summary quotes the sentences on its topic, or the most central ones when it
@@ -49,14 +51,16 @@ def best_sentences(question: str, texts: list[str], max_sentences: int) -> list[
         return central_sentences(found, max_sentences) if summary else []
     counted = _COUNTED.search(question)
     counted_term = stem(counted.group(1).lower()) if counted else None
-    picks = _answering(wanted, found, max_sentences, counted_term)
+    given = [frozenset(terms(c)) for c in contexts] if contexts else [frozenset()] * len(texts)
+    picks = _answering(wanted, found, max_sentences, counted_term, given)
     if summary:
         return sorted(picks, key=lambda p: (p.source_index, p.start))
     return picks
 
 
 def _answering(
-    wanted: list[str], found: list[Candidate], limit: int, counted: str | None
+    wanted: list[str], found: list[Candidate], limit: int, counted: str | None,
+    given: list[frozenset[str]],
 ) -> list[Pick]:
     """BM25-ranked sentences that cover enough of the question's terms."""
     idf = _idf(wanted, found)
@@ -67,7 +71,9 @@ def _answering(
         if not quotable(candidate):
             continue
         matched = [t for t in wanted if t in candidate.term_set]
-        if sum(idf[t] for t in matched) < MIN_COVERAGE * total_weight:
+        context = given[candidate.source_index]
+        covered = sum(idf[t] for t in wanted if t in candidate.term_set or t in context)
+        if not matched or covered < MIN_COVERAGE * total_weight:
             continue
         score = _score(wanted, matched, candidate, idf, average_length)
         if counted and _counts(candidate.terms, counted):

@@ -41,6 +41,10 @@ class Source:
     page_end: int | None = None
     # (char_offset, page_number) pairs, ascending: the page starting at each offset of `text`.
     page_offsets: tuple[tuple[int, int], ...] = ()
+    # What the whole document is about (its name and opening lines): question words found here
+    # ("Apple", "2023") are taken as given for every sentence of the document, since a filing's
+    # sentences rarely repeat the company's name.
+    context: str = ""
 
 
 @dataclass(frozen=True)
@@ -68,7 +72,8 @@ def answer_from_sources(
     question: str, sources: list[Source], *, max_sentences: int = 3, max_chars: int | None = None
 ) -> ExtractiveAnswer:
     """Quote the sentences of `sources` that best answer `question`, each with a citation marker."""
-    picks = best_sentences(question, [s.text for s in sources], max_sentences)
+    picks = best_sentences(question, [s.text for s in sources], max_sentences,
+                           contexts=[s.context for s in sources])
     if not picks:
         return ExtractiveAnswer(NO_ANSWER, [], found=False)
     text, citations = _format(picks, sources, max_chars)

@@ -93,7 +93,7 @@ def answer_locally(
     """Quote the best supporting sentences of the retrieved chunks, each cited with its page."""
     sources = [
         Source(text=h.text, file_id=h.file_id, filename=h.filename, page_start=h.page_start,
-               page_end=h.page_end, page_offsets=page_offsets(conn, h))
+               page_end=h.page_end, page_offsets=page_offsets(conn, h), context=h.title)
         for h in hits
     ]
     result = answer_from_sources(question, sources)

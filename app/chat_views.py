@@ -1,0 +1,107 @@
+"""The Chat screen's parts: indexing with progress, the conversation toolbar, one turn."""
+
+from __future__ import annotations
+
+import json
+
+import streamlit as st
+from streamlit.runtime.uploaded_file_manager import UploadedFile
+
+from app import chat_session
+from app.conversation import ExportFormat, Turn, export_conversation, open_conversation, \
+    read_uploads, restore_from_backup
+from app.errors import reported, user_message
+from app.preview import render_citation
+from app.render import escape_markdown
+from app.state import Chat
+from core import OpenAIClient
+from core.copilots import ChatCopilot, DocumentIndexingError
+
+EXPORT_FORMATS: dict[str, ExportFormat] = {"PDF": "pdf", "Word (DOCX)": "docx", "Markdown": "md"}
+MIME = {"pdf": "application/pdf", "md": "text/markdown",
+        "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
+
+
+def index_documents(client: OpenAIClient, uploads: list[UploadedFile], model: str) -> bool:
+    """Read, upload and index `uploads` with progress; True when the conversation has them."""
+    with st.status(f"Adding {len(uploads)} document(s)…", expanded=True) as status:
+        bar = st.progress(0.0, text="Reading")
+        report = read_uploads([(u.name, u.getvalue()) for u in uploads],
+                              lambda done, total, stage: bar.progress(done / total, text=stage))
+        for name, pages in report.pages.items():
+            st.write(f":material/check: **{name}**: {pages} pages read")
+        for name, reason in report.failures:
+            st.error(f"{name} is left out: {reason}", icon=":material/block:")
+        if not report.sources:
+            status.update(label="No document could be read", state="error")
+            return False
+        status.update(label=f"Uploading and indexing {len(report.sources)} document(s)…")
+        bar.progress(1.0, text="Uploading, then waiting for the server to index every page…")
+        try:
+            new = open_conversation(client, report.sources, model=model,
+                                    previous=chat_session.copilot())
+        except DocumentIndexingError as exc:
+            for name, reason in exc.failures:
+                st.error(f"{name} could not be indexed: {reason}", icon=":material/error:")
+            status.update(label="Indexing failed; nothing was added", state="error")
+            return False
+        except Exception as exc:
+            st.error(f"Indexing failed: {user_message(exc)}", icon=":material/error:")
+            status.update(label="Indexing failed; nothing was added", state="error")
+            return False
+        chat_session.use(new)
+        status.update(label=f"Indexed {len(report.sources)} document(s): ask away",
+                      state="complete", expanded=False)
+    return True
+
+
+def toolbar(current: ChatCopilot | None, turns: list[Turn]) -> None:
+    """New conversation, save / restore / delete context, download the conversation."""
+    new, save, restore, delete, export = st.columns(5)
+    if new.button("New conversation", key=Chat.NEW_CONVERSATION, icon=":material/add_comment:",
+                  width="stretch"):
+        chat_session.forget()
+        st.rerun()
+    has_context = current is not None and current.has_context()
+    save.download_button(
+        "Save context", key=Chat.SAVE_CONTEXT, icon=":material/save:", width="stretch",
+        data=json.dumps(current.context.to_json(), indent=2) if current and has_context else "",
+        file_name="pdf-copilot-context.json", mime="application/json", disabled=not has_context)
+    with restore.popover("Restore context", icon=":material/restore:", width="stretch"):
+        backup = st.file_uploader("A saved context (JSON)", type=["json"],
+                                  key=Chat.RESTORE_UPLOADER)
+        if st.button("Restore", key=Chat.RESTORE_BUTTON, disabled=backup is None):
+            with reported("Restoring the context"):
+                assert backup is not None
+                chat_session.use(*restore_from_backup(chat_session_client(), backup.getvalue()))
+                st.rerun()
+    with delete.popover("Delete context", icon=":material/delete:", width="stretch",
+                        disabled=not has_context):
+        st.write("Deletes this conversation's thread, assistant, vector store and files from"
+                 " the server.")
+        if st.button("Delete for good", key=Chat.DELETE_CONTEXT, type="primary") and current:
+            with reported("Deleting the context"):
+                current.delete_context()
+                chat_session.forget()
+                st.rerun()
+    with export.popover("Download", icon=":material/download:", width="stretch",
+                        disabled=not turns):
+        label = st.radio("Format", list(EXPORT_FORMATS), key=Chat.EXPORT_FORMAT)
+        fmt = EXPORT_FORMATS[label or "PDF"]
+        st.download_button(
+            "Download conversation", key=Chat.EXPORT_DOWNLOAD, icon=":material/download:",
+            data=lambda: export_conversation(turns, fmt, "PDF Copilot conversation"),
+            file_name=f"conversation.{fmt}", mime=MIME[fmt])
+
+
+def chat_session_client() -> OpenAIClient:
+    from app import services
+
+    return services.client()
+
+
+def show_turn(turn: Turn) -> None:
+    with st.chat_message(turn.role):
+        st.markdown(escape_markdown(turn.text))
+        for number, citation in enumerate(turn.citations, start=1):
+            render_citation(number, citation)
