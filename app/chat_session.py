@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from app.conversation import Turn, restore_from_thread
-from app.errors import reported
+from app.errors import user_message
 from app.state import THREAD_QUERY_PARAM, Chat
 from core import OpenAIClient
 from core.copilots import ChatCopilot
@@ -43,7 +43,7 @@ def use(new: ChatCopilot, history: list[Turn] | None = None) -> None:
 
 def forget() -> None:
     """Start afresh: no copilot, no turns, no thread in the URL (server objects stay)."""
-    for key in (Chat.COPILOT, Chat.HISTORY, Chat.INGEST_REPORT, Chat.RESTORED_THREAD):
+    for key in (Chat.COPILOT, Chat.HISTORY, Chat.NOTES, Chat.RESTORED_THREAD):
         st.session_state.pop(key, None)
     st.query_params.pop(THREAD_QUERY_PARAM, None)
 
@@ -54,5 +54,10 @@ def restore_from_url(client: OpenAIClient) -> None:
     if not wanted or wanted == st.session_state.get(Chat.RESTORED_THREAD):
         return
     st.session_state[Chat.RESTORED_THREAD] = wanted  # one try per id, even when it fails
-    with reported(f"Reopening the conversation {wanted}"), st.spinner("Reopening the conversation…"):
-        use(*restore_from_thread(client, wanted))
+    try:
+        with st.spinner("Reopening the conversation…"):
+            use(*restore_from_thread(client, wanted))
+    except Exception as exc:
+        # Kept in the screen's notes, so the reason stays visible after the next rerun.
+        st.session_state[Chat.NOTES] = [
+            ("error", f"Could not reopen the conversation {wanted}: {user_message(exc)}")]

@@ -7,9 +7,15 @@ import json
 import streamlit as st
 from streamlit.runtime.uploaded_file_manager import UploadedFile
 
-from app import chat_session
-from app.conversation import ExportFormat, Turn, export_conversation, open_conversation, \
-    read_uploads, restore_from_backup
+from app import chat_session, services
+from app.conversation import (
+    ExportFormat,
+    Turn,
+    export_conversation,
+    open_conversation,
+    read_uploads,
+    restore_from_backup,
+)
 from app.errors import reported, user_message
 from app.preview import render_citation
 from app.render import escape_markdown
@@ -23,15 +29,22 @@ MIME = {"pdf": "application/pdf", "md": "text/markdown",
 
 
 def index_documents(client: OpenAIClient, uploads: list[UploadedFile], model: str) -> bool:
-    """Read, upload and index `uploads` with progress; True when the conversation has them."""
+    """Read, upload and index `uploads` with progress; True when the conversation has them.
+
+    What happened (pages read, files left out and why) stays in session state for
+    `show_notes`, so it outlives the rerun that follows.
+    """
+    notes: list[tuple[str, str]] = []
+    st.session_state[Chat.NOTES] = notes
     with st.status(f"Adding {len(uploads)} document(s)…", expanded=True) as status:
         bar = st.progress(0.0, text="Reading")
-        report = read_uploads([(u.name, u.getvalue()) for u in uploads],
-                              lambda done, total, stage: bar.progress(done / total, text=stage))
-        for name, pages in report.pages.items():
-            st.write(f":material/check: **{name}**: {pages} pages read")
-        for name, reason in report.failures:
-            st.error(f"{name} is left out: {reason}", icon=":material/block:")
+        def reading(done: int, total: int, stage: str) -> None:
+            bar.progress(done / total, text=stage)
+
+        report = read_uploads([(u.name, u.getvalue()) for u in uploads], reading)
+        notes += [("ok", f"**{name}**: {pages} pages read") for name, pages in report.pages.items()]
+        notes += [("error", f"**{name}** is left out: {reason}") for name, reason in report.failures]
+        _show(notes)
         if not report.sources:
             status.update(label="No document could be read", state="error")
             return False
@@ -41,18 +54,34 @@ def index_documents(client: OpenAIClient, uploads: list[UploadedFile], model: st
             new = open_conversation(client, report.sources, model=model,
                                     previous=chat_session.copilot())
         except DocumentIndexingError as exc:
-            for name, reason in exc.failures:
-                st.error(f"{name} could not be indexed: {reason}", icon=":material/error:")
-            status.update(label="Indexing failed; nothing was added", state="error")
+            failed = [("error", f"**{name}** could not be indexed: {reason}")
+                      for name, reason in exc.failures]
+            notes += failed + [("error", "Nothing was added; remove the file and try again.")]
+            _show(failed)
+            status.update(label="Indexing failed", state="error")
             return False
         except Exception as exc:
-            st.error(f"Indexing failed: {user_message(exc)}", icon=":material/error:")
-            status.update(label="Indexing failed; nothing was added", state="error")
+            notes.append(("error", f"Indexing failed: {user_message(exc)}"))
+            _show(notes[-1:])
+            status.update(label="Indexing failed", state="error")
             return False
         chat_session.use(new)
-        status.update(label=f"Indexed {len(report.sources)} document(s): ask away",
-                      state="complete", expanded=False)
+        notes.append(("ok", f"Indexed {len(report.sources)} document(s): ask away below."))
+        status.update(label="Indexed", state="complete", expanded=False)
     return True
+
+
+def show_notes() -> None:
+    """What the last indexing did, until the next one."""
+    _show(st.session_state.get(Chat.NOTES, []))
+
+
+def _show(notes: list[tuple[str, str]]) -> None:
+    for level, text in notes:
+        if level == "ok":
+            st.markdown(f":green[:material/check_circle:] {escape_markdown(text)}")
+        else:
+            st.error(escape_markdown(text), icon=":material/error:")
 
 
 def toolbar(current: ChatCopilot | None, turns: list[Turn]) -> None:
@@ -73,7 +102,7 @@ def toolbar(current: ChatCopilot | None, turns: list[Turn]) -> None:
         if st.button("Restore", key=Chat.RESTORE_BUTTON, disabled=backup is None):
             with reported("Restoring the context"):
                 assert backup is not None
-                chat_session.use(*restore_from_backup(chat_session_client(), backup.getvalue()))
+                chat_session.use(*restore_from_backup(services.client(), backup.getvalue()))
                 st.rerun()
     with delete.popover("Delete context", icon=":material/delete:", width="stretch",
                         disabled=not has_context):
@@ -92,12 +121,6 @@ def toolbar(current: ChatCopilot | None, turns: list[Turn]) -> None:
             "Download conversation", key=Chat.EXPORT_DOWNLOAD, icon=":material/download:",
             data=lambda: export_conversation(turns, fmt, "PDF Copilot conversation"),
             file_name=f"conversation.{fmt}", mime=MIME[fmt])
-
-
-def chat_session_client() -> OpenAIClient:
-    from app import services
-
-    return services.client()
 
 
 def show_turn(turn: Turn) -> None:

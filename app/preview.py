@@ -12,6 +12,7 @@ from core.copilots import Citation
 from core.documents import DocumentError, read_pdf_pages
 from core.errors import OpenAIError
 
+
 @st.cache_data(max_entries=16, show_spinner="Reading the cited document…")
 def _pages(base_url: str, file_id: str) -> dict[int, str]:
     """Page number → text of a server file (a text file is one page); cached per file."""

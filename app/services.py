@@ -85,6 +85,16 @@ def client() -> OpenAIClient:
     return _client(current.base_url, current.api_key)
 
 
+def require_client() -> OpenAIClient:
+    """The client, or a clear error and the end of this run when there is no server to use."""
+    try:
+        return client()
+    except Exception as exc:
+        st.error(f"No server to talk to: {user_message(exc)}", icon=":material/cloud_off:")
+        st.stop()
+        raise  # st.stop() raises; this line is for type checkers
+
+
 @st.cache_data(ttl=STATUS_TTL_SECONDS, show_spinner=False)
 def server_status(base_url: str, api_key: str | None) -> ServerStatus:
     """Whether the server answers, and its models (one quick try, no retries)."""

@@ -41,3 +41,13 @@ def current_model() -> str:
     """The model picked in the sidebar (or the default before the sidebar ran)."""
     model = st.session_state.get(Sidebar.MODEL)
     return str(model) if model else services.settings().model or LOCAL_MODEL
+
+
+def available_models() -> list[str]:
+    """The server's models (the current one first if the server lists none)."""
+    try:
+        current = services.connection()
+    except Exception:
+        return [current_model()]
+    models = list(services.server_status(current.base_url, current.api_key).models)
+    return models if current_model() in models else [current_model(), *models]

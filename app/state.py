@@ -21,7 +21,7 @@ class Sidebar:
 class Chat:
     COPILOT = "chat.copilot"  # the OpenAIChatCopilot of this session
     HISTORY = "chat.history"  # list[Turn]
-    INGEST_REPORT = "chat.ingest_report"  # IngestReport of the last upload
+    NOTES = "chat.notes"  # [(level, text)]: what the last indexing or reopening did
     RESTORED_THREAD = "chat.restored_thread"  # the thread id the URL was last restored from
     UPLOADER = "chat.uploader"
     INDEX_BUTTON = "chat.index"

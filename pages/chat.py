@@ -10,7 +10,7 @@ from app.sidebar import current_model
 from app.state import Chat, item_key
 
 st.title("Chat with your documents")
-client = services.client()
+client = services.require_client()
 chat_session.restore_from_url(client)
 copilot = chat_session.copilot()
 turns = chat_session.turns()
@@ -22,10 +22,11 @@ with st.expander("Documents", expanded=copilot is None, icon=":material/upload_f
         accept_multiple_files=True, key=item_key(Chat.UPLOADER, generation))
     label = "Add to this conversation" if copilot else "Start the conversation"
     if st.button(label, key=Chat.INDEX_BUTTON, type="primary", disabled=not uploads,
-                 icon=":material/upload:"):
-        if chat_views.index_documents(client, list(uploads or []), current_model()):
-            st.session_state[Chat.UPLOADER_GENERATION] = generation + 1
-            st.rerun()
+                 icon=":material/upload:") and chat_views.index_documents(
+                     client, list(uploads or []), current_model()):
+        st.session_state[Chat.UPLOADER_GENERATION] = generation + 1
+        st.rerun()
+chat_views.show_notes()
 
 chat_views.toolbar(copilot, turns)
 for turn in turns:
@@ -33,12 +34,11 @@ for turn in turns:
 
 placeholder = "Ask a question about your documents" if copilot else "Add documents first"
 if question := st.chat_input(placeholder, key=Chat.PROMPT, disabled=copilot is None):
-    turns.append(Turn("user", question))
-    chat_views.show_turn(turns[-1])
+    chat_views.show_turn(Turn("user", question))
     with st.chat_message("assistant"), reported("Answering"):
         assert copilot is not None
         st.write_stream(escape_markdown(piece) for piece in copilot.stream_response(question))
-        if copilot.last_answer is not None:
-            turns.append(Turn("assistant", copilot.last_answer.text,
-                              copilot.last_answer.citations))
+        answer = copilot.last_answer
+        if answer is not None:  # an unanswered question is not kept: the error says why
+            turns += [Turn("user", question), Turn("assistant", answer.text, answer.citations)]
             st.rerun()

@@ -1,2 +1,49 @@
+"""Summary: upload documents, choose length, prompt, model and temperature; read and download."""
+
 import streamlit as st
-st.title('summary')
+
+from app import services, summaries, uploads
+from app.errors import reported
+from app.progress import progress_bar
+from app.render import escape_markdown
+from app.sidebar import available_models, current_model
+from app.state import Summary
+
+FORMATS: dict[str, summaries.SummaryFormat] = {"PDF": "pdf", "Word (DOCX)": "docx",
+                                               "Markdown": "md"}
+
+st.title("Summarize documents")
+files = st.file_uploader("PDF, text, Markdown or image files",
+                         type=uploads.PDF_TYPES + uploads.TEXT_TYPES + uploads.IMAGE_TYPES,
+                         accept_multiple_files=True, key=Summary.UPLOADER)
+left, right = st.columns(2)
+length = left.selectbox("Length", list(summaries.LENGTHS), index=1, key=Summary.LENGTH)
+models = available_models()
+model = right.selectbox("Model", models, index=models.index(current_model()), key=Summary.MODEL)
+temperature = right.slider("Temperature", 0.0, 2.0, 0.2, step=0.1, key=Summary.TEMPERATURE,
+                           help="Higher is freer; the built-in model ignores it.")
+prompt = left.text_input("Prompt", key=Summary.PROMPT, placeholder="Summarize the text above.",
+                         help="What the summary should focus on; empty uses the default.")
+
+if st.button("Summarize", key=Summary.RUN, type="primary", disabled=not files,
+             icon=":material/summarize:"):
+    st.session_state.pop(Summary.RESULT, None)
+    with st.status("Summarizing…", expanded=True) as status, reported("Summarizing"):
+        st.session_state[Summary.RESULT] = summaries.summarize(
+            services.client(), uploads.as_sources(files or []), length=summaries.LENGTHS[length],
+            prompt=prompt, model=model, temperature=temperature,
+            on_progress=progress_bar("Reading the documents"))
+        status.update(label="Summary ready", state="complete", expanded=False)
+    if Summary.RESULT not in st.session_state:
+        status.update(label="Summarizing failed", state="error")
+
+result: summaries.SummaryResult | None = st.session_state.get(Summary.RESULT)
+if result is not None:
+    st.subheader("Summary of " + ", ".join(result.names))
+    with st.container(border=True):
+        st.markdown(escape_markdown(result.text))
+    fmt = FORMATS[st.radio("Format", list(FORMATS), horizontal=True, key=Summary.FORMAT) or "PDF"]
+    export = result.export
+    st.download_button("Download summary", data=lambda: export(fmt),
+                       file_name=f"summary.{fmt}", key=Summary.DOWNLOAD, type="primary",
+                       icon=":material/download:")

@@ -9,6 +9,7 @@ trimming at a sentence end.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any, Literal
 
@@ -103,7 +104,7 @@ class SummaryCopilot:
                 combined.append(self._ask("\n\n".join(group), combining=True))
                 report(self.options.on_progress, done, len(groups), "combining")
             partials = combined
-        return trim_to_words(partials[0], self.target_words)
+        return trim_to_words(_tidy(partials[0]), self.target_words)
 
     def _read(self) -> list[str]:
         sources = self.options.documents
@@ -157,7 +158,7 @@ class SummaryCopilot:
         self.requests += 1
         answer = complete(self._client, model=self._resolved_model(), messages=messages, settings=settings)
         # Partial summaries may run a little long; the final one is trimmed to the target.
-        return trim_to_words(answer, self.target_words * 2)
+        return trim_to_words(_tidy(answer), self.target_words * 2)
 
     def _resolved_model(self) -> str:
         if self._model is None:
@@ -186,3 +187,8 @@ def _pack(texts: list[str], budget: int) -> list[list[str]]:
         trimmed = [trim_to_words(t, share) for t in texts]
         groups = [trimmed[i : i + 2] for i in range(0, len(trimmed), 2)]
     return groups
+
+
+def _tidy(text: str) -> str:
+    """Quotes of quotes collapsed: combining quoted partial summaries may nest them (““…””)."""
+    return re.sub(r"([“”\"])\1+", r"\1", text).strip()

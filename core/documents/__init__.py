@@ -2,7 +2,9 @@
 
 from ._alt_text import write_alt_texts
 from ._errors import DamagedDocumentError, DocumentError, EncryptedDocumentError
+from ._export import export_document
 from ._images import PdfImage, Rect, extract_images
+from ._outline import Section
 from ._structure import FigureReport, read_figure_alt_text
 from ._text import PageText, read_pdf_pages
 
@@ -14,6 +16,8 @@ __all__ = [
     "PageText",
     "PdfImage",
     "Rect",
+    "Section",
+    "export_document",
     "extract_images",
     "read_figure_alt_text",
     "read_pdf_pages",

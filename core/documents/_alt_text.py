@@ -162,7 +162,9 @@ class _Tagger:
         self._fill_by_elimination(unmatched)
 
     def _fill_by_elimination(self, figures: list[StructElement]) -> None:
-        free = [key for key in self.wanted if key not in self.claimed]
+        drawn = {(number, draw.name) for number, drawing in self.drawings.items()
+                 for draw in drawing.images}
+        free = [key for key in self.wanted if key in drawn and key not in self.claimed]
         options = {id(figure): [key for key in free if self._page_fits(figure, key[0])]
                    for figure in figures}
         takers = Counter(key for keys in options.values() for key in keys)
@@ -291,8 +293,8 @@ class _Tagger:
             self._figure_parent()  # makes sure a structure root exists
             root = get(self.catalog, "/StructTreeRoot")
             self.parent_tree = read_number_tree(root.get("/ParentTree"))
-            used = [*self.parent_tree, *(as_int(page.get("/StructParents")) or 0
-                                         for page in self.pages)]
+            keys = [as_int(page.get("/StructParents")) for page in self.pages]
+            used = [*self.parent_tree, *(key for key in keys if key is not None)]
             self.next_key = max([as_int(root.get("/ParentTreeNextKey")) or 0,
                                  *(key + 1 for key in used)])
         return self.parent_tree

@@ -16,6 +16,9 @@ _B = 0.3
 # A sentence must hold at least this share of the question's weight (IDF-weighted) to count;
 # below it, matches are incidental words and quoting them would answer another question.
 MIN_COVERAGE = 0.45
+# Words of the document's title count towards that share, but the sentence itself must still
+# hold this much: the title says what the document is about, not what a sentence says.
+MIN_OWN_COVERAGE = 0.2
 # Later picks must score this close to the best one, so a strong answer isn't padded with noise.
 MIN_RELATIVE_SCORE = 0.5
 _NUMBER_BONUS = 1.0
@@ -51,11 +54,20 @@ def best_sentences(
         return central_sentences(found, max_sentences) if summary else []
     counted = _COUNTED.search(question)
     counted_term = stem(counted.group(1).lower()) if counted else None
-    given = [frozenset(terms(c)) for c in contexts] if contexts else [frozenset()] * len(texts)
+    given = [_names(c) for c in contexts] if contexts else [frozenset()] * len(texts)
     picks = _answering(wanted, found, max_sentences, counted_term, given)
     if summary:
         return sorted(picks, key=lambda p: (p.source_index, p.start))
     return picks
+
+
+_NAME = re.compile(r"\b[A-Z0-9][\w&.'’-]*")
+
+
+def _names(context: str) -> frozenset[str]:
+    """The terms of a document's names and figures (capitalised words, numbers): "Apple Inc.",
+    "NVIDIA", "2023", "Q1". Its common words say nothing about which document it is."""
+    return frozenset(terms(" ".join(_NAME.findall(context))))
 
 
 def _answering(
@@ -73,7 +85,8 @@ def _answering(
         matched = [t for t in wanted if t in candidate.term_set]
         context = given[candidate.source_index]
         covered = sum(idf[t] for t in wanted if t in candidate.term_set or t in context)
-        if not matched or covered < MIN_COVERAGE * total_weight:
+        own = sum(idf[t] for t in matched)
+        if own < MIN_OWN_COVERAGE * total_weight or covered < MIN_COVERAGE * total_weight:
             continue
         score = _score(wanted, matched, candidate, idf, average_length)
         if counted and _counts(candidate.terms, counted):

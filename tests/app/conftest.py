@@ -86,3 +86,29 @@ def texts(at: AppTest) -> str:
     parts = [e.value for e in at.markdown] + [e.value for e in at.caption]
     parts += [e.value for e in at.error] + [e.value for e in at.info] + [e.value for e in at.success]
     return "\n".join(str(p) for p in parts)
+
+
+PASSWORD_PDF = CORPUS / "pypdf-sample-files" / "005-libreoffice-writer-password" / \
+    "libreoffice-writer-password.pdf"
+IMAGE_PDF = CORPUS / "pypdf-sample-files" / "003-pdflatex-image" / "pdflatex-image.pdf"
+SMILE_PNG = CORPUS / "pypdf-sample-files" / "007-imagemagick-images" / "smile.png"
+
+
+def corpus_file(path: Path) -> Path:
+    if not path.is_file():
+        pytest.skip(f"corpus file not found: {path}")
+    return path
+
+
+@pytest.fixture
+def server_down(clean_env: pytest.MonkeyPatch) -> str:
+    """The app configured for a server that is not there (a closed loopback port)."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    url = f"http://127.0.0.1:{port}/v1"
+    clean_env.setenv("PDF_COPILOT_BASE_URL", url)
+    clean_env.setenv("PDF_COPILOT_API_KEY", "sk-nobody-listens")
+    return url

@@ -6,6 +6,7 @@ import io
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 from starlette.testclient import TestClient
 
@@ -30,17 +31,14 @@ def engine_http(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient
         yield http
 
 
-def make_client(http: object, **options: object) -> OpenAIClient:
+def make_client(
+    *, http_client: httpx.Client | None = None, transport: httpx.BaseTransport | None = None
+) -> OpenAIClient:
     return OpenAIClient(
         api_key=KEY,
         base_url="http://testserver/v1",
-        polling_interval_seconds=0.05,
-        polling_timeout_seconds=180,
-        **options,  # type: ignore[arg-type]
-    ) if "transport" in options else OpenAIClient(
-        api_key=KEY,
-        base_url="http://testserver/v1",
-        http_client=http,  # type: ignore[arg-type]
+        http_client=http_client,
+        transport=transport,
         polling_interval_seconds=0.05,
         polling_timeout_seconds=180,
     )
@@ -48,7 +46,7 @@ def make_client(http: object, **options: object) -> OpenAIClient:
 
 @pytest.fixture(scope="session")
 def client(engine_http: TestClient) -> Iterator[OpenAIClient]:
-    with make_client(engine_http) as client:
+    with make_client(http_client=engine_http) as client:
         yield client
 
 

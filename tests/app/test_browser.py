@@ -1,0 +1,150 @@
+"""The flows a person clicks through, in Debian's Chromium driven by Playwright.
+
+`streamlit run streamlit_app.py` as a user starts it (embedded engine, nothing configured but a
+temporary data folder): upload a real 10-Q, ask, see the streamed answer with a page citation,
+summarise and download a PDF, find the file on the Admin screen. Screenshots of every step go
+to test-artifacts/browser/.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from conftest import AAPL_10Q, PROJECT_ROOT
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = PROJECT_ROOT / "test-artifacts" / "browser"
+QUESTION = "Why did Americas net sales decrease during the first quarter of 2023?"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's Chromium at /usr/bin/chromium"
+                       " (apt-get install chromium)"),
+    pytest.mark.skipif(not AAPL_10Q.is_file(), reason=f"corpus file missing: {AAPL_10Q}"),
+]
+
+
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    workdir = tmp_path_factory.mktemp("browser-app")
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    env = {name: value for name, value in os.environ.items()
+           if not name.startswith("PDF_COPILOT_")}
+    env["PDF_COPILOT_ENGINE_DATA_DIR"] = str(workdir / "engine")
+    log = (workdir / "streamlit.log").open("wb")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "streamlit_app.py", "--server.headless", "true",
+         "--server.port", str(port), "--server.address", "127.0.0.1"],
+        cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"{url}/_stcore/health", timeout=2).status_code == 200:
+                    break
+            except httpx.TransportError:
+                time.sleep(0.3)
+        else:
+            pytest.fail(f"streamlit did not start: {(workdir / 'streamlit.log').read_text()}")
+        yield url
+    finally:
+        process.terminate()  # Streamlit exits cleanly, and its atexit stops the engine
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def page(app_url: str):
+    from playwright.sync_api import sync_playwright
+
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        context = browser.new_context(viewport={"width": 1400, "height": 1000},
+                                      accept_downloads=True)
+        yield context.new_page()
+        context.close()
+        browser.close()
+
+
+def shot(page, name: str) -> None:
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def wait_idle(page, timeout: float = 120_000) -> None:
+    """Until Streamlit has finished the current run (its status widget is gone)."""
+    page.wait_for_timeout(300)
+    page.wait_for_selector("[data-testid='stStatusWidget']", state="detached", timeout=timeout)
+
+
+def test_chat_summary_admin_in_a_browser(page, app_url: str):
+    from playwright.sync_api import expect
+
+    page.goto(app_url)
+    expect(page.get_by_text("Answering")).to_be_visible(timeout=90_000)
+    shot(page, "01-start")
+
+    page.locator("[data-testid='stFileUploaderDropzoneInput']").first.set_input_files(
+        str(AAPL_10Q))
+    expect(page.get_by_text(AAPL_10Q.name).first).to_be_visible(timeout=30_000)
+    page.get_by_role("button", name="Start the conversation").click()
+    expect(page.get_by_text(re.compile(r"Indexed 1 document"))).to_be_visible(timeout=180_000)
+    wait_idle(page)
+    shot(page, "02-indexed")
+    assert "thread=" in page.url, "the conversation's thread belongs in the URL"
+
+    page.get_by_placeholder("Ask a question about your documents").fill(QUESTION)
+    page.keyboard.press("Enter")
+    answer = page.locator("[data-testid='stChatMessage']").nth(1)
+    expect(answer).to_be_visible(timeout=120_000)
+    wait_idle(page)
+    expect(answer.get_by_text(re.compile(r"2023 Q1 AAPL\.pdf, p\. \d+")).first).to_be_visible()
+    answer.get_by_text(re.compile(r"2023 Q1 AAPL\.pdf, p\. \d+")).first.click()
+    expect(answer.locator("mark").first).to_be_visible(timeout=30_000)
+    shot(page, "03-answer-with-citation")
+
+    page.reload()
+    expect(page.get_by_text(QUESTION)).to_be_visible(timeout=60_000)
+    wait_idle(page)
+    shot(page, "04-reloaded-conversation")
+
+    page.get_by_role("link", name="Summary").click()
+    expect(page.get_by_role("heading", name="Summarize documents")).to_be_visible()
+    page.locator("[data-testid='stFileUploaderDropzoneInput']").first.set_input_files(
+        str(AAPL_10Q))
+    expect(page.get_by_text(AAPL_10Q.name).first).to_be_visible(timeout=30_000)
+    page.get_by_role("button", name="Summarize").click()
+    expect(page.get_by_text("Summary ready")).to_be_visible(timeout=300_000)
+    wait_idle(page)
+    shot(page, "05-summary")
+    with page.expect_download(timeout=60_000) as download_info:
+        page.get_by_role("button", name="Download summary").click()
+    summary_pdf = ARTIFACTS / "summary.pdf"
+    download_info.value.save_as(summary_pdf)
+    assert summary_pdf.read_bytes().startswith(b"%PDF")
+
+    page.get_by_role("link", name="Admin").click()
+    expect(page.get_by_role("heading", name="Admin")).to_be_visible()
+    wait_idle(page)
+    expect(page.locator("[data-testid='stDataFrame']").first).to_be_visible(timeout=30_000)
+    shot(page, "06-admin-files")
+    frame_text = page.locator("[data-testid='stDataFrame']").first.inner_text()
+    selectbox = page.locator("[data-testid='stSelectbox']").filter(has_text="Inspect")
+    assert AAPL_10Q.name in frame_text + selectbox.inner_text()

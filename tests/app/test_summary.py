@@ -1,0 +1,54 @@
+"""Summary screen against a real engine: summarise, read, download; errors stay readable."""
+
+from __future__ import annotations
+
+from conftest import errors
+
+PAGE = "pages/summary.py"
+TEXT = " ".join(
+    f"Paragraph {n}: the Contoso board approved a plan to expand recycling in region {n}."
+    for n in range(60)
+)
+
+
+def test_summarise_and_export(use_engine, open_page, aapl_10q):
+    at = open_page(PAGE)
+    at.file_uploader(key="summary.uploader").set_value(
+        [(aapl_10q.name, aapl_10q.read_bytes(), "application/pdf")]).run()
+    at.selectbox(key="summary.length").set_value("Short (about 100 words)")
+    at.slider(key="summary.temperature").set_value(0.0)
+    at.button(key="summary.run").click().run()
+    assert not errors(at), errors(at)
+    result = at.session_state["summary.result"]
+    assert result.text and len(result.text.split()) <= 130
+    assert at.download_button(key="summary.download")
+    assert result.export("pdf").startswith(b"%PDF")
+    assert result.export("docx").startswith(b"PK")
+    assert result.export("md").strip()
+
+
+def test_summary_of_text_with_a_prompt(use_engine, open_page):
+    at = open_page(PAGE)
+    at.file_uploader(key="summary.uploader").set_value(
+        [("board.txt", TEXT.encode(), "text/plain")]).run()
+    at.text_input(key="summary.prompt").set_value("Focus on recycling.")
+    at.button(key="summary.run").click().run()
+    assert not errors(at), errors(at)
+    assert "recycling" in at.session_state["summary.result"].text.lower()
+
+
+def test_damaged_pdf_is_a_clear_error(use_engine, open_page):
+    at = open_page(PAGE)
+    at.file_uploader(key="summary.uploader").set_value(
+        [("broken.pdf", b"%PDF-1.4 nothing else", "application/pdf")]).run()
+    at.button(key="summary.run").click().run()
+    assert any(e.startswith("Summarizing failed") for e in errors(at)), errors(at)
+    assert not at.exception
+
+
+def test_server_down_is_a_clear_error(server_down, open_page):
+    at = open_page(PAGE)
+    at.file_uploader(key="summary.uploader").set_value(
+        [("board.txt", TEXT.encode(), "text/plain")]).run()
+    at.button(key="summary.run").click().run()
+    assert any("Summarizing failed" in e for e in errors(at)), errors(at)
