@@ -8,6 +8,8 @@ from contextlib import contextmanager
 
 import streamlit as st
 
+from core.copilots import CopilotError
+from core.documents import DocumentError
 from core.embedded import EngineStartError
 from core.errors import (
     APIConnectionError,
@@ -15,6 +17,7 @@ from core.errors import (
     APITimeoutError,
     AuthenticationError,
     NotFoundError,
+    OpenAIError,
     PermissionDeniedError,
     PollingTimeoutError,
     RateLimitError,
@@ -26,7 +29,14 @@ log = logging.getLogger("app")
 
 
 def user_message(exc: BaseException) -> str:
-    """What went wrong, in words a user can act on."""
+    """What went wrong, in words a user can act on.
+
+    A copilot error that wraps a connection, key or rate-limit problem says that problem: it
+    is the one the user can fix.
+    """
+    cause = _actionable_cause(exc)
+    if cause is not None and cause is not exc:
+        return user_message(cause)
     if isinstance(exc, APITimeoutError):
         return "the server took too long to answer. Try again, or with a smaller document."
     if isinstance(exc, APIConnectionError):
@@ -50,8 +60,19 @@ def user_message(exc: BaseException) -> str:
     if isinstance(exc, StreamError):
         return f"the answer stopped half-way: {exc.message}"
     if isinstance(exc, EngineStartError):
-        return "the local engine did not start. Its log is in the data folder (engine.log)."
+        return f"the local engine did not start: {exc.reason}. See engine.log in its data folder."
     return str(exc).strip() or type(exc).__name__
+
+
+def _actionable_cause(exc: BaseException) -> BaseException | None:
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, APIConnectionError | AuthenticationError | RateLimitError):
+            return current
+        current = current.__cause__
+    return None
 
 
 @contextmanager
@@ -63,5 +84,6 @@ def reported(action: str) -> Iterator[None]:
     try:
         yield
     except Exception as exc:
-        log.warning("%s failed", action, exc_info=True)
+        expected = isinstance(exc, OpenAIError | CopilotError | DocumentError | ValueError)
+        log.warning("%s failed: %s", action, exc, exc_info=not expected)
         st.error(f"{action} failed: {user_message(exc)}", icon=":material/error:")

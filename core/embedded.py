@@ -29,7 +29,11 @@ _STOP_GRACE_SECONDS = 10.0
 
 
 class EngineStartError(RuntimeError):
-    """The embedded engine exited or never answered /health; the message ends with its log."""
+    """The embedded engine could not start; the message's first line says why, its log follows."""
+
+    @property
+    def reason(self) -> str:
+        return str(self).split("\n", 1)[0].rstrip(":")
 
 
 @dataclass
@@ -75,7 +79,10 @@ def start_embedded_engine(
     `env` adds variables for the engine (the upstream model settings, say).
     """
     data_dir = Path(data_dir).resolve()
-    data_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        data_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise EngineStartError(f"the data folder {data_dir} can't be used ({exc.strerror})") from exc
     problem = ""
     for _ in range(_START_ATTEMPTS):
         engine = _spawn(data_dir, env or {})

@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, FastAPI, Header
+from fastapi_offline import FastAPIOffline
 
 from engine.blobs import BlobStore
 from engine.db import Database
@@ -77,8 +78,10 @@ def create_app(settings: EngineSettings) -> FastAPI:
             state.ingestion.stop()
             state.db.close()
 
-    app = FastAPI(title="PDF Copilot engine", version="0.1.0", description=API_DESCRIPTION,
-                  lifespan=lifespan)
+    # The docs page's scripts come from the fastapi-offline package, not a CDN: it must work
+    # on a machine with no network.
+    app = FastAPIOffline(title="PDF Copilot engine", version="0.1.0",
+                         description=API_DESCRIPTION, lifespan=lifespan)
     app.state.engine = state
     app.add_middleware(IdempotencyMiddleware, db=state.db)
     install_error_handlers(app)

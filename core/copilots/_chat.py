@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import suppress
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from core.client import OpenAIClient
 from core.copilots._citations import (
@@ -16,7 +17,7 @@ from core.copilots._citations import (
     find_page,
     quote_before_marker,
 )
-from core.copilots._common import output_format, resolve_model, write_atomically
+from core.copilots._common import ExportFormat, output_format, resolve_model, write_atomically
 from core.copilots._context import (
     ChatContext,
     ContextBuilder,
@@ -39,8 +40,6 @@ from core.types.messages import Message
 from core.types.runs import MessageDeltaEvent
 
 __all__ = ["ChatCopilot"]
-
-ResponseFormat = Literal["pdf", "docx", "md", "txt"]
 
 
 class ChatCopilot:
@@ -95,20 +94,27 @@ class ChatCopilot:
         thread_id, params = self._start(message)
         markers = MarkerFilter()
         try:
-            with self._client.stream_run(thread_id, **params) as stream:
+            stream = self._client.stream_run(thread_id, **params)
+            try:
                 for event in stream:
-                    if isinstance(event, MessageDeltaEvent) and (piece := markers.feed(event.data.text)):
+                    if isinstance(event, MessageDeltaEvent) and (
+                        piece := markers.feed(event.data.text)
+                    ):
                         yield piece
-                if tail := markers.flush():
-                    yield tail
-                run = stream.final_run
-                replies = [m for m in stream.final_messages if m.role == "assistant"]
+            finally:
+                stream.close()
         except OpenAIError as exc:
             raise CopilotResponseError(f"the answer stream failed: {exc}") from exc
+        if tail := markers.flush():
+            yield tail
+        run = stream.final_run
+        replies = [m for m in stream.final_messages if m.role == "assistant"]
         if run is None or run.status != "completed":
             status = run.status if run else "unknown"
             error = run.last_error.message if run and run.last_error else None
-            raise CopilotResponseError(f"no answer: the run ended {status!r}" + (f": {error}" if error else ""))
+            raise CopilotResponseError(
+                f"no answer: the run ended {status!r}" + (f": {error}" if error else "")
+            )
         reply = replies[-1] if replies else self._reply_of(thread_id, run.id)
         self.last_answer = self._answer(reply)
 
@@ -116,7 +122,7 @@ class ChatCopilot:
         self,
         questions: str | list[str],
         path: str | Path,
-        format: ResponseFormat | None = None,
+        format: ExportFormat | None = None,
         *,
         title: str | None = None,
     ) -> Path:
@@ -125,14 +131,14 @@ class ChatCopilot:
         `format` is pdf, docx, md or txt; by default the path's suffix decides.
         """
         path = Path(path)
-        fmt = output_format(path, format, ("pdf", "docx", "md", "txt"))
+        fmt = output_format(path, format)
         asked = [questions] if isinstance(questions, str) else list(questions)
         sections = []
         for question in asked:
             answer = self.ask(question)
             cited = [f"[{n}] {c.format()}" for n, c in enumerate(answer.citations, start=1)]
             sections.append(Section(heading=question, text=answer.text, citations=cited))
-        data = export_document(title or self._title(), sections, fmt)  # type: ignore[arg-type]
+        data = export_document(title or self._title(), sections, fmt)
         return write_atomically(path, data)
 
     def save_context(self, path: str | Path | None = None) -> Path:
@@ -162,7 +168,9 @@ class ChatCopilot:
         self._files.clear()
         self._pending = list(self.options.documents)
         if failures:
-            listed = "; ".join(f"{kind} {object_id}: {error}" for kind, object_id, error in failures)
+            listed = "; ".join(
+                f"{kind} {object_id}: {error}" for kind, object_id, error in failures
+            )
             raise CopilotError(f"could not delete {listed}")
         return [object_id for _, object_id in targets]
 
@@ -190,9 +198,13 @@ class ChatCopilot:
             if context.vector_store_id:
                 self._client.get_vector_store(context.vector_store_id)
         except NotFoundError as exc:
-            raise CopilotContextError(f"the context saved in {path} no longer exists: {exc}") from exc
+            raise CopilotContextError(
+                f"the context saved in {path} no longer exists: {exc}"
+            ) from exc
         except OpenAIError as exc:
-            raise CopilotContextError(f"the context saved in {path} can't be checked: {exc}") from exc
+            raise CopilotContextError(
+                f"the context saved in {path} can't be checked: {exc}"
+            ) from exc
         self._context = context
         self._model = assistant.model
         self._restored = {object_id for _, object_id in context.ids()}
@@ -326,16 +338,18 @@ class ChatCopilot:
         if known.pages is None:
             known.pages = []
             try:
-                data = known.source.read_bytes() if known.source else self._client.get_file_content(file_id)
+                data = (
+                    known.source.read_bytes()
+                    if known.source
+                    else self._client.get_file_content(file_id)
+                )
             except (OpenAIError, CopilotError):
                 return known.pages  # e.g. OpenAI refuses downloads of assistants files
             if known.companion:
                 known.pages = companion_pages(data.decode("utf-8", "replace"))
             elif data.startswith(b"%PDF"):
-                try:
+                with suppress(DocumentError):
                     known.pages = [(p.number, p.text) for p in read_pdf_pages(data)]
-                except DocumentError:
-                    pass
         return known.pages
 
     def _title(self) -> str:

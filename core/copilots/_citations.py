@@ -111,7 +111,7 @@ def quote_before_marker(preceding_text: str) -> str | None:
     line = text.rsplit("\n", 1)[-1].lstrip("-*• \t")
     sentences = re.split(r"(?<=[.!?])\s+(?=[A-Z0-9“\"])", line)
     candidate = sentences[-1] if sentences and len(sentences[-1]) >= 20 else line
-    candidate = candidate.strip(" “”\"")
+    candidate = candidate.strip(' “”"')
     return candidate[-_QUOTE_CHARS:] or None
 
 

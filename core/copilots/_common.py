@@ -9,7 +9,7 @@ import os
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from PIL import Image
 
@@ -29,6 +29,9 @@ __all__ = [
 ]
 
 log = logging.getLogger("core.copilots")
+
+ExportFormat = Literal["pdf", "docx", "md", "txt"]
+EXPORT_FORMATS: tuple[ExportFormat, ...] = ("pdf", "docx", "md", "txt")
 
 # The image types chat-completions servers accept in a data URL; others are converted to PNG.
 _WIRE_MIMES = frozenset({"image/png", "image/jpeg", "image/gif", "image/webp"})
@@ -60,8 +63,9 @@ def report(callback: ProgressCallback | None, done: int, total: int, stage: str)
 def image_data_url(data: bytes, mime: str | None = None) -> str:
     """A `data:` URL of the image, converted to PNG when the type isn't one servers accept."""
     if mime not in _WIRE_MIMES:
-        with Image.open(io.BytesIO(data)) as image:
-            image.load()
+        with Image.open(io.BytesIO(data)) as opened:
+            opened.load()
+            image: Image.Image = opened
             if image.mode not in ("RGB", "RGBA", "L", "LA"):
                 image = image.convert("RGBA" if "A" in image.getbands() else "RGB")
             buffer = io.BytesIO()
@@ -114,12 +118,13 @@ def write_atomically(path: Path, data: bytes) -> Path:
     return path
 
 
-def output_format(path: Path, fmt: str | None, allowed: tuple[str, ...]) -> str:
-    """The export format: `fmt`, or the path's suffix ("md" for .markdown)."""
+def output_format(path: Path, fmt: str | None) -> ExportFormat:
+    """The export format: `fmt`, or else the path's suffix ("md" for .markdown)."""
     chosen = (fmt or path.suffix.lstrip(".")).lower()
     chosen = {"markdown": "md", "text": "txt"}.get(chosen, chosen)
-    if chosen not in allowed:
-        raise CopilotError(
-            f"can't tell the format of {path.name!r}: pass format= one of {', '.join(allowed)}"
-        )
-    return chosen
+    for known in EXPORT_FORMATS:
+        if chosen == known:
+            return known
+    raise CopilotError(
+        f"can't tell the format of {path.name!r}: pass format= one of {', '.join(EXPORT_FORMATS)}"
+    )

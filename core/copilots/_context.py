@@ -64,9 +64,7 @@ class ChatContext:
             raise CopilotContextError(f"the context backup {path} is not a JSON object")
         assistant_id, thread_id = data.get("assistant_id"), data.get("thread_id")
         if not isinstance(assistant_id, str) or not isinstance(thread_id, str):
-            raise CopilotContextError(
-                f"the context backup {path} lacks assistant_id or thread_id"
-            )
+            raise CopilotContextError(f"the context backup {path} lacks assistant_id or thread_id")
         file_ids = data.get("file_ids") or []
         store = data.get("vector_store_id")
         if not isinstance(file_ids, list) or not all(isinstance(f, str) for f in file_ids):
@@ -123,10 +121,14 @@ def prepare_uploads(
         if not options.ocr_scanned_pages:
             if source.kind == "image":
                 raise CopilotError(f"{source.name}: an image is only searchable with OCR on")
-            uploads.append(Upload(source.name, source.read_bytes(), KnownFile(source.name, source=source)))
+            uploads.append(
+                Upload(source.name, source.read_bytes(), KnownFile(source.name, source=source))
+            )
             continue
         pages = read_pages(source, recognizer(), min_chars=options.text_layer_min_chars)
-        recognized = [p for p in pages if p.method in ("local_ocr", "vision_model") and p.text.strip()]
+        recognized = [
+            p for p in pages if p.method in ("local_ocr", "vision_model") and p.text.strip()
+        ]
         has_text_layer = any(p.text.strip() for p in pages if p.method == "text_layer")
         if source.kind == "pdf" and (has_text_layer or not recognized):
             info = KnownFile(source.name, [(p.number, p.text) for p in pages], source)

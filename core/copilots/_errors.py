@@ -1,7 +1,7 @@
 """Every error a copilot raises, under one root.
 
     CopilotError
-    ├── DocumentSourceError     a given document can't be read (missing, not text, no images…)
+    ├── DocumentSourceError     a document can't be read (missing, not text, no images…)
     ├── DocumentIndexingError   the server could not index a document (file name, last_error)
     ├── CopilotContextError     a context backup is unreadable, or its objects are gone
     ├── CopilotResponseError    a run or completion ended without an answer

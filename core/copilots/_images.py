@@ -128,7 +128,7 @@ class ImageDescriptionCopilot:
                 if digest not in by_content:
                     by_content[digest] = self._describe(result)
                 description, error = by_content[digest]
-                result = _with(result, description=description, error=error)
+                result = replace(result, description=description, error=error)
                 done += 1
                 report(self.options.on_progress, done, len(wanted), "describing")
             results.append(result)
@@ -150,7 +150,9 @@ class ImageDescriptionCopilot:
             "max_completion_tokens": options.max_completion_tokens,
         }
         try:
-            text = complete(self._client, model=self._resolved_model(), messages=messages, settings=settings)
+            text = complete(
+                self._client, model=self._resolved_model(), messages=messages, settings=settings
+            )
         except CopilotResponseError as exc:
             if isinstance(exc.__cause__, _FATAL):
                 raise
@@ -163,31 +165,69 @@ class ImageDescriptionCopilot:
             size = image_size(data)
             mime = mimetypes.guess_type(source.name)[0]
             if size is None:
-                return [ImageDescriptionResult(source.name, None, source.name, None, 0, 0, None,
-                                               "not a readable image", data, mime)]
-            return [self._screened(ImageDescriptionResult(
-                source.name, None, source.name, None, size[0], size[1], None, None, data, mime))]
+                return [
+                    ImageDescriptionResult(
+                        source.name,
+                        None,
+                        source.name,
+                        None,
+                        0,
+                        0,
+                        None,
+                        "not a readable image",
+                        data,
+                        mime,
+                    )
+                ]
+            return [
+                self._screened(
+                    ImageDescriptionResult(
+                        source.name,
+                        None,
+                        source.name,
+                        None,
+                        size[0],
+                        size[1],
+                        None,
+                        None,
+                        data,
+                        mime,
+                    )
+                )
+            ]
         try:
             images = extract_images(source.read_bytes())
         except DocumentError as exc:
             raise DocumentSourceError(source.name, f"its images could not be read ({exc})") from exc
         return [
-            self._screened(ImageDescriptionResult(
-                source.name, image.page, image.name, image.rect, image.width, image.height,
-                None, None, image.data, image.mime))
+            self._screened(
+                ImageDescriptionResult(
+                    source.name,
+                    image.page,
+                    image.name,
+                    image.rect,
+                    image.width,
+                    image.height,
+                    None,
+                    None,
+                    image.data,
+                    image.mime,
+                )
+            )
             for image in images
         ]
 
     def _screened(self, result: ImageDescriptionResult) -> ImageDescriptionResult:
         """The result marked skipped when the image is too small to be more than decoration."""
-        side, area = min(result.width, result.height), result.width * result.height
-        if side < self.options.min_image_side:
-            reason = f"too small: {result.width}×{result.height} px, under {self.options.min_image_side} px on a side"
-        elif area < self.options.min_image_area:
-            reason = f"too small: {area} px², under {self.options.min_image_area} px²"
+        min_side, min_area = self.options.min_image_side, self.options.min_image_area
+        width, height = result.width, result.height
+        if min(width, height) < min_side:
+            reason = f"too small: {width}×{height} px, under {min_side} px on a side"
+        elif width * height < min_area:
+            reason = f"too small: {width * height} px², under {min_area} px²"
         else:
             return result
-        return _with(result, skipped_reason=reason)
+        return replace(result, skipped_reason=reason)
 
     def _sources(self) -> list[DocumentSource]:
         sources = self.options.documents
@@ -220,7 +260,3 @@ class ImageDescriptionCopilot:
         if self._model is None:
             self._model = resolve_model(self._client, self.options.model)
         return self._model
-
-
-def _with(result: ImageDescriptionResult, **changes: object) -> ImageDescriptionResult:
-    return replace(result, **changes)  # type: ignore[arg-type]

@@ -68,7 +68,10 @@ class OcrCopilot:
         for done, source in enumerate(options.documents, start=1):
             try:
                 contents = read_pages(
-                    source, recognizer, min_chars=options.text_layer_min_chars, force=options.force_ocr
+                    source,
+                    recognizer,
+                    min_chars=options.text_layer_min_chars,
+                    force=options.force_ocr,
                 )
             except DocumentSourceError as exc:
                 pages.append(OcrPage(source.name, 1, "", False, exc.reason))

@@ -165,7 +165,8 @@ class OpenAIChatCopilotOptions(_OcrSettings, _Options):
         return self
 
     def with_truncation_strategy(
-        self, strategy: TruncationStrategy | Literal["auto", "last_messages"] | None,
+        self,
+        strategy: TruncationStrategy | Literal["auto", "last_messages"] | None,
         last_messages: int | None = None,
     ) -> Self:
         """`"auto"`, or `"last_messages"` with how many of the thread's messages a run sees."""

@@ -6,6 +6,7 @@ import io
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Literal
 
 from PIL import Image
@@ -67,7 +68,7 @@ class TextRecognizer:
 
     def recognize_page(self, images: list[PdfImage]) -> str:
         """The text of a page's images, topmost first (PDF y grows upwards)."""
-        ordered = sorted(images, key=lambda i: (-(i.rect.y1 if i.rect else 0), i.rect.x0 if i.rect else 0))
+        ordered = sorted(images, key=lambda i: (-i.rect.y1, i.rect.x0) if i.rect else (0, 0))
         texts = [self.recognize(image.data, image.mime) for image in ordered]
         return "\n".join(t for t in texts if t.strip())
 
@@ -89,7 +90,8 @@ def read_pages(
     if source.kind == "image":
         if recognizer is None:
             raise DocumentSourceError(source.name, "an image has no text without OCR")
-        return [_recognized(1, "", lambda: recognizer.recognize(source.read_bytes()), recognizer)]
+        read = partial(recognizer.recognize, source.read_bytes())
+        return [_recognized(1, "", read, recognizer)]
     data = source.read_bytes()
     try:
         pages = read_pdf_pages(data)
@@ -102,11 +104,8 @@ def read_pages(
     result = []
     for done, page in enumerate(pages, start=1):
         if page.number in scanned and images.get(page.number):
-            page_images = images[page.number]
-            result.append(
-                _recognized(page.number, page.text,
-                            lambda imgs=page_images: recognizer.recognize_page(imgs), recognizer)
-            )
+            read = partial(recognizer.recognize_page, images[page.number])
+            result.append(_recognized(page.number, page.text, read, recognizer))
         else:
             result.append(PageContent(page.number, page.text, "text_layer"))
         if on_page is not None:
@@ -137,7 +136,9 @@ def _recognized(
     except OcrUnavailableError:
         raise
     except Exception as exc:  # an unreadable image or a failed request spoils this page only
-        return PageContent(number, text_layer, recognizer.method, error=str(exc) or type(exc).__name__)
+        return PageContent(
+            number, text_layer, recognizer.method, error=str(exc) or type(exc).__name__
+        )
     return PageContent(number, text if text.strip() else text_layer, recognizer.method)
 
 

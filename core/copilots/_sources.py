@@ -87,7 +87,9 @@ class DocumentSource(BaseModel):
         try:
             return self.read_bytes().decode("utf-8-sig")
         except UnicodeDecodeError as exc:
-            raise DocumentSourceError(self.name, "is neither a PDF, an image nor UTF-8 text") from exc
+            raise DocumentSourceError(
+                self.name, "is neither a PDF, an image nor UTF-8 text"
+            ) from exc
 
 
 DocumentInput = DocumentSource | str | os.PathLike[str]

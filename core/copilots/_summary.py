@@ -11,10 +11,17 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from core.client import OpenAIClient
-from core.copilots._common import complete, output_format, report, resolve_model, write_atomically
+from core.copilots._common import (
+    ExportFormat,
+    complete,
+    output_format,
+    report,
+    resolve_model,
+    write_atomically,
+)
 from core.copilots._errors import CopilotError, DocumentSourceError
 from core.copilots._options import DEFAULT_OCR_PROMPT, OpenAISummaryCopilotOptions
 from core.copilots._recognition import TextRecognizer, read_pages
@@ -31,7 +38,6 @@ COMBINE_HINT = "The text above is made of summaries of consecutive parts."
 _MARGIN_TOKENS = 200
 _MIN_PART_TOKENS = 256
 _MAX_ROUNDS = 12
-SummaryFormat = Literal["pdf", "docx", "md", "txt"]
 
 
 class SummaryCopilot:
@@ -60,12 +66,14 @@ class SummaryCopilot:
         self, *, page_size: str = "A4", orientation: str = "portrait", margins_mm: float = 20.0
     ) -> bytes:
         """The summary as a PDF with the given page setup."""
-        return self._export("pdf", page_size=page_size, orientation=orientation, margins_mm=margins_mm)
+        return self._export(
+            "pdf", page_size=page_size, orientation=orientation, margins_mm=margins_mm
+        )
 
     def save_summary(
         self,
         path: str | Path,
-        format: SummaryFormat | None = None,
+        format: ExportFormat | None = None,
         *,
         page_size: str = "A4",
         orientation: str = "portrait",
@@ -73,13 +81,17 @@ class SummaryCopilot:
     ) -> Path:
         """Write the summary as pdf, docx, md or txt (by default the path's suffix decides)."""
         path = Path(path)
-        fmt = output_format(path, format, ("pdf", "docx", "md", "txt"))
-        data = self._export(fmt, page_size=page_size, orientation=orientation, margins_mm=margins_mm)
+        fmt = output_format(path, format)
+        data = self._export(
+            fmt, page_size=page_size, orientation=orientation, margins_mm=margins_mm
+        )
         return write_atomically(path, data)
 
-    def _export(self, fmt: str, **page_setup: Any) -> bytes:
-        title = self.options.title or "Summary of " + ", ".join(d.name for d in self.options.documents)
-        return export_document(title, self.get_summary(), fmt, **page_setup)  # type: ignore[arg-type]
+    def _export(self, fmt: ExportFormat, **page_setup: Any) -> bytes:
+        title = self.options.title or "Summary of " + ", ".join(
+            d.name for d in self.options.documents
+        )
+        return export_document(title, self.get_summary(), fmt, **page_setup)
 
     # --- the work ----------------------------------------------------------------------------
 
@@ -121,7 +133,9 @@ class SummaryCopilot:
         texts = []
         for done, source in enumerate(sources, start=1):
             if source.kind == "image" and recognizer is None:
-                raise DocumentSourceError(source.name, "an image has no text to summarise without OCR")
+                raise DocumentSourceError(
+                    source.name, "an image has no text to summarise without OCR"
+                )
             pages = read_pages(source, recognizer, min_chars=self.options.text_layer_min_chars)
             texts.append("\n\n".join(p.text.strip() for p in pages if p.text.strip()))
             report(self.options.on_progress, done, len(sources), "reading")
@@ -140,7 +154,7 @@ class SummaryCopilot:
         return "\n".join(lines)
 
     def _ask(self, text: str, *, combining: bool) -> str:
-        messages = [
+        messages: list[dict[str, Any]] = [
             {"role": "system", "content": self._system(combining=combining)},
             {
                 "role": "user",
@@ -156,7 +170,9 @@ class SummaryCopilot:
             "max_completion_tokens": self.options.max_completion_tokens,
         }
         self.requests += 1
-        answer = complete(self._client, model=self._resolved_model(), messages=messages, settings=settings)
+        answer = complete(
+            self._client, model=self._resolved_model(), messages=messages, settings=settings
+        )
         # Partial summaries may run a little long; the final one is trimmed to the target.
         return trim_to_words(_tidy(answer), self.target_words * 2)
 
@@ -190,5 +206,5 @@ def _pack(texts: list[str], budget: int) -> list[list[str]]:
 
 
 def _tidy(text: str) -> str:
-    """Quotes of quotes collapsed: combining quoted partial summaries may nest them (““…””)."""
+    """Quotes of quotes collapsed: combining quoted partial summaries nests them (““…””)."""
     return re.sub(r"([“”\"])\1+", r"\1", text).strip()

@@ -91,7 +91,7 @@ def texts(at: AppTest) -> str:
 PASSWORD_PDF = CORPUS / "pypdf-sample-files" / "005-libreoffice-writer-password" / \
     "libreoffice-writer-password.pdf"
 IMAGE_PDF = CORPUS / "pypdf-sample-files" / "003-pdflatex-image" / "pdflatex-image.pdf"
-SMILE_PNG = CORPUS / "pypdf-sample-files" / "007-imagemagick-images" / "smile.png"
+IMAGE_JPG = CORPUS / "pypdf-sample-files" / "003-pdflatex-image" / "image.jpg"
 
 
 def corpus_file(path: Path) -> Path:

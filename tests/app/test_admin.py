@@ -97,3 +97,8 @@ def test_admin_password_is_asked(use_engine, open_page, clean_env):
     at.button(key="FormSubmitter:admin.password_form-Unlock").click().run()
     assert not errors(at)
     assert at.segmented_control(key="admin.section")
+
+
+def test_server_down_is_a_clear_error(server_down, open_page):
+    at = open_page("pages/admin.py")
+    assert any("Loading files failed: the server cannot be reached" in e for e in errors(at))

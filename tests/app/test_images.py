@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import IMAGE_PDF, SMILE_PNG, corpus_file, errors, texts
+from conftest import IMAGE_JPG, IMAGE_PDF, corpus_file, errors, texts
 
 from core.documents import read_figure_alt_text
 
@@ -34,14 +34,15 @@ def test_describe_edit_and_write_alt_text(use_engine, open_page):
 
 
 def test_image_files_and_skipped_images(use_engine, open_page):
-    png = corpus_file(SMILE_PNG)
+    jpg = corpus_file(IMAGE_JPG)
     at = open_page(PAGE)
     at.file_uploader(key="images.uploader").set_value([
-        (png.name, png.read_bytes(), "image/png"),
+        (jpg.name, jpg.read_bytes(), "image/jpeg"),
         ("dot.png", _tiny_png(), "image/png")]).run()
     at.button(key="images.run").click().run()
     assert not errors(at), errors(at)
     sources = at.session_state["images.result"].sources
+    assert sources[0].described and sources[0].described[0][1].description
     assert sources[1].skipped and "too small" in (sources[1].skipped[0].skipped_reason or "")
     assert any("skipped" in e.label for e in at.expander)
 
@@ -63,3 +64,12 @@ def _tiny_png() -> bytes:
     buffer = io.BytesIO()
     Image.new("RGB", (4, 4), "red").save(buffer, format="PNG")
     return buffer.getvalue()
+
+
+def test_server_down_is_a_clear_error(server_down, open_page):
+    jpg = corpus_file(IMAGE_JPG)
+    at = open_page(PAGE)
+    at.file_uploader(key="images.uploader").set_value([(jpg.name, jpg.read_bytes(), "image/jpeg")])
+    at.run()
+    at.button(key="images.run").click().run()
+    assert any("cannot be reached" in e for e in errors(at)), errors(at)

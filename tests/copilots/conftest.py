@@ -75,7 +75,9 @@ def scanned_pdf(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from PIL import Image
 
     first = Image.open(io.BytesIO(render_scan())).convert("RGB")
-    second = Image.open(io.BytesIO(render_scan(("Second page", "Nothing else happened today.")))).convert("RGB")
+    second = Image.open(
+        io.BytesIO(render_scan(("Second page", "Nothing else happened today.")))
+    ).convert("RGB")
     path = tmp_path_factory.mktemp("scans") / "harbour-scan.pdf"
     first.save(path, format="PDF", resolution=150, save_all=True, append_images=[second])
     return path

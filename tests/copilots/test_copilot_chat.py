@@ -189,7 +189,10 @@ def test_delete_context_leaves_no_orphans(client: OpenAIClient):
     deleted = copilot.delete_context()
 
     assert set(deleted) == {
-        context.assistant_id, context.thread_id, context.vector_store_id, *context.file_ids
+        context.assistant_id,
+        context.thread_id,
+        context.vector_store_id,
+        *context.file_ids,
     }
     assert inventory(client) == before
     assert not copilot.has_context()

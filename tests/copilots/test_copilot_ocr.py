@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from conftest import SCAN_LINES, render_scan
 
 from core import OpenAIClient, OpenAIOcrCopilotOptions
@@ -13,8 +12,10 @@ from core import OpenAIClient, OpenAIOcrCopilotOptions
 
 def test_a_scanned_pdf_is_read_back_page_by_page(client: OpenAIClient, scanned_pdf: Path):
     progress: list[tuple[int, int, str]] = []
-    options = OpenAIOcrCopilotOptions.create().with_document(scanned_pdf).with_progress(
-        lambda *step: progress.append(step)
+    options = (
+        OpenAIOcrCopilotOptions.create()
+        .with_document(scanned_pdf)
+        .with_progress(lambda *step: progress.append(step))
     )
     result = client.get_ocr_copilot(options).get_text_recognition_result()
 
@@ -56,10 +57,3 @@ def test_the_vision_model_path(client: OpenAIClient):
     (page,) = result.pages
     # The engine's built-in model describes images and quotes the text it finds in them.
     assert page.success and page.method == "vision_model" and "pier 7" in page.text
-
-
-@pytest.mark.parametrize("force", [False, True])
-def test_force_ocr_reads_text_pages_too(client: OpenAIClient, scanned_pdf: Path, force: bool):
-    options = OpenAIOcrCopilotOptions.create().with_document(scanned_pdf).with_force_ocr(force)
-    result = client.get_ocr_copilot(options).get_text_recognition_result()
-    assert {p.method for p in result.pages} == {"local_ocr"}

@@ -47,9 +47,14 @@ def test_fluent_options_return_themselves_and_validate(tmp_path: Path):
     )
     assert options.model == "m" and options.temperature == 0.2
     assert [(d.name, d.kind) for d in options.documents] == [
-        ("a.pdf", "pdf"), ("notes.md", "text"), ("memo.txt", "text"), ("upload.pdf", "pdf")
+        ("a.pdf", "pdf"),
+        ("notes.md", "text"),
+        ("memo.txt", "text"),
+        ("upload.pdf", "pdf"),
     ]
-    assert options.truncation_strategy is not None and options.truncation_strategy.last_messages == 6
+    assert (
+        options.truncation_strategy is not None and options.truncation_strategy.last_messages == 6
+    )
     assert options.context_backup == tmp_path / "ctx.json"
 
     with pytest.raises(ValidationError):
@@ -63,7 +68,11 @@ def test_fluent_options_return_themselves_and_validate(tmp_path: Path):
     assert summary.length == 120 and summary.summary_prompt == "Sum up."
     with pytest.raises(ValidationError):
         summary.with_length("tiny")  # type: ignore[arg-type]
-    images = OpenAIImageDescriptionCopilotOptions.create().with_detail("high").with_min_image_size(50, 5000)
+    images = (
+        OpenAIImageDescriptionCopilotOptions.create()
+        .with_detail("high")
+        .with_min_image_size(50, 5000)
+    )
     assert (images.detail, images.min_image_side, images.min_image_area) == ("high", 50, 5000)
     assert OpenAIOcrCopilotOptions.create().with_local_ocr(False).use_local_ocr is False
 
@@ -82,7 +91,9 @@ def test_factory_and_client_getters_make_each_copilot(client: OpenAIClient):
     copilot = AICopilotFactory.create_chat_copilot(client, options)
     assert copilot.options is options and not copilot.has_context()
     assert isinstance(AICopilotFactory.create_summary_copilot(client), SummaryCopilot)
-    assert isinstance(AICopilotFactory.create_image_description_copilot(client), ImageDescriptionCopilot)
+    assert isinstance(
+        AICopilotFactory.create_image_description_copilot(client), ImageDescriptionCopilot
+    )
     assert isinstance(AICopilotFactory.create_ocr_copilot(client), OcrCopilot)
 
 

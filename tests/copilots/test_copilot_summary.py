@@ -45,13 +45,17 @@ def test_exports_open_and_hold_the_summary(summary, tmp_path: Path):
     from pypdf import PdfReader
 
     copilot, _ = summary
-    opening = " ".join(copilot.get_summary().split()[:6]).strip("“”\"")
+    opening = " ".join(copilot.get_summary().split()[:6]).strip('“”"')
 
     pdf = PdfReader(copilot.save_summary(tmp_path / "summary.pdf"))
     assert opening in " ".join(" ".join(p.extract_text() or "" for p in pdf.pages).split())
 
-    landscape = PdfReader(_write(tmp_path / "wide.pdf", copilot.get_summary_document(
-        page_size="A4", orientation="landscape", margins_mm=10)))
+    landscape = PdfReader(
+        _write(
+            tmp_path / "wide.pdf",
+            copilot.get_summary_document(page_size="A4", orientation="landscape", margins_mm=10),
+        )
+    )
     box = landscape.pages[0].mediabox
     assert box.width > box.height
 
@@ -86,7 +90,9 @@ def test_text_is_split_to_fit_and_trimmed_at_sentence_ends():
     text = "\n\n".join(f"Paragraph {n}. " + "word " * 300 for n in range(10))
     parts = split_to_budget(text, 200)
     assert all(len(p) <= 800 for p in parts) and len(parts) >= 10
-    assert "".join(parts).split() == text.split(), "nothing is lost"
+    assert " ".join(parts).split() == text.split(), "nothing is lost"
 
-    assert trim_to_words("One two three. Four five six. Seven.", 6) == "One two three. Four five six."
+    assert (
+        trim_to_words("One two three. Four five six. Seven.", 6) == "One two three. Four five six."
+    )
     assert trim_to_words("A very long first sentence here.", 3) == "A very long…"
