@@ -25,7 +25,8 @@ def _list_query(
     after: str | None = None,
     before: str | None = None,
 ) -> ListQuery:
-    return ListQuery(limit=limit, order=order, after=after, before=before)
+    # An empty cursor (`?after=`) is what many clients send for "from the start".
+    return ListQuery(limit=limit, order=order, after=after or None, before=before or None)
 
 
 ListQueryDep = Annotated[ListQuery, Depends(_list_query)]

@@ -17,7 +17,7 @@ from core.copilots._citations import (
     find_page,
     quote_before_marker,
 )
-from core.copilots._common import ExportFormat, output_format, resolve_model, write_atomically
+from core.copilots._common import Copilot, ExportFormat, output_format, write_atomically
 from core.copilots._context import (
     ChatContext,
     ContextBuilder,
@@ -32,23 +32,31 @@ from core.copilots._errors import (
     CopilotError,
     CopilotResponseError,
 )
-from core.copilots._options import DEFAULT_CHAT_INSTRUCTIONS, OpenAIChatCopilotOptions
+from core.copilots._options import (
+    DEFAULT_CHAT_INSTRUCTIONS,
+    DEFAULT_OCR_PROMPT,
+    OpenAIChatCopilotOptions,
+)
 from core.copilots._recognition import TextRecognizer
 from core.documents import DocumentError, Section, export_document, read_pdf_pages
 from core.errors import NotFoundError, OpenAIError, RunFailedError
-from core.types.messages import Message
+from core.types.messages import Message, MessageRole
 from core.types.runs import MessageDeltaEvent
 
 __all__ = ["ChatCopilot"]
 
 
-class ChatCopilot:
+class ChatCopilot(Copilot[OpenAIChatCopilotOptions]):
     """Chat with documents through the Assistants API.
 
     The context (files → vector store → assistant with file_search → thread) is created on the
     first question, or resumed from `options.context_backup` when that file exists. Nothing is
     deleted automatically: the context lives until `delete_context()` (or until the vector
     store's expiry, if set), so it can be saved and resumed later.
+
+    Scanned pages: PDF pages without a text layer, and image files, are read by OCR (see
+    `with_ocr`) and uploaded as a companion `<document>.ocr.txt` with one `[page N]` section
+    per page, so they are searchable; citations of it name the document and page.
 
     Ownership: `delete_context()` deletes the context of this copilot — the objects it created,
     and, when it was restored from a backup, the objects named in that backup (restoring a
@@ -58,14 +66,12 @@ class ChatCopilot:
     """
 
     def __init__(self, client: OpenAIClient, options: OpenAIChatCopilotOptions | None = None):
-        self._client = client
-        self.options = options or OpenAIChatCopilotOptions()
+        super().__init__(client, options or OpenAIChatCopilotOptions())
         self._context = ChatContext()
         self._restored: set[str] = set()
         self._pending = list(self.options.documents)
         self._files: dict[str, KnownFile] = {}
         self._recognizer: TextRecognizer | None = None
-        self._model: str | None = None
         self.last_answer: ChatAnswer | None = None
         backup = self.options.context_backup
         if backup is not None and backup.exists():
@@ -183,6 +189,29 @@ class ChatCopilot:
         """The ids of the current context (a copy)."""
         return ChatContext(**self._context.to_json())
 
+    def get_history(self) -> list[tuple[MessageRole, ChatAnswer]]:
+        """The thread's messages so far, oldest first, each with its citations resolved."""
+        thread_id = self._context.thread_id
+        if thread_id is None:
+            return []
+        try:
+            messages = list(self._client.get_thread_messages(thread_id, order="asc", limit=100))
+        except OpenAIError as exc:
+            raise CopilotContextError(f"the thread {thread_id} can't be read: {exc}") from exc
+        return [(message.role, self._answer(message)) for message in messages]
+
+    def cited_page_text(self, citation: Citation) -> str | None:
+        """The text of the page a citation points at (for a preview), when it can be read.
+
+        PDF pages come from the document (read once per file); an OCR companion's section of
+        that page; a text document, with no pages, as a whole.
+        """
+        known = self._known_file(citation.file_id, None)
+        pages = dict(self._page_texts(citation.file_id, known))
+        if citation.page is not None:
+            return pages.get(citation.page)
+        return pages.get(1) if len(pages) == 1 else None
+
     def create_context(self) -> ChatContext:
         """Create (or complete) the context now instead of on the first question."""
         self._ensure_context()
@@ -253,7 +282,7 @@ class ChatCopilot:
         if options.max_num_results:
             tool["file_search"] = {"max_num_results": options.max_num_results}
         fields: dict[str, Any] = {
-            "model": self._resolved_model(),
+            "model": self.resolved_model(),
             "name": options.assistant_name,
             "instructions": options.instructions or DEFAULT_CHAT_INSTRUCTIONS,
             "temperature": options.temperature,
@@ -264,18 +293,13 @@ class ChatCopilot:
             fields["tool_resources"] = {"file_search": {"vector_store_ids": [store_id]}}
         return {k: v for k, v in fields.items() if v is not None}
 
-    def _resolved_model(self) -> str:
-        if self._model is None:
-            self._model = resolve_model(self._client, self.options.model)
-        return self._model
-
     def _get_recognizer(self) -> TextRecognizer:
         if self._recognizer is None:
             self._recognizer = TextRecognizer(
                 self._client,
                 local=self.options.use_local_ocr,
-                model=self._resolved_model,
-                prompt="Transcribe the text in this image exactly. Reply with the text only.",
+                model=self.resolved_model,
+                prompt=DEFAULT_OCR_PROMPT,
             )
         return self._recognizer
 
@@ -316,7 +340,7 @@ class ChatCopilot:
         known = self._known_file(span.file_id, span.filename)
         quote = span.quote or quote_before_marker(span.preceding_text)
         page = span.pages[0] if span.pages and not known.companion else None
-        if page is None and quote:
+        if page is None and quote and known.paged:
             pages = self._page_texts(span.file_id, known)
             page = find_page(quote, pages) if pages else None
         return Citation(span.file_id, known.name, page, quote)
@@ -347,7 +371,9 @@ class ChatCopilot:
                 return known.pages  # e.g. OpenAI refuses downloads of assistants files
             if known.companion:
                 known.pages = companion_pages(data.decode("utf-8", "replace"))
-            elif data.startswith(b"%PDF"):
+            elif not data.startswith(b"%PDF"):
+                known.pages = [(1, data.decode("utf-8", "replace"))]
+            else:
                 with suppress(DocumentError):
                     known.pages = [(p.number, p.text) for p in read_pdf_pages(data)]
         return known.pages

@@ -9,16 +9,17 @@ import os
 import tempfile
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Generic, Literal, TypeVar
 
 from PIL import Image
 
 from core.client import OpenAIClient
 from core.copilots._errors import CopilotError, CopilotResponseError
-from core.copilots._options import ImageDetail, ProgressCallback
+from core.copilots._options import ImageDetail, Options, ProgressCallback
 from core.errors import OpenAIError
 
 __all__ = [
+    "Copilot",
     "complete",
     "image_data_url",
     "image_message",
@@ -35,6 +36,24 @@ EXPORT_FORMATS: tuple[ExportFormat, ...] = ("pdf", "docx", "md", "txt")
 
 # The image types chat-completions servers accept in a data URL; others are converted to PNG.
 _WIRE_MIMES = frozenset({"image/png", "image/jpeg", "image/gif", "image/webp"})
+
+
+OptionsT = TypeVar("OptionsT", bound=Options)
+
+
+class Copilot(Generic[OptionsT]):
+    """What every copilot holds: the client, its options, and the model it settled on."""
+
+    def __init__(self, client: OpenAIClient, options: OptionsT) -> None:
+        self._client = client
+        self.options = options
+        self._model: str | None = None
+
+    def resolved_model(self) -> str:
+        """The model of this copilot's requests: options.model, else the server's first."""
+        if self._model is None:
+            self._model = resolve_model(self._client, self.options.model)
+        return self._model
 
 
 def resolve_model(client: OpenAIClient, model: str | None) -> str:

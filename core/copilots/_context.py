@@ -17,7 +17,11 @@ from typing import Any, Literal
 
 from core.client import OpenAIClient
 from core.copilots._common import write_atomically
-from core.copilots._errors import CopilotContextError, CopilotError, DocumentIndexingError
+from core.copilots._errors import (
+    CopilotContextError,
+    DocumentIndexingError,
+    DocumentSourceError,
+)
 from core.copilots._options import OpenAIChatCopilotOptions
 from core.copilots._recognition import PageContent, TextRecognizer, read_pages
 from core.copilots._sources import DocumentSource
@@ -93,6 +97,13 @@ class KnownFile:
     source: DocumentSource | None = None
     companion: bool = False
 
+    @property
+    def paged(self) -> bool:
+        """True when citations of the file have pages: a PDF, or a scan's OCR companion."""
+        if self.source is not None:
+            return self.source.kind == "pdf"
+        return self.companion or self.name.lower().endswith(".pdf")
+
 
 @dataclass(frozen=True)
 class Upload:
@@ -120,7 +131,7 @@ def prepare_uploads(
             continue
         if not options.ocr_scanned_pages:
             if source.kind == "image":
-                raise CopilotError(f"{source.name}: an image is only searchable with OCR on")
+                raise DocumentSourceError(source.name, "an image is only searchable with OCR on")
             uploads.append(
                 Upload(source.name, source.read_bytes(), KnownFile(source.name, source=source))
             )
@@ -135,6 +146,8 @@ def prepare_uploads(
             uploads.append(Upload(source.name, source.read_bytes(), info))
         if recognized:
             uploads.append(_companion(source.name, recognized))
+        elif source.kind == "image":
+            raise DocumentSourceError(source.name, "OCR found no text in the image to search")
     return uploads
 
 

@@ -10,11 +10,11 @@ from pathlib import Path
 
 from core.client import OpenAIClient
 from core.copilots._common import (
+    Copilot,
     complete,
     image_data_url,
     image_message,
     report,
-    resolve_model,
     write_atomically,
 )
 from core.copilots._errors import CopilotError, CopilotResponseError, DocumentSourceError
@@ -57,15 +57,13 @@ class ImageDescriptionResult:
         return (self.page or 0, self.name)
 
 
-class ImageDescriptionCopilot:
+class ImageDescriptionCopilot(Copilot[OpenAIImageDescriptionCopilotOptions]):
     """Describes every image of the options' PDFs and image files (computed once, then reused)."""
 
     def __init__(
         self, client: OpenAIClient, options: OpenAIImageDescriptionCopilotOptions | None = None
     ) -> None:
-        self._client = client
-        self.options = options or OpenAIImageDescriptionCopilotOptions()
-        self._model: str | None = None
+        super().__init__(client, options or OpenAIImageDescriptionCopilotOptions())
         self._results: list[ImageDescriptionResult] | None = None
 
     def get_image_descriptions(self) -> list[ImageDescriptionResult]:
@@ -151,7 +149,7 @@ class ImageDescriptionCopilot:
         }
         try:
             text = complete(
-                self._client, model=self._resolved_model(), messages=messages, settings=settings
+                self._client, model=self.resolved_model(), messages=messages, settings=settings
             )
         except CopilotResponseError as exc:
             if isinstance(exc.__cause__, _FATAL):
@@ -255,8 +253,3 @@ class ImageDescriptionCopilot:
             for r in self.get_image_descriptions()
             if r.source == name and r.description and r.page is not None
         }
-
-    def _resolved_model(self) -> str:
-        if self._model is None:
-            self._model = resolve_model(self._client, self.options.model)
-        return self._model

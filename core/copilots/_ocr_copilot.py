@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from core.client import OpenAIClient
-from core.copilots._common import report, resolve_model
+from core.copilots._common import Copilot, report
 from core.copilots._errors import CopilotError, DocumentSourceError
 from core.copilots._options import OpenAIOcrCopilotOptions
 from core.copilots._recognition import TextMethod, TextRecognizer, read_pages
@@ -39,7 +39,7 @@ class OcrResult:
         return "\n\n".join(p.text for p in self.pages if p.text.strip())
 
 
-class OcrCopilot:
+class OcrCopilot(Copilot[OpenAIOcrCopilotOptions]):
     """Reads every page of the options' PDFs and image files.
 
     PDF pages with a text layer keep it (unless `force_ocr`); pages without one, and image
@@ -48,9 +48,7 @@ class OcrCopilot:
     """
 
     def __init__(self, client: OpenAIClient, options: OpenAIOcrCopilotOptions | None = None):
-        self._client = client
-        self.options = options or OpenAIOcrCopilotOptions()
-        self._model: str | None = None
+        super().__init__(client, options or OpenAIOcrCopilotOptions())
 
     def get_text_recognition_result(self) -> OcrResult:
         options = self.options
@@ -59,7 +57,7 @@ class OcrCopilot:
         recognizer = TextRecognizer(
             self._client,
             local=options.use_local_ocr,
-            model=self._resolved_model,
+            model=self.resolved_model,
             prompt=options.ocr_prompt,
             detail=options.detail,
             max_completion_tokens=options.max_completion_tokens,
@@ -82,8 +80,3 @@ class OcrCopilot:
                 )
             report(options.on_progress, done, len(options.documents), "recognising")
         return OcrResult(pages, all(p.success for p in pages))
-
-    def _resolved_model(self) -> str:
-        if self._model is None:
-            self._model = resolve_model(self._client, self.options.model)
-        return self._model

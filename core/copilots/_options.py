@@ -52,7 +52,7 @@ DEFAULT_OCR_PROMPT = (
 )
 
 
-class _Options(BaseModel):
+class Options(BaseModel):
     """What every copilot shares: the model, its sampling and limits, and the documents."""
 
     model_config = ConfigDict(validate_assignment=True, arbitrary_types_allowed=True)
@@ -135,7 +135,7 @@ class _Progress(BaseModel):
         return self
 
 
-class OpenAIChatCopilotOptions(_OcrSettings, _Options):
+class OpenAIChatCopilotOptions(_OcrSettings, Options):
     """Chat with documents: files → vector store → assistant with file_search → thread.
 
     `context_backup` names a JSON file: when it exists, the copilot resumes the context saved
@@ -181,7 +181,7 @@ class OpenAIChatCopilotOptions(_OcrSettings, _Options):
         return self
 
 
-class OpenAISummaryCopilotOptions(_Progress, _OcrSettings, _Options):
+class OpenAISummaryCopilotOptions(_Progress, _OcrSettings, Options):
     """A summary of documents of any length, by chat completions.
 
     `max_prompt_tokens` is the model's context budget per request (default 6,000 tokens,
@@ -216,7 +216,7 @@ class _ImageSettings(BaseModel):
         return self
 
 
-class OpenAIImageDescriptionCopilotOptions(_Progress, _ImageSettings, _Options):
+class OpenAIImageDescriptionCopilotOptions(_Progress, _ImageSettings, Options):
     """A description of every image in PDFs and image files, for alt text.
 
     Images whose shorter side is below `min_image_side` pixels or whose area is below
@@ -239,7 +239,7 @@ class OpenAIImageDescriptionCopilotOptions(_Progress, _ImageSettings, _Options):
         return self
 
 
-class OpenAIOcrCopilotOptions(_Progress, _ImageSettings, _Options):
+class OpenAIOcrCopilotOptions(_Progress, _ImageSettings, Options):
     """Text of scanned PDF pages and image files, page by page.
 
     Pages that have a text layer keep it unless `force_ocr`. `use_local_ocr` (default) runs

@@ -15,11 +15,11 @@ from typing import Any
 
 from core.client import OpenAIClient
 from core.copilots._common import (
+    Copilot,
     ExportFormat,
     complete,
     output_format,
     report,
-    resolve_model,
     write_atomically,
 )
 from core.copilots._errors import CopilotError, DocumentSourceError
@@ -40,15 +40,13 @@ _MIN_PART_TOKENS = 256
 _MAX_ROUNDS = 12
 
 
-class SummaryCopilot:
+class SummaryCopilot(Copilot[OpenAISummaryCopilotOptions]):
     """One summary of all the options' documents; computed once, then reused by the exports."""
 
     def __init__(
         self, client: OpenAIClient, options: OpenAISummaryCopilotOptions | None = None
     ) -> None:
-        self._client = client
-        self.options = options or OpenAISummaryCopilotOptions()
-        self._model: str | None = None
+        super().__init__(client, options or OpenAISummaryCopilotOptions())
         self._summary: str | None = None
         self.requests = 0  # chat completions made so far, for callers who report cost
 
@@ -127,7 +125,7 @@ class SummaryCopilot:
             recognizer = TextRecognizer(
                 self._client,
                 local=self.options.use_local_ocr,
-                model=self._resolved_model,
+                model=self.resolved_model,
                 prompt=DEFAULT_OCR_PROMPT,
             )
         texts = []
@@ -171,15 +169,10 @@ class SummaryCopilot:
         }
         self.requests += 1
         answer = complete(
-            self._client, model=self._resolved_model(), messages=messages, settings=settings
+            self._client, model=self.resolved_model(), messages=messages, settings=settings
         )
         # Partial summaries may run a little long; the final one is trimmed to the target.
         return trim_to_words(_tidy(answer), self.target_words * 2)
-
-    def _resolved_model(self) -> str:
-        if self._model is None:
-            self._model = resolve_model(self._client, self.options.model)
-        return self._model
 
 
 def _pack(texts: list[str], budget: int) -> list[list[str]]:

@@ -22,7 +22,13 @@ PAGE_SIZES_MM: dict[str, tuple[float, float]] = {
 BODY, CJK = "body", "cjk"
 TITLE_PT, HEADING_PT, TEXT_PT, SOURCES_PT = 18, 13, 11, 9
 CORE_FONT = "helvetica"
-CORE_ENCODING = "cp1252"  # what fpdf2's core fonts can show
+CORE_ENCODING = "latin-1"  # what fpdf2's core fonts can show
+# Typography outside Latin-1, spelled the way a typewriter would, for the core font.
+CORE_SUBSTITUTES = str.maketrans({
+    "\u2013": "-", "\u2014": "-", "\u2212": "-", "\u2018": "'", "\u2019": "'", "\u201a": "'",
+    "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u2026": "...", "\u2022": "-",
+    "\u20ac": "EUR", "\u2122": "(TM)",
+})
 REPLACEMENT = "\ufffd"  # shown where no font has the character, when the body font has it
 BULLET = "\u2022"
 
@@ -100,6 +106,7 @@ class _Writer:
 
     def _drawable(self, text: str) -> str:
         if not self.unicode:
+            text = _no_marks(text).translate(CORE_SUBSTITUTES)
             return "".join(c if _in_core_font(c) else "?" for c in text)
         replacement = REPLACEMENT if ord(REPLACEMENT) in self.covered else "?"
         return "".join(c if ord(c) in self.covered or c in "\n\t" else replacement

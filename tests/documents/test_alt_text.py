@@ -28,6 +28,7 @@ from core.documents import (
     read_figure_alt_text,
     write_alt_texts,
 )
+from core.documents._structure import iter_elements
 
 
 def _describe(source: Path | bytes) -> dict[tuple[int, str], str]:
@@ -194,6 +195,4 @@ def _sample(relative: str) -> Path:
 
 def _figures(pdf: PdfReader | PdfWriter) -> list[Any]:
     root = pdf.root_object["/StructTreeRoot"].get_object()
-    from core.documents._structure import iter_elements
-
     return [element.node for element in iter_elements(root) if element.node["/S"] == "/Figure"]
