@@ -62,7 +62,9 @@ def chunk_document(
     stride = max_tokens - overlap_tokens
     for first in range(0, len(starts), stride):
         last = min(first + max_tokens, len(starts)) - 1
-        begin, end = starts[first], ends[last]
+        # A long word is several tokens; widen the window to whole words so that no chunk (and
+        # no quote taken from it) starts or ends in the middle of one.
+        begin, end = _word_start(text, starts[first]), _word_end(text, ends[last])
         chunks.append(
             Chunk(
                 index=len(chunks),
@@ -75,3 +77,15 @@ def chunk_document(
         if last == len(starts) - 1:  # a later window would only repeat this one's tail
             break
     return chunks
+
+
+def _word_start(text: str, index: int) -> int:
+    while index > 0 and text[index - 1].isalnum():
+        index -= 1
+    return index
+
+
+def _word_end(text: str, index: int) -> int:
+    while index < len(text) and text[index].isalnum():
+        index += 1
+    return index

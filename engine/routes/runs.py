@@ -25,7 +25,7 @@ from engine.sse import sse_data, sse_response
 from engine.state import EngineState, StateDep
 
 router = APIRouter(tags=["runs"], dependencies=[BetaDep])
-POLL_AFTER_MS = "200"
+POLL_AFTER_MS = "100"  # a built-in-model turn takes tens of milliseconds
 STEP_CONTENT = "step_details.tool_calls[*].file_search.results[*].content"
 Include = Annotated[list[str] | None, Query(alias="include[]")]
 

@@ -124,3 +124,10 @@ def test_two_thousand_pages_chunk_quickly() -> None:
     chunks = chunk_document(doc)
     assert time.perf_counter() - started < 5.0  # ~0.5 s on a laptop; the bound is for slow CI
     assert chunks[-1].page_end == 2000
+
+
+def test_chunks_start_and_end_on_whole_words():
+    # "Decemberish" is two tokens: windows may fall inside it, chunk texts may not.
+    doc = ExtractedDocument(pages=[PageText(1, "Decemberish " * 400)], page_count=1)
+    for chunk in chunk_document(doc, max_tokens=101, overlap_tokens=50):
+        assert chunk.text.startswith("Decemberish") and chunk.text.endswith("Decemberish")
