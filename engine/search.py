@@ -13,6 +13,7 @@ import json
 import re
 import sqlite3
 from dataclasses import dataclass, replace
+from itertools import zip_longest
 from typing import Any
 
 from core.types.vector_stores import ComparisonFilter, CompoundFilter
@@ -82,10 +83,15 @@ def search_stores(
     filters: ComparisonFilter | CompoundFilter | None = None,
     title_weight: float = TITLE_WEIGHT,
 ) -> list[Hit]:
-    """The best chunks for any of `queries` across `store_ids`, best first."""
+    """The best chunks for any of `queries` across `store_ids`, best first.
+
+    With several queries, each gets its turn in picking results (its best, then everyone's
+    second best…), so one wordy query cannot crowd out the others.
+    """
     if not store_ids:
         return []
     best: dict[int, Hit] = {}
+    per_query: list[list[int]] = []
     seqs: dict[int, int] = {}  # chunk id → its vector-store file's row, which keys the title
     fetch = max_results * (8 if filters is not None else 1)
     marks = ",".join("?" * len(store_ids))
@@ -110,6 +116,7 @@ def search_stores(
             " ORDER BY relevance DESC LIMIT ?",
             (*(v for t in titles for v in t), title_weight, expression, *store_ids, fetch),
         ).fetchall()
+        per_query.append([])
         for row in rows:
             x = max(row["relevance"], 0.0)
             score = x / (x + SCORE_SCALE)
@@ -120,12 +127,18 @@ def search_stores(
             if score < score_threshold or (filters is not None and not matches(filters, attributes)):
                 continue
             seqs[row["id"]] = row["vsf_seq"]
+            per_query[-1].append(row["id"])
             previous = best.get(row["id"])
             if previous is None or previous.score < score:
                 best[row["id"]] = Hit(row["id"], row["vector_store_id"], row["file_id"],
                                       row["filename"], score, row["text"], row["page_start"],
                                       row["page_end"], attributes)
-    ranked = sorted(best.values(), key=lambda h: (-h.score, h.chunk_id))[:max_results]
+    chosen: dict[int, None] = {}
+    for turn in zip_longest(*per_query):
+        for chunk_id in turn:
+            if chunk_id is not None and len(chosen) < max_results:
+                chosen.setdefault(chunk_id)
+    ranked = sorted((best[c] for c in chosen), key=lambda h: (-h.score, h.chunk_id))
     return _with_titles(conn, ranked, seqs)
 
 
