@@ -17,7 +17,8 @@ def unlocked(app_settings: AppSettings) -> bool:
     expected = app_settings.admin_password.get_secret_value()
     with st.form(Admin.PASSWORD_FORM):
         typed = st.text_input("Admin password", type="password", key=Admin.PASSWORD)
-        submitted = st.form_submit_button("Unlock", icon=":material/lock_open:")
+        submitted = st.form_submit_button("Unlock", icon=":material/lock_open:",
+                                          key=Admin.PASSWORD_SUBMIT)
     if submitted:
         if hmac.compare_digest(typed.encode(), expected.encode()):
             st.session_state[Admin.UNLOCKED] = True

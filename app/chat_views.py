@@ -123,6 +123,16 @@ def toolbar(current: ChatCopilot | None, turns: list[Turn]) -> None:
             file_name=f"conversation.{fmt}", mime=MIME[fmt])
 
 
+def conversation_caption(current: ChatCopilot | None) -> None:
+    """Which conversation this is and what it searches."""
+    if current is None or not current.has_context():
+        return
+    context = current.context
+    names = [document.name for document in current.options.documents]
+    files = ", ".join(names) if names else f"{len(context.file_ids)} file(s)"
+    st.caption(f"Conversation `{context.thread_id}` · searching {escape_markdown(files)}")
+
+
 def show_turn(turn: Turn) -> None:
     with st.chat_message(turn.role):
         st.markdown(escape_markdown(turn.text))

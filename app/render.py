@@ -31,16 +31,35 @@ def find_passage(page_text: str, quote: str) -> tuple[int, int] | None:
     return None
 
 
-def highlighted_page_html(page_text: str, quote: str, *, height_px: int = 320) -> str:
-    """The page text as HTML with the quoted passage marked, scrolled box, HTML-escaped."""
+def highlighted_page_html(page_text: str, quote: str, *, context_chars: int = 600) -> str:
+    """The part of the page around the quoted passage, HTML-escaped, the passage marked.
+
+    Whole lines are kept around the passage (up to `context_chars` on each side), so the
+    passage is in view without scrolling; without a match, the page's opening is shown.
+    """
     span = find_passage(page_text, quote)
     if span is None:
-        body = html.escape(page_text)
+        start, end = 0, min(len(page_text), 2 * context_chars)
+        marked = html.escape(page_text[start:end])
     else:
-        start, end = span
-        body = (html.escape(page_text[:start])
-                + '<mark style="background:#fde68a;padding:0 2px">'
-                + html.escape(page_text[start:end]) + "</mark>" + html.escape(page_text[end:]))
-    return (f'<div style="max-height:{height_px}px;overflow-y:auto;white-space:pre-wrap;'
-            'font-size:0.85rem;line-height:1.45;border:1px solid #e5e7eb;border-radius:6px;'
-            f'padding:0.6rem 0.8rem;background:#fafafa">{body}</div>')
+        start = _line_start(page_text, max(span[0] - context_chars, 0))
+        end = _line_end(page_text, min(span[1] + context_chars, len(page_text)))
+        marked = (html.escape(page_text[start:span[0]])
+                  + '<mark style="background:#fde68a;padding:0 2px">'
+                  + html.escape(page_text[span[0]:span[1]]) + "</mark>"
+                  + html.escape(page_text[span[1]:end]))
+    before = "…\n" if start > 0 else ""
+    after = "\n…" if end < len(page_text) else ""
+    return ('<div style="white-space:pre-wrap;font-size:0.85rem;line-height:1.45;'
+            'border:1px solid #e5e7eb;border-radius:6px;padding:0.6rem 0.8rem;'
+            f'background:#fafafa">{before}{marked}{after}</div>')
+
+
+def _line_start(text: str, index: int) -> int:
+    found = text.rfind("\n", 0, index)
+    return 0 if found < 0 else found + 1
+
+
+def _line_end(text: str, index: int) -> int:
+    found = text.find("\n", index)
+    return len(text) if found < 0 else found

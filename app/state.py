@@ -60,6 +60,7 @@ class Images:
 class Admin:
     PASSWORD = "admin.password"
     PASSWORD_FORM = "admin.password_form"
+    PASSWORD_SUBMIT = "admin.password_submit"
     UNLOCKED = "admin.unlocked"
     SECTION = "admin.section"
     CURSOR = "admin.cursor"  # item_key(CURSOR, section): the `after` cursors of the pages seen

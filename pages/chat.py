@@ -29,6 +29,7 @@ with st.expander("Documents", expanded=copilot is None, icon=":material/upload_f
 chat_views.show_notes()
 
 chat_views.toolbar(copilot, turns)
+chat_views.conversation_caption(copilot)
 for turn in turns:
     chat_views.show_turn(turn)
 

@@ -94,7 +94,8 @@ def edit_form(
         metadata = getattr(obj, "metadata", None) or {}
         raw = st.text_area("Metadata (JSON object of strings)", value=json.dumps(metadata, indent=1),
                            key=item_key(Admin.METADATA, object_id), height=100)
-        if not st.form_submit_button("Save changes", icon=":material/save:"):
+        if not st.form_submit_button("Save changes", icon=":material/save:",
+                                    key=item_key(Admin.SAVE, "submit", object_id)):
             return
     with reported("Saving"):
         changes: dict[str, Any] = {"metadata": _metadata(raw)}

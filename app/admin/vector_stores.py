@@ -60,10 +60,12 @@ def _batches(client: OpenAIClient, store: VectorStore) -> None:
         chosen = st.multiselect("Add uploaded files as a batch", list(candidates),
                                 format_func=lambda i: f"{candidates[i]} · {i}",
                                 key=item_key(Admin.SELECT, "batch_files", store.id))
-        if st.form_submit_button("Create batch", icon=":material/library_add:") and chosen:
+        if st.form_submit_button("Create batch", icon=":material/library_add:",
+                                 key=item_key(Admin.SAVE, "batch_submit", store.id)) and chosen:
             with reported("Creating the batch"):
                 batch = client.create_vector_store_file_batch(store.id, file_ids=chosen)
                 known.insert(0, batch.id)
+                st.session_state[item_key(Admin.SELECT, "batch", store.id)] = batch.id
                 flash(f"Created batch {batch.id}.")
     batch_id = st.selectbox("Batch", known, key=item_key(Admin.SELECT, "batch", store.id),
                             accept_new_options=True, placeholder="vsfb_… (type an id)",
@@ -89,7 +91,8 @@ def _search(client: OpenAIClient, store: VectorStore) -> None:
     with st.form(item_key(Admin.SEARCH_BUTTON, store.id), border=False):
         query = st.text_input("Search this store", key=item_key(Admin.SEARCH_QUERY, store.id),
                               placeholder="e.g. net sales by region")
-        if not st.form_submit_button("Search", icon=":material/search:") or not query.strip():
+        if not st.form_submit_button("Search", icon=":material/search:",
+                                    key=item_key(Admin.SEARCH_BUTTON, "submit", store.id)) or not query.strip():
             return
     with reported("Searching"):
         results = client.search_vector_store(store.id, query.strip(), max_num_results=10).data

@@ -127,7 +127,8 @@ def prepare_uploads(
     uploads: list[Upload] = []
     for source in sources:
         if source.kind == "text":
-            uploads.append(Upload(source.name, source.read_bytes(), KnownFile(source.name)))
+            info = KnownFile(source.name, source=source)
+            uploads.append(Upload(source.name, source.read_bytes(), info))
             continue
         if not options.ocr_scanned_pages:
             if source.kind == "image":
@@ -137,6 +138,9 @@ def prepare_uploads(
             )
             continue
         pages = read_pages(source, recognizer(), min_chars=options.text_layer_min_chars)
+        for page in pages:
+            if page.error:
+                log.warning("%s, page %d: OCR failed: %s", source.name, page.number, page.error)
         recognized = [
             p for p in pages if p.method in ("local_ocr", "vision_model") and p.text.strip()
         ]

@@ -113,7 +113,12 @@ class Options(BaseModel):
 
 
 class _OcrSettings(BaseModel):
-    """How pages without a text layer (scans) and image files are turned into text."""
+    """How pages without a text layer (scans) and image files are turned into text.
+
+    With `ocr_scanned_pages` on (the default) each PDF's text is read here first to find such
+    pages (a second or two for a 50-page filing); pages found are OCR'd, by RapidOCR on this
+    machine when `use_local_ocr`, else by the model.
+    """
 
     ocr_scanned_pages: bool = True
     use_local_ocr: bool = True

@@ -14,6 +14,8 @@ __all__ = ["CHARS_PER_TOKEN", "estimate_tokens", "split_to_budget", "trim_to_wor
 CHARS_PER_TOKEN = 4
 _PARAGRAPH = re.compile(r"\n\s*\n")
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)\]]*\s+")
+# Where a summary may be cut: after a sentence, between two quotations ("” “"), at a line end.
+_CUT = re.compile(r"(?<=[.!?])[\"'”’)\]]*\s+|(?<=”)\s+(?=“)|\s*\n\s*")
 
 
 def estimate_tokens(text: str) -> int:
@@ -70,14 +72,14 @@ def _pieces(text: str, limit: int) -> list[str]:
 
 
 def trim_to_words(text: str, max_words: int) -> str:
-    """`text` cut at the last sentence end within `max_words` words; a first sentence longer
-    than that is cut at a word and marked with an ellipsis."""
+    """`text` cut at the last sentence end (or end of a quotation or line) within `max_words`
+    words; a first sentence longer than that is cut at a word and marked with an ellipsis."""
     text = text.strip()
     if word_count(text) <= max_words:
         return text
     kept, words = [], 0
     position = 0
-    for match in _SENTENCE_END.finditer(text + " "):
+    for match in _CUT.finditer(text + " "):
         sentence = text[position : match.start()].strip()
         count = word_count(sentence)
         if words + count > max_words:

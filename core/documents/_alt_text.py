@@ -8,9 +8,10 @@ How an image becomes a figure (ISO 32000-1 §14.6-14.7, PDF/UA-1 §7.3):
 
 An already tagged PDF keeps its structure. Its /Figure elements without alt text gain /Alt:
 1. from the described images drawn inside the figure's own marked content (its MCIDs);
-2. failing that, by elimination: a figure with no matched image gets the one described image on
-   its page (any page if the figure names none) that no figure claims, and only when that image
-   is the sole candidate of that figure and the figure the sole taker of that image.
+2. failing that, by elimination: a figure with no matched image gets the one described image
+   drawn on its page (any page if the figure names none), outside /Artifact content, that no
+   figure claims, and only when that image is the sole candidate of that figure and the figure
+   the sole taker of that image.
 Described images that no figure covers become new /Figure elements under the top element, unless
 they already sit in someone else's marked content (MCIDs must not nest) or in an /Artifact.
 Figures that already have /Alt or /ActualText are never changed.
@@ -163,7 +164,7 @@ class _Tagger:
 
     def _fill_by_elimination(self, figures: list[StructElement]) -> None:
         drawn = {(number, draw.name) for number, drawing in self.drawings.items()
-                 for draw in drawing.images}
+                 for draw in drawing.images if not draw.artifact}
         free = [key for key in self.wanted if key in drawn and key not in self.claimed]
         options = {id(figure): [key for key in free if self._page_fits(figure, key[0])]
                    for figure in figures}

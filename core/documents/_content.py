@@ -6,13 +6,22 @@ to wrap, which marked-content id already covers it).
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from typing import Any
 
 from pypdf import PageObject
-from pypdf.generic import ContentStream, DictionaryObject, NameObject, StreamObject
+from pypdf.generic import (
+    ArrayObject,
+    ContentStream,
+    DictionaryObject,
+    NameObject,
+    StreamObject,
+)
 
 from ._objects import as_int, get, resolve
+
+logger = logging.getLogger(__name__)
 
 Matrix = tuple[float, float, float, float, float, float]
 IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
@@ -24,7 +33,7 @@ class ImageDraw:
     """One `Do` of an image XObject, seen from the page."""
 
     name: str  # "/Im0" on the page; "/Fm0/Im0" when drawn by form /Fm0; "inline-0" for BI…EI
-    image: StreamObject | None  # None for an inline image (pypdf's page.images["~N~"])
+    image: StreamObject  # for an inline image, a stream made from its BI dictionary and data
     ctm: Matrix  # maps the image's unit square to page user space
     op_index: int  # the page-level operation that draws it (the form's `Do` for nested images)
     mcid: int | None  # innermost page-level marked-content id around it
@@ -121,11 +130,16 @@ class _Walker:
                 self._draw(str(operands[0]), resources, ctm, prefix=prefix, top=where,
                            forms=forms)
             elif operator == b"INLINE IMAGE" and page_level:
-                # Numbered like pypdf's page.images ("~N~"), which only sees page-level ones.
-                self.drawing.images.append(ImageDraw(
-                    name=f"inline-{self.inline_count}", image=None, ctm=ctm, op_index=index,
-                    mcid=self._mcid(), artifact=self._in_artifact()))
+                name = f"inline-{self.inline_count}"
                 self.inline_count += 1
+                try:
+                    image = _inline_image(operands, resources)
+                except Exception as exc:  # one odd inline image must not hide the page's others
+                    logger.warning("inline image %s skipped: %s", name, exc)
+                    continue
+                self.drawing.images.append(ImageDraw(
+                    name=name, image=image, ctm=ctm, op_index=index, mcid=self._mcid(),
+                    artifact=self._in_artifact()))
         del self.marks[marks_depth:]  # an unbalanced stream must not leak its tags
 
     def _begin_marked(self, operands: Any, resources: Any, page_level: bool) -> None:
@@ -168,6 +182,36 @@ class _Walker:
             if mark.page_level and mark.mcid is not None:
                 return mark.mcid
         return None
+
+
+# Inline images abbreviate keys and values (ISO 32000-1, tables 92 and 93).
+INLINE_KEYS = {"/BPC": "/BitsPerComponent", "/CS": "/ColorSpace", "/D": "/Decode",
+               "/DP": "/DecodeParms", "/F": "/Filter", "/H": "/Height", "/W": "/Width",
+               "/I": "/Interpolate", "/IM": "/ImageMask"}
+INLINE_VALUES = {"/G": "/DeviceGray", "/RGB": "/DeviceRGB", "/CMYK": "/DeviceCMYK",
+                 "/I": "/Indexed", "/AHx": "/ASCIIHexDecode", "/A85": "/ASCII85Decode",
+                 "/LZW": "/LZWDecode", "/Fl": "/FlateDecode", "/RL": "/RunLengthDecode",
+                 "/CCF": "/CCITTFaxDecode", "/DCT": "/DCTDecode"}
+
+
+def _inline_image(operands: Any, resources: Any) -> StreamObject:
+    """An image XObject equivalent to a BI … ID … EI inline image."""
+    data = bytes(operands["data"])
+    entries: dict[str, Any] = {"__streamdata__": data, "/Length": len(data),
+                               NameObject("/Subtype"): NameObject("/Image")}
+    for key, value in operands["settings"].items():
+        name = INLINE_KEYS.get(str(key), str(key))
+        if name == "/ColorSpace" and isinstance(value, NameObject) \
+                and str(value) not in INLINE_VALUES:
+            value = get(get(resources, "/ColorSpace"), str(value)) or value  # a named space
+        elif isinstance(value, NameObject):
+            value = NameObject(INLINE_VALUES.get(str(value), str(value)))
+        elif isinstance(value, ArrayObject):
+            value = ArrayObject(NameObject(INLINE_VALUES.get(str(item), str(item)))
+                                if isinstance(item, NameObject) else item for item in value)
+        entries.setdefault(NameObject(name), value)
+    # With a /Filter in the dictionary this is an EncodedStreamObject, decoded on get_data().
+    return StreamObject.initialize_from_dictionary(entries)
 
 
 def _matrix(operands: Any) -> Matrix | None:

@@ -8,7 +8,6 @@ from io import BytesIO
 from typing import Any
 
 from PIL import Image
-from pypdf import PageObject
 from pypdf.generic import StreamObject
 
 from ._content import ImageDraw, may_draw_images, walk_page
@@ -45,7 +44,7 @@ class PdfImage:
     `name` is the XObject's resource name on that page ("/Im0"); an image drawn by a form XObject
     is named by the path of resource names ("/Fm0/Im0"); an inline image (BI…EI) in the page's
     own content is "inline-N", N counting from 0 in drawing order (inline images inside forms are
-    skipped).
+    skipped). Images are decoded once per stream, however often they are drawn.
     `rect` is where the first draw of that name on the page puts it (None when unknown).
     """
 
@@ -96,13 +95,10 @@ def extract_images(source: PdfSource) -> list[PdfImage]:
                 if draw.name in seen:
                     continue
                 seen.add(draw.name)
-                if draw.image is None:
-                    image = _encode_inline(page, index + 1, draw.name)
-                else:
-                    key = id(draw.image)
-                    if key not in encoded:
-                        encoded[key] = _encode(draw.image, index + 1, draw.name)
-                    image = encoded[key]
+                key = id(draw.image)
+                if key not in encoded:
+                    encoded[key] = _encode(draw.image, index + 1, draw.name)
+                image = encoded[key]
                 if image is not None:
                     images.append(PdfImage(
                         page=index + 1, name=draw.name, rect=_rect(draw), width=image.width,
@@ -112,7 +108,7 @@ def extract_images(source: PdfSource) -> list[PdfImage]:
 
 def _rect(draw: ImageDraw) -> Rect | None:
     x0, y0, x1, y1 = draw.bbox
-    if x1 - x0 <= 0 and y1 - y0 <= 0:
+    if x1 - x0 <= 0 or y1 - y0 <= 0:
         return None  # a degenerate CTM: the image is not visible anywhere
     return Rect(x0=round(x0, 3), y0=round(y0, 3), x1=round(x1, 3), y1=round(y1, 3))
 
@@ -128,20 +124,6 @@ def _encode(stream: StreamObject, page: int, name: str) -> _Encoded | None:
         raise
     except Exception as exc:
         logger.warning("page %d: image %s could not be decoded: %s", page, name, exc)
-        return None
-
-
-def _encode_inline(page: PageObject, number: int, name: str) -> _Encoded | None:
-    try:
-        position = int(name.removeprefix("inline-"))
-        image = page.images[f"~{position}~"].image
-        if image is None:
-            raise ValueError("pypdf could not decode it")
-        return _png(image)
-    except MemoryError:
-        raise
-    except Exception as exc:
-        logger.warning("page %d: inline image %s could not be decoded: %s", number, name, exc)
         return None
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from bisect import bisect_right
+import re
+
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 from ._document import ExtractedDocument
@@ -65,13 +67,16 @@ def chunk_document(
         # A long word is several tokens; widen the window to whole words so that no chunk (and
         # no quote taken from it) starts or ends in the middle of one.
         begin, end = _word_start(text, starts[first]), _word_end(text, ends[last])
+        # And to whole sentences where one ends nearby, so a quote taken from the chunk's edge
+        # is never half a sentence.
+        begin, end = _sentence_start(text, begin), _sentence_end(text, end)
         chunks.append(
             Chunk(
                 index=len(chunks),
                 text=text[begin:end],
                 page_start=page_at(begin),
                 page_end=page_at(end - 1),
-                token_count=last - first + 1,
+                token_count=bisect_left(ends, end + 1) - bisect_left(starts, begin),
             )
         )
         if last == len(starts) - 1:  # a later window would only repeat this one's tail
@@ -89,3 +94,27 @@ def _word_end(text: str, index: int) -> int:
     while index < len(text) and text[index].isalnum():
         index += 1
     return index
+
+
+# A sentence ends at . ! or ? before a capital, digit or opening quote, or at a blank line.
+_SENTENCE_END = re.compile(r"[.!?][\"'”’)]*(?=\s+[A-Z0-9“\"(])|\n\s*\n")
+SENTENCE_REACH = 400  # characters a chunk may grow at each end to take in a whole sentence
+
+
+def _sentence_start(text: str, index: int) -> int:
+    window = text[max(0, index - SENTENCE_REACH) : index]
+    ends = list(_SENTENCE_END.finditer(window))
+    if index == 0 or not ends:
+        return index
+    start = index - len(window) + ends[-1].end()
+    while start < index and text[start].isspace():
+        start += 1
+    return start
+
+
+def _sentence_end(text: str, index: int) -> int:
+    if index >= len(text) or _SENTENCE_END.match(text, index - 1):
+        return index
+    found = _SENTENCE_END.search(text, index, min(len(text), index + SENTENCE_REACH))
+    return found.start() + 1 if found and text[found.start()] in ".!?" else (
+        found.start() if found else index)

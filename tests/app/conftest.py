@@ -11,16 +11,11 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from app_helpers import AAPL_10Q, APP_SCRIPT, RUN_TIMEOUT
 from streamlit.testing.v1 import AppTest
 
 from core import OpenAIClient
 from core.embedded import EmbeddedEngine, start_embedded_engine
-
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
-APP_SCRIPT = PROJECT_ROOT / "streamlit_app.py"
-CORPUS = PROJECT_ROOT.parent / "shared" / "corpus"
-AAPL_10Q = CORPUS / "docugami-sec10q" / "sec-10-q" / "data" / "v1" / "docs" / "2023 Q1 AAPL.pdf"
-RUN_TIMEOUT = 120.0
 
 
 @pytest.fixture(scope="session")
@@ -75,29 +70,6 @@ def aapl_10q() -> Path:
     if not AAPL_10Q.is_file():
         pytest.skip(f"corpus file not found: {AAPL_10Q}")
     return AAPL_10Q
-
-
-def errors(at: AppTest) -> list[str]:
-    return [element.value for element in at.error]
-
-
-def texts(at: AppTest) -> str:
-    """Every markdown, caption and alert text of the page, for loose assertions."""
-    parts = [e.value for e in at.markdown] + [e.value for e in at.caption]
-    parts += [e.value for e in at.error] + [e.value for e in at.info] + [e.value for e in at.success]
-    return "\n".join(str(p) for p in parts)
-
-
-PASSWORD_PDF = CORPUS / "pypdf-sample-files" / "005-libreoffice-writer-password" / \
-    "libreoffice-writer-password.pdf"
-IMAGE_PDF = CORPUS / "pypdf-sample-files" / "003-pdflatex-image" / "pdflatex-image.pdf"
-IMAGE_JPG = CORPUS / "pypdf-sample-files" / "003-pdflatex-image" / "image.jpg"
-
-
-def corpus_file(path: Path) -> Path:
-    if not path.is_file():
-        pytest.skip(f"corpus file not found: {path}")
-    return path
 
 
 @pytest.fixture

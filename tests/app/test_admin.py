@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import errors, texts
+from app_helpers import errors, texts
 
 from core import OpenAIClient
 
@@ -30,13 +30,13 @@ def test_vector_store_rename_metadata_and_search(use_engine, open_page, engine_c
     at.selectbox(key="admin.select.vector_stores").set_value(store.id).run()
     at.text_input(key=f"admin.name.{store.id}").set_value("renamed-store")
     at.text_area(key=f"admin.metadata.{store.id}").set_value('{"team": "finance"}')
-    at.button(key=f"FormSubmitter:admin.save.vector_stores.{store.id}-Save changes").click().run()
+    at.button(key=f"admin.save.submit.{store.id}").click().run()
     assert not errors(at)
     changed = engine_client.get_vector_store(store.id)
     assert (changed.name, changed.metadata) == ("renamed-store", {"team": "finance"})
 
     at.text_input(key=f"admin.search_query.{store.id}").set_value("Contoso revenue")
-    at.button(key=f"FormSubmitter:admin.search_button.{store.id}-Search").click().run()
+    at.button(key=f"admin.search_button.submit.{store.id}").click().run()
     assert "contoso.txt" in texts(at)
 
 
@@ -46,7 +46,7 @@ def test_bad_metadata_is_a_clear_error(use_engine, open_page, engine_client):
     at.segmented_control(key="admin.section").set_value("Assistants").run()
     at.selectbox(key="admin.select.assistants").set_value(assistant.id).run()
     at.text_area(key=f"admin.metadata.{assistant.id}").set_value("not json")
-    at.button(key=f"FormSubmitter:admin.save.assistants.{assistant.id}-Save changes").click().run()
+    at.button(key=f"admin.save.submit.{assistant.id}").click().run()
     assert any("metadata is not valid JSON" in e for e in errors(at))
     assert not at.exception
 
@@ -91,10 +91,10 @@ def test_admin_password_is_asked(use_engine, open_page, clean_env):
     at = open_page("pages/admin.py")
     assert not at.dataframe
     at.text_input(key="admin.password").set_value("wrong")
-    at.button(key="FormSubmitter:admin.password_form-Unlock").click().run()
+    at.button(key="admin.password_submit").click().run()
     assert "Wrong password." in errors(at)
     at.text_input(key="admin.password").set_value("s3cret")
-    at.button(key="FormSubmitter:admin.password_form-Unlock").click().run()
+    at.button(key="admin.password_submit").click().run()
     assert not errors(at)
     assert at.segmented_control(key="admin.section")
 
@@ -102,3 +102,18 @@ def test_admin_password_is_asked(use_engine, open_page, clean_env):
 def test_server_down_is_a_clear_error(server_down, open_page):
     at = open_page("pages/admin.py")
     assert any("Loading files failed: the server cannot be reached" in e for e in errors(at))
+
+
+def test_file_batch_is_created_and_opened(use_engine, open_page, engine_client):
+    file = engine_client.upload_file(b"Batch member text about Tailspin Toys.", filename="tt.txt")
+    store = engine_client.create_vector_store(name="batch-store")
+    at = open_page("pages/admin.py")
+    at.segmented_control(key="admin.section").set_value("Vector stores").run()
+    at.selectbox(key="admin.select.vector_stores").set_value(store.id).run()
+    at.multiselect(key=f"admin.select.batch_files.{store.id}").set_value([file.id])
+    at.button(key=f"admin.save.batch_submit.{store.id}").click().run()
+    assert not errors(at), errors(at)
+    assert any("Created batch" in s.value for s in at.success)
+    batch_id = at.selectbox(key=f"admin.select.batch.{store.id}").value
+    assert batch_id and batch_id.startswith("vsfb")
+    assert file.id in list(at.dataframe[-1].value["file id"])

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import PASSWORD_PDF, corpus_file, errors, texts
+from app_helpers import PASSWORD_PDF, corpus_file, errors, texts
 
 from app.conversation import Turn, export_conversation
 from core import OpenAIClient
@@ -136,3 +136,19 @@ def test_conversation_export(fmt, magic):
     assert data.startswith(magic)
     if fmt == "md":
         assert "notes.md" in data.decode() and "$3.5 million" in data.decode()
+
+
+def test_more_documents_join_the_same_conversation(use_engine, open_page, engine_client):
+    at = upload(open_page(PAGE), ("notes.md", NOTE.encode(), "text/markdown"))
+    first = at.session_state["chat.copilot"].context
+    extra = "# Fabrikam\n\nFabrikam's headquarters moved to Oslo in 2021.\n"
+    upload(at, ("fabrikam.md", extra.encode(), "text/markdown"))
+    assert not errors(at), errors(at)
+    second = at.session_state["chat.copilot"].context
+    assert (second.thread_id, second.assistant_id) == (first.thread_id, first.assistant_id)
+    assert at.query_params["thread"] == first.thread_id
+    stored = {f.id for f in engine_client.get_vector_store_files(second.vector_store_id)}
+    assert len(stored) == 2
+    ask(at, "Where did Fabrikam's headquarters move?")
+    answer = at.session_state["chat.history"][-1]
+    assert "Oslo" in answer.text and answer.citations[0].filename == "fabrikam.md"

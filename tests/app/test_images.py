@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import IMAGE_JPG, IMAGE_PDF, corpus_file, errors, texts
+from app_helpers import IMAGE_JPG, IMAGE_PDF, corpus_file, errors, texts
 
 from core.documents import read_figure_alt_text
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from conftest import errors, texts
+from app_helpers import errors, texts
 
 from app import services
 from core.embedded import EngineStartError, start_embedded_engine

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import errors
+from app_helpers import errors
 
 PAGE = "pages/summary.py"
 TEXT = " ".join(

@@ -6,22 +6,13 @@ import io
 from collections.abc import Iterator
 from pathlib import Path
 
-import httpx
 import pytest
+from copilot_helpers import AAPL, KEY, make_client, render_scan
 from starlette.testclient import TestClient
 
 from core import OpenAIClient
 from engine.app import create_app
 from engine.settings import EngineSettings
-
-KEY = "sk-copilot-test-key-0123456789"
-AAPL = "2023 Q1 AAPL.pdf"
-# The sentence the chat test asks about, and a question it answers.
-AMERICAS = (
-    "Americas net sales decreased during the first quarter of 2023 compared to the same "
-    "quarter in 2022 due primarily to lower net sales of iPhone and Mac"
-)
-SCAN_LINES = ("Harbour master report", "The ferry Aurora docked at pier 7", "Tide gauge 4.2 metres")
 
 
 @pytest.fixture(scope="session")
@@ -29,19 +20,6 @@ def engine_http(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient
     app = create_app(EngineSettings(data_dir=tmp_path_factory.mktemp("engine"), api_key=KEY))
     with TestClient(app) as http:
         yield http
-
-
-def make_client(
-    *, http_client: httpx.Client | None = None, transport: httpx.BaseTransport | None = None
-) -> OpenAIClient:
-    return OpenAIClient(
-        api_key=KEY,
-        base_url="http://testserver/v1",
-        http_client=http_client,
-        transport=transport,
-        polling_interval_seconds=0.05,
-        polling_timeout_seconds=180,
-    )
 
 
 @pytest.fixture(scope="session")
@@ -53,20 +31,6 @@ def client(engine_http: TestClient) -> Iterator[OpenAIClient]:
 @pytest.fixture(scope="session")
 def aapl(sec10q_docs: Path) -> Path:
     return sec10q_docs / AAPL
-
-
-def render_scan(lines: tuple[str, ...] = SCAN_LINES) -> bytes:
-    """A PNG of a page-sized scan with `lines` in large type."""
-    from PIL import Image, ImageDraw, ImageFont
-
-    image = Image.new("L", (1240, 1754), 255)  # A4 at 150 dpi
-    draw = ImageDraw.Draw(image)
-    font = ImageFont.load_default(size=48)
-    for number, line in enumerate(lines):
-        draw.text((120, 160 + 110 * number), line, fill=0, font=font)
-    buffer = io.BytesIO()
-    image.save(buffer, format="PNG")
-    return buffer.getvalue()
 
 
 @pytest.fixture(scope="session")

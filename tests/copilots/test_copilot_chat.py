@@ -9,7 +9,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from conftest import AAPL, AMERICAS, make_client
+from copilot_helpers import AAPL, AMERICAS, make_client
 from starlette.testclient import TestClient
 
 from core import AICopilotFactory, OpenAIChatCopilotOptions, OpenAIClient
@@ -70,6 +70,8 @@ def test_the_answer_cites_the_page_that_holds_it(aapl_chat: ChatCopilot, america
     cited = [c for c in answer.citations if c.quote and "Americas net sales decreased" in c.quote]
     assert cited and cited[0].filename == AAPL and cited[0].page == americas_page
     assert f"{AAPL}, p. {americas_page} — “Americas net sales" in cited[0].format()
+    page_text = aapl_chat.cited_page_text(cited[0]) or ""
+    assert "Americas net sales decreased" in " ".join(page_text.split())
     assert aapl_chat.get_response("How many shares did the Company repurchase?")
 
 
@@ -170,6 +172,10 @@ def test_a_restored_context_continues_the_same_thread(client: OpenAIClient, tmp_
     assert len(thread) == 4
     assert thread[0] == "When was the Northcape lighthouse built?" and "1871" in thread[1]
     assert thread[2] == "Who was the last keeper?"
+    history = second.get_history()
+    assert [role for role, _ in history] == ["user", "assistant", "user", "assistant"]
+    assert history[1][1].citations and "[1]" in history[1][1].text
+    assert history[1][1].citations[0].filename == "lighthouse.txt"
 
     second.delete_context()
     with pytest.raises(NotFoundError):
@@ -232,9 +238,11 @@ def test_a_scanned_pdf_becomes_searchable_through_ocr(client: OpenAIClient, scan
     try:
         answer = copilot.ask("Where did the ferry Aurora dock?")
         files = [client.get_file(f).filename for f in copilot.context.file_ids]
+        page_text = copilot.cited_page_text(answer.citations[0])
     finally:
         copilot.delete_context()
 
     assert files == ["harbour-scan.pdf.ocr.txt"], "a PDF without text is searched by its OCR text"
     assert "pier 7" in answer.text
     assert answer.citations[0].filename == "harbour-scan.pdf" and answer.citations[0].page == 1
+    assert "pier 7" in (page_text or "")

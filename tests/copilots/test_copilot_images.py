@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 
 import pytest
+from copilot_helpers import render_scan
 
 from core import AICopilotFactory, OpenAIClient, OpenAIImageDescriptionCopilotOptions
 from core.copilots import DocumentSourceError
@@ -89,7 +90,6 @@ def alt_texts(data: bytes) -> list[str]:
 
 
 def test_image_files_and_thresholds(client: OpenAIClient):
-    from conftest import render_scan
     from PIL import Image
 
     icon = io.BytesIO()

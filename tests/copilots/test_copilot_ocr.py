@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import SCAN_LINES, render_scan
+from copilot_helpers import SCAN_LINES, render_scan
 
 from core import OpenAIClient, OpenAIOcrCopilotOptions
 

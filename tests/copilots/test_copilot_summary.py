@@ -96,3 +96,25 @@ def test_text_is_split_to_fit_and_trimmed_at_sentence_ends():
         trim_to_words("One two three. Four five six. Seven.", 6) == "One two three. Four five six."
     )
     assert trim_to_words("A very long first sentence here.", 3) == "A very long…"
+
+
+def test_partial_summaries_that_do_not_fit_are_combined_in_rounds(client: OpenAIClient):
+    text = "\n\n".join(
+        f"In week {n} the harbour of Northcape handled {n * 3} cargo ships and {n} ferries, "
+        f"while storms closed the pier for {n % 4} days and the crane crews worked overtime."
+        for n in range(1, 160)
+    )
+    progress: list[tuple[int, int, str]] = []
+    options = (
+        OpenAISummaryCopilotOptions.create()
+        .with_text_document("harbour log", text)
+        .with_max_prompt_tokens(700)
+        .with_length(40)
+        .with_progress(lambda *step: progress.append(step))
+    )
+    copilot = client.get_summary_copilot(options)
+    summary = copilot.get_summary()
+
+    rounds = [total for done, total, stage in progress if stage == "combining" and done == 1]
+    assert len(rounds) >= 2 and rounds[-1] == 1, "combined in rounds down to one"
+    assert 0 < len(summary.split()) <= 40

@@ -44,6 +44,18 @@ def test_sample_files_without_image_xobjects(row: dict[str, Any]) -> None:
                                                   else [])
 
 
+def test_inline_images_decode_like_pypdf() -> None:
+    path = SAMPLES / "008-reportlab-inline-image" / "inline-image.pdf"
+    if not path.exists():
+        pytest.skip(f"corpus file not found: {path}")
+    (image,) = extract_images(path)
+    assert image.key == (1, "inline-0")
+    assert image.rect == Rect(x0=100.0, y0=100.0, x1=200.0, y1=200.0)  # `100 0 0 100 100 100 cm`
+    reference = PdfReader(path).pages[0].images[0].image
+    with Image.open(BytesIO(image.data)) as decoded:
+        assert decoded.convert("RGB").tobytes() == reference.convert("RGB").tobytes()
+
+
 def test_placement_of_a_known_image() -> None:
     path = SAMPLES / "003-pdflatex-image" / "pdflatex-image.pdf"
     if not path.exists():

@@ -79,7 +79,8 @@ def test_chunk_document_rejects_invalid_sizes() -> None:
 
 def test_windows_overlap_by_exactly_overlap_tokens() -> None:
     all_words = words(450)
-    doc = document(all_words[:150], all_words[150:300], all_words[300:])
+    # One page of words with no sentence ends: chunks are exactly their token windows.
+    doc = document(all_words)
     chunks = chunk_document(doc, max_tokens=100, overlap_tokens=40)
     # Windows start every 60 tokens; the one starting at 360 reaches the end.
     assert [c.index for c in chunks] == list(range(7))
@@ -131,3 +132,11 @@ def test_chunks_start_and_end_on_whole_words():
     doc = ExtractedDocument(pages=[PageText(1, "Decemberish " * 400)], page_count=1)
     for chunk in chunk_document(doc, max_tokens=101, overlap_tokens=50):
         assert chunk.text.startswith("Decemberish") and chunk.text.endswith("Decemberish")
+
+
+def test_chunks_grow_to_whole_sentences_within_reach():
+    sentences = [f"Sentence {i} is about the U.S. dollar and product {i}." for i in range(200)]
+    doc = ExtractedDocument(pages=[PageText(1, " ".join(sentences))], page_count=1)
+    for chunk in chunk_document(doc, max_tokens=100, overlap_tokens=50):
+        assert chunk.text.startswith("Sentence ") and chunk.text.endswith(".")
+        assert chunk.token_count == count_tokens(chunk.text)

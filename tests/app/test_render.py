@@ -1,0 +1,34 @@
+"""Rendering helpers: dollar signs, and the cited passage found and marked in its page."""
+
+from __future__ import annotations
+
+from app.render import escape_markdown, find_passage, highlighted_page_html
+
+PAGE = (
+    "Net sales by region\nAmericas $ 49,278 $ 51,496 (4)%\n"
+    "Americas net sales decreased during the first quarter of 2023 compared to the same\n"
+    "quarter in 2022 due primarily to lower net sales of iPhone and Mac.\nEurope\n"
+)
+QUOTE = (
+    "Americas net sales decreased during the first quarter of 2023 compared to the same"
+    " quarter in 2022"
+)
+
+
+def test_dollars_are_not_math():
+    assert escape_markdown("from $3.5 to $4 billion") == r"from \$3.5 to \$4 billion"
+    assert escape_markdown(r"already \$5") == r"already \$5"
+
+
+def test_passage_is_found_across_line_breaks_and_marked():
+    start, end = find_passage(PAGE, QUOTE) or (0, 0)
+    assert PAGE[start:end].startswith("Americas net sales")
+    assert PAGE[start:end].endswith("2022")
+    rendered = highlighted_page_html(PAGE, QUOTE)
+    assert "<mark" in rendered and "Americas $ 49,278" in rendered
+
+
+def test_html_in_pages_is_escaped_and_missing_quotes_show_the_page():
+    rendered = highlighted_page_html("<script>alert(1)</script> text", "not there")
+    assert "<script>" not in rendered and "&lt;script&gt;" in rendered
+    assert "<mark" not in rendered
