@@ -64,7 +64,6 @@ class Admin:
     UNLOCKED = "admin.unlocked"
     SECTION = "admin.section"
     CURSOR = "admin.cursor"  # item_key(CURSOR, section): the `after` cursors of the pages seen
-    PAGE_SIZE = "admin.page_size"
     PREV = "admin.prev"
     NEXT = "admin.next"
     SELECT = "admin.select"
@@ -75,8 +74,6 @@ class Admin:
     SAVE = "admin.save"
     CANCEL = "admin.cancel"
     THREAD_ID = "admin.thread_id"
-    RUN_SELECT = "admin.run_select"
-    SEARCH_STORE = "admin.search_store"
     SEARCH_QUERY = "admin.search_query"
     SEARCH_BUTTON = "admin.search_button"
     CLEANUP_AGE = "admin.cleanup_age"

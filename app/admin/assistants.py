@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app.admin.common import delete_button, details, edit_form, paged, pick, table, when
+from app.admin.common import PAGE_SIZE, delete_button, details, edit_form, paged, pick, table, when
 from core import OpenAIClient
 from core.types.assistants import Assistant
 
@@ -12,7 +12,7 @@ SECTION = "assistants"
 
 
 def render(client: OpenAIClient) -> None:
-    assistants = paged(SECTION, lambda after: client.get_assistants(limit=20, after=after))
+    assistants = paged(SECTION, lambda after: client.get_assistants(limit=PAGE_SIZE, after=after))
     table([{"id": a.id, "name": a.name or "", "model": a.model, "created": when(a.created_at),
             "vector stores": ", ".join(store_ids(a))} for a in assistants],
           "No assistants yet: the Chat screen creates one per conversation.")

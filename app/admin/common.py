@@ -15,7 +15,7 @@ from app.state import Admin, item_key
 from core.client import Page
 
 T = TypeVar("T", bound=BaseModel)
-PAGE_SIZE = 20
+PAGE_SIZE = 20  # objects per page in every Admin list
 
 
 def when(timestamp: int | None) -> str:
@@ -56,10 +56,6 @@ def paged(section: str, fetch: Callable[[str | None], Page[T]]) -> list[T]:
         cursors.append(page.last_id or getattr(page.data[-1], "id", None))
         st.rerun()
     return page.data
-
-
-def reset_paging(section: str) -> None:
-    st.session_state.pop(item_key(Admin.CURSOR, section), None)
 
 
 def table(rows: Sequence[dict[str, Any]], empty: str) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app.admin.common import delete_button, details, paged, pick, table, when
+from app.admin.common import PAGE_SIZE, delete_button, details, paged, pick, table, when
 from app.errors import reported
 from app.state import Admin, item_key
 from core import OpenAIClient
@@ -13,7 +13,7 @@ SECTION = "files"
 
 
 def render(client: OpenAIClient) -> None:
-    files = paged(SECTION, lambda after: client.get_files(limit=20, after=after))
+    files = paged(SECTION, lambda after: client.get_files(limit=PAGE_SIZE, after=after))
     table([{"id": f.id, "filename": f.filename, "purpose": f.purpose, "bytes": f.bytes,
             "created": when(f.created_at), "status": f.status} for f in files],
           "No files yet: upload documents on the Chat screen.")

@@ -1,7 +1,8 @@
-"""Admin › Threads: a thread by id, its messages, its runs with their steps; edit, cancel, delete.
+"""Admin › Threads: every thread (listed by our engine's extension), its messages, its runs
+with their steps; edit, cancel, delete.
 
-The client has no call that lists threads (OpenAI's API has none), so a thread is opened by id:
-the current conversation's thread is offered, any other id can be typed.
+A server without the thread list (OpenAI itself) still lets a thread be opened by id: the
+current conversation's thread is offered, any other id can be typed.
 """
 
 from __future__ import annotations
@@ -10,18 +11,23 @@ from collections.abc import Sequence
 
 import streamlit as st
 
-from app.admin.common import delete_button, details, edit_form, paged, pick, table, when
+from app.admin.common import PAGE_SIZE, delete_button, details, edit_form, paged, pick, table, when
 from app.errors import reported
 from app.render import escape_markdown
 from app.state import Admin, item_key
 from core import OpenAIClient
+from core.errors import APIError
 from core.types.run_steps import FILE_SEARCH_RESULT_CONTENT, RunStep, ToolCallsStepDetails
+from core.types.threads import Thread
 
 SECTION = "threads"
 ACTIVE_RUN_STATUSES = frozenset({"queued", "in_progress", "requires_action"})
 
 
 def render(client: OpenAIClient, known_thread_ids: Sequence[str]) -> None:
+    listed = _listed(client)
+    if listed and not st.session_state.get(Admin.THREAD_ID):
+        st.session_state[Admin.THREAD_ID] = listed[0].id
     if known_thread_ids and not st.session_state.get(Admin.THREAD_ID):
         st.session_state[Admin.THREAD_ID] = known_thread_ids[0]
     thread_id = st.text_input("Thread id", key=Admin.THREAD_ID, placeholder="thread_…",
@@ -43,10 +49,21 @@ def render(client: OpenAIClient, known_thread_ids: Sequence[str]) -> None:
             _runs(client, thread.id)
 
 
+def _listed(client: OpenAIClient) -> list[Thread]:
+    """A page of threads with a picker that fills in the id, when the server lists threads."""
+    try:
+        threads = paged(SECTION, lambda after: client.get_threads(limit=PAGE_SIZE, after=after))
+    except APIError:
+        return []  # a server without the extension (OpenAI): open threads by id instead
+    table([{"id": t.id, "created": when(t.created_at), "metadata": t.metadata or {}}
+           for t in threads], "There are no threads yet.")
+    return list(threads)
+
+
 def _messages(client: OpenAIClient, thread_id: str) -> None:
     section = f"messages.{thread_id}"
     messages = paged(section, lambda after: client.get_thread_messages(
-        thread_id, limit=20, after=after, order="asc"))
+        thread_id, limit=PAGE_SIZE, after=after, order="asc"))
     table([{"id": m.id, "role": m.role, "status": m.status, "created": when(m.created_at),
             "text": m.text[:120]} for m in messages], "This thread has no messages.")
     message = pick(section, messages, lambda m: f"{m.role} · {m.text[:60]} · {m.id}")
@@ -63,7 +80,7 @@ def _messages(client: OpenAIClient, thread_id: str) -> None:
 
 def _runs(client: OpenAIClient, thread_id: str) -> None:
     section = f"runs.{thread_id}"
-    runs = paged(section, lambda after: client.get_runs(thread_id, limit=20, after=after))
+    runs = paged(section, lambda after: client.get_runs(thread_id, limit=PAGE_SIZE, after=after))
     table([{"id": r.id, "status": r.status, "model": r.model, "created": when(r.created_at),
             "error": r.last_error.message if r.last_error else ""} for r in runs],
           "This thread has no runs.")

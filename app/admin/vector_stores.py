@@ -4,7 +4,17 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app.admin.common import delete_button, details, edit_form, flash, paged, pick, table, when
+from app.admin.common import (
+    PAGE_SIZE,
+    delete_button,
+    details,
+    edit_form,
+    flash,
+    paged,
+    pick,
+    table,
+    when,
+)
 from app.errors import reported
 from app.render import escape_markdown
 from app.state import Admin, item_key
@@ -15,7 +25,7 @@ SECTION = "vector_stores"
 
 
 def render(client: OpenAIClient) -> None:
-    stores = paged(SECTION, lambda after: client.get_vector_stores(limit=20, after=after))
+    stores = paged(SECTION, lambda after: client.get_vector_stores(limit=PAGE_SIZE, after=after))
     table([{"id": s.id, "name": s.name, "status": s.status, "files": s.file_counts.total,
             "failed": s.file_counts.failed, "bytes": s.usage_bytes,
             "created": when(s.created_at), "expires": when(s.expires_at)} for s in stores],
@@ -39,7 +49,7 @@ def render(client: OpenAIClient) -> None:
 def _files(client: OpenAIClient, store: VectorStore) -> None:
     section = f"store_files.{store.id}"
     files = paged(section, lambda after: client.get_vector_store_files(
-        store.id, limit=20, after=after))
+        store.id, limit=PAGE_SIZE, after=after))
     table([{"file id": f.id, "status": f.status, "bytes": f.usage_bytes,
             "added": when(f.created_at),
             "error": f.last_error.message if f.last_error else ""} for f in files],

@@ -43,6 +43,10 @@ class AssistantListQueryParameters(ListQueryParameters):
     pass
 
 
+class ThreadListQueryParameters(ListQueryParameters):
+    """Query of `get_threads` (an extension of our engine; OpenAI has no thread list)."""
+
+
 class RunListQueryParameters(ListQueryParameters):
     pass
 

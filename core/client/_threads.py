@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from core.client._base import BaseClient, coerce_params, require_id
+from core.client._pagination import Page, ThreadListQueryParameters
 from core.types.threads import Thread, ThreadCreateParams, ThreadDeleted, ThreadUpdateParams
 
 
@@ -15,6 +16,14 @@ class ThreadsMixin(BaseClient):
     ) -> Thread:
         """Create a thread, empty or with its first messages and tool resources."""
         return self._post("/threads", Thread, coerce_params(ThreadCreateParams, params, fields))
+
+    def get_threads(
+        self, query: ThreadListQueryParameters | None = None, /, **params: Any
+    ) -> Page[Thread]:
+        """List threads: an extension served by our engine (OpenAI has no such endpoint, and
+        answers 404 or 405 there)."""
+        query = coerce_params(ThreadListQueryParameters, query, params)
+        return self._list("/threads", Thread, query)
 
     def get_thread(self, thread_id: str) -> Thread:
         return self._get(f"/threads/{require_id('thread_id', thread_id)}", Thread)

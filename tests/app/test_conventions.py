@@ -52,6 +52,6 @@ def test_session_keys_live_in_app_state():
 
 
 def test_every_setting_is_documented():
-    docs = (PROJECT_ROOT / "docs" / "app.md").read_text()
+    docs = (PROJECT_ROOT / "README.md").read_text()
     for name in AppSettings.model_fields:
         assert f"PDF_COPILOT_{name.upper()}" in docs, name

@@ -399,3 +399,11 @@ def test_over_a_real_socket(engine_server, tmp_path: Path):
         client.delete_assistant(assistant.id)
         client.delete_vector_store(store.id)
         client.delete_file(file.id)
+
+
+def test_get_threads_lists_the_engines_threads(client):
+    created = [client.create_thread(metadata={"n": str(n)}).id for n in range(3)]
+    page = client.get_threads(limit=2)
+    assert len(page.data) == 2 and page.has_more
+    listed = [t.id for t in client.get_threads(limit=2).auto_paging_iter()]
+    assert set(created) <= set(listed)
