@@ -80,6 +80,22 @@ def _is_request(sentence: str) -> bool:
     return sentence.endswith("?") or is_summary_request(sentence)
 
 
+_QUOTE = re.compile(r"“([^“”]+)”")
+
+
+def _unquoted(material: list[str]) -> list[str]:
+    """Text made of quotations (an earlier extractive answer or summary, fed back) split into
+    the quoted sentences, so that quoting it again keeps them whole."""
+    result: list[str] = []
+    for text in material:
+        quotes = _QUOTE.findall(text)
+        if len(quotes) >= 2 and sum(map(len, quotes)) >= 0.8 * len(text.strip()):
+            result.extend(q if q.rstrip()[-1:] in ".!?:;" else q + "." for q in quotes)
+        else:
+            result.append(text)
+    return result
+
+
 def _numbered_blocks(material: list[str]) -> tuple[list[str], list[str | None]]:
     """Material split at numbered source headers, with each piece's source number (or None)."""
     texts: list[str] = []
@@ -103,15 +119,16 @@ def _answer(question: str, material: list[str]) -> str:
     """Quoted sentences of the material that answer the question, or a plain 'not found'."""
     if not material:
         return NO_MATERIAL
-    texts, labels = _numbered_blocks(material)
+    texts, labels = _numbered_blocks(_unquoted(material))
     picks = best_sentences(question, texts, 5 if is_summary_request(question) else 3)
     if not picks:
         return CHAT_NO_ANSWER
     quotes = []
     for pick in picks:
         label = labels[pick.source_index]
-        quotes.append(f"“{pick.text}”" + (f" [{label}]" if label else ""))
-    return " ".join([CHAT_LEAD, *quotes])
+        quotes.append(f"“{' '.join(pick.text.split())}”" + (f" [{label}]" if label else ""))
+    # A summary is all quotes by nature; the lead is for answers to questions.
+    return " ".join(quotes if is_summary_request(question) else [CHAT_LEAD, *quotes])
 
 
 def _is_ours(text: str) -> bool:
