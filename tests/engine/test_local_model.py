@@ -260,3 +260,15 @@ def test_chat_small_talk_around_a_question_is_no_material() -> None:
     reply = answer_chat([{"role": "user", "content": "Thanks. What was net income?"}])
 
     assert "no such text" in reply
+
+
+def test_summaries_have_no_lead_and_keep_fed_back_quotes_whole():
+    quoted = ("“Net sales rose 8% to $94.8 billion in the quarter, driven by iPhone and Services.” "
+              "“Operating expenses grew 3% as research and development spending increased.” "
+              "“The Company repurchased $19 billion of its common stock during the quarter.”")
+    answer = answer_chat([{"role": "user", "content": quoted},
+                          {"role": "user", "content": "Summarize the text above."}])
+    assert not answer.startswith("From the")
+    for quote in answer.split("” “"):
+        text = quote.strip("“” ")
+        assert text in quoted, text
