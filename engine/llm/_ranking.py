@@ -24,6 +24,7 @@ MIN_RELATIVE_SCORE = 0.5
 _NUMBER_BONUS = 1.0
 _BIGRAM_BONUS = 0.5
 _RANK_BONUS = 0.1
+_SUBJECT_BONUS = 1.0
 _COUNTED = re.compile(r"\bhow\s+many\s+([a-z]+)", re.IGNORECASE)
 _SUMMARY_REQUEST = re.compile(
     r"\b(?:summar\w*|overview|tl;?dr|gist|(?:key|main) (?:points|ideas|takeaways))\b"
@@ -123,6 +124,10 @@ def _score(
         score += idf[term] * saturation
         if is_number(term):
             score += _NUMBER_BONUS * idf[term]
+    # A sentence whose subject is what the question asks about ("Revenue for the quarter was
+    # $13.5 billion") answers it more directly than one that mentions it in passing.
+    if candidate.terms and candidate.terms[0] in matched:
+        score += _SUBJECT_BONUS * idf[candidate.terms[0]]
     pairs = set(zip(candidate.terms, candidate.terms[1:], strict=False))
     for first, second in zip(wanted, wanted[1:], strict=False):
         if (first, second) in pairs:

@@ -272,3 +272,12 @@ def test_summaries_have_no_lead_and_keep_fed_back_quotes_whole():
     for quote in answer.split("” “"):
         text = quote.strip("“” ")
         assert text in quoted, text
+
+
+def test_a_sentence_about_the_asked_subject_comes_first():
+    text = ("One distributor represented 17% of total revenue for the second quarter of fiscal"
+            " year 2024 and was attributable to the networking segment. Revenue for the second"
+            " quarter of fiscal year 2024 was $13.51 billion, up 101%.")
+    result = answer_from_sources("What was the revenue for the second quarter of fiscal 2024?",
+                                 [Source(text=text, file_id="f", filename="q.pdf")])
+    assert result.citations[0].quote.startswith("Revenue for the second quarter")
