@@ -72,7 +72,22 @@ def _reading(where: str) -> Iterator[None]:
             "invalid_file", f"The PDF uses an encryption method we cannot open ({_detail(exc)})."
         ) from exc
     except Exception as exc:
+        if _caused_by_memory(exc):
+            # pypdf wraps some MemoryErrors in its own errors: the file may be fine, the
+            # process ran out of room, and the pool reports that as the memory limit.
+            raise MemoryError from exc
         raise _damaged(where, exc) from exc
+
+
+def _caused_by_memory(exc: BaseException) -> bool:
+    seen: BaseException | None = exc
+    for _ in range(10):  # cause chains are short; never loop on a cycle
+        if seen is None:
+            return False
+        if isinstance(seen, MemoryError):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
 
 
 def _damaged(where: str, exc: BaseException) -> ExtractionError:

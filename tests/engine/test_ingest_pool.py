@@ -52,7 +52,17 @@ def test_extraction_errors_cross_the_pipe(pool: ExtractorPool, tmp_path: Path) -
     assert caught.value.code == "unsupported_file"
 
 
-def test_pool_survives_a_timeout(
+def test_pool_survives_a_timeout(tmp_path: Path, big_filing: Path, small_pdf: Path) -> None:
+    # Memory enough for the filing (256 MB, as in the shared pool, can fail it as damaged
+    # first): this test is about time.
+    pool = ExtractorPool(workers=1, timeout_seconds=2.0, memory_limit_mb=2048)
+    try:
+        _times_out_then_serves(pool, tmp_path, big_filing, small_pdf)
+    finally:
+        pool.close()
+
+
+def _times_out_then_serves(
     pool: ExtractorPool, tmp_path: Path, big_filing: Path, small_pdf: Path
 ) -> None:
     with pytest.raises(ExtractionError) as caught:
