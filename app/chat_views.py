@@ -10,6 +10,7 @@ from streamlit.runtime.uploaded_file_manager import UploadedFile
 from app import chat_session, services
 from app.conversation import (
     ExportFormat,
+    ReadReport,
     Turn,
     export_conversation,
     open_conversation,
@@ -18,57 +19,82 @@ from app.conversation import (
 )
 from app.errors import reported, user_message
 from app.preview import render_citation
+from app.progress import stage_bars
 from app.render import escape_markdown
 from app.state import Chat
 from core import OpenAIClient
-from core.copilots import ChatCopilot, DocumentIndexingError
+from core.copilots import ChatCopilot, DocumentIndexingError, FailedDocument
 
 EXPORT_FORMATS: dict[str, ExportFormat] = {"PDF": "pdf", "Word (DOCX)": "docx", "Markdown": "md"}
 MIME = {"pdf": "application/pdf", "md": "text/markdown",
         "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
+INDEXING_STAGES = {"reading": "Read {done} of {total} files",
+                   "uploading": "Uploaded {done} of {total} files",
+                   "indexing": "Indexing: {done} of {total} files processed by the server"}
+Note = tuple[str, str]  # (level "ok" or "error", Markdown text)
 
 
 def index_documents(client: OpenAIClient, uploads: list[UploadedFile], model: str) -> bool:
-    """Read, upload and index `uploads` with progress; True when the conversation has them.
+    """Read, upload and index `uploads` with progress; True when the conversation has some.
 
-    What happened (pages read, files left out and why) stays in session state for
-    `show_notes`, so it outlives the rerun that follows.
+    What happened to each file (indexed with its pages, or left out and why) stays in session
+    state for `show_notes`, so it outlives the rerun that follows.
     """
-    notes: list[tuple[str, str]] = []
+    names = [upload.name for upload in uploads]
+    notes: list[Note] = []
     st.session_state[Chat.NOTES] = notes
-    with st.status(f"Adding {len(uploads)} document(s)…", expanded=True) as status:
-        bar = st.progress(0.0, text="Reading")
-        def reading(done: int, total: int, stage: str) -> None:
-            bar.progress(done / total, text=stage)
-
-        report = read_uploads([(u.name, u.getvalue()) for u in uploads], reading)
-        notes += [("ok", f"**{name}**: {pages} pages read") for name, pages in report.pages.items()]
-        notes += [("error", f"**{name}** is left out: {reason}") for name, reason in report.failures]
-        _show(notes)
+    with st.status(f"Adding {_count(len(uploads), 'document')}…", expanded=True) as status:
+        progress = stage_bars(INDEXING_STAGES)
+        report = read_uploads([(u.name, u.getvalue()) for u in uploads], progress)
         if not report.sources:
+            notes += _results(names, report, [])
             status.update(label="No document could be read", state="error")
             return False
-        status.update(label=f"Uploading and indexing {len(report.sources)} document(s)…")
-        bar.progress(1.0, text="Uploading, then waiting for the server to index every page…")
+        # Without expanded=True, Streamlit folds the box and its bars away on a new label.
+        status.update(label=f"Uploading and indexing {_count(len(report.sources), 'document')}…",
+                      expanded=True)
+        previous = chat_session.copilot()
         try:
-            new = open_conversation(client, report.sources, model=model,
-                                    previous=chat_session.copilot())
+            copilot = open_conversation(client, report.sources, model=model, previous=previous,
+                                        on_progress=progress)
         except DocumentIndexingError as exc:
-            failed = [("error", f"**{name}** could not be indexed: {reason}")
-                      for name, reason in exc.failures]
-            notes += failed + [("error", "Nothing was added; remove the file and try again.")]
-            _show(failed)
+            notes += _results(names, report, exc.failures)
+            notes.append(("error", "Nothing was added: no document could be indexed."))
             status.update(label="Indexing failed", state="error")
             return False
         except Exception as exc:
             notes.append(("error", f"Indexing failed: {user_message(exc)}"))
-            _show(notes[-1:])
             status.update(label="Indexing failed", state="error")
             return False
-        chat_session.use(new)
-        notes.append(("ok", f"Indexed {len(report.sources)} document(s): ask away below."))
-        status.update(label="Indexed", state="complete", expanded=False)
+        chat_session.use(copilot)
+        notes += _results(names, report, copilot.failed_documents)
+        indexed = len(report.sources) - len({name for name, _ in copilot.failed_documents})
+        counted = (f"{indexed} of {_count(len(uploads), 'document')}" if indexed < len(uploads)
+                   else _count(indexed, "document"))
+        notes.append(("ok", f"Indexed {counted}: ask away below."))
+        status.update(label=f"Indexed {counted}", state="complete", expanded=False)
     return True
+
+
+def _results(names: list[str], report: ReadReport, failed: list[FailedDocument]) -> list[Note]:
+    """One note per upload, in upload order: indexed (with its pages), or left out and why."""
+    left_out, not_indexed = dict(report.failures), dict(failed)
+    notes: list[Note] = []
+    for name in names:
+        if name in left_out:
+            notes.append(("error", f"**{name}** is left out: {left_out[name]}"))
+        elif name in not_indexed:
+            notes.append(("error", f"**{name}** could not be indexed: {not_indexed[name]}"))
+        elif name in report.pages:
+            notes.append(("ok", f"**{name}**: {_count(report.pages[name], 'page')} read and"
+                                f" indexed"))
+        else:
+            notes.append(("ok", f"**{name}**: indexed"))
+    return notes
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'s' * (number != 1)}"
 
 
 def show_notes() -> None:
@@ -76,7 +102,7 @@ def show_notes() -> None:
     _show(st.session_state.get(Chat.NOTES, []))
 
 
-def _show(notes: list[tuple[str, str]]) -> None:
+def _show(notes: list[Note]) -> None:
     for level, text in notes:
         if level == "ok":
             st.markdown(f":green[:material/check_circle:] {escape_markdown(text)}")
@@ -128,8 +154,8 @@ def conversation_caption(current: ChatCopilot | None) -> None:
     if current is None or not current.has_context():
         return
     context = current.context
-    names = [document.name for document in current.options.documents]
-    files = ", ".join(names) if names else f"{len(context.file_ids)} file(s)"
+    names = current.document_names()
+    files = ", ".join(names) if names else "no documents"
     st.caption(f"Conversation `{context.thread_id}` · searching {escape_markdown(files)}")
 
 

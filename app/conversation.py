@@ -4,15 +4,16 @@ Plain Python (no Streamlit), so the Chat screen stays thin and this is testable 
 The copilot keeps the server-side context; the app adds two things on top:
 - the context's assistant and vector store ids are written into the thread's metadata, so the
   thread id alone (the page URL's `?thread=`) is enough to reopen the conversation;
-- uploads are read here first, so a damaged PDF is reported by name and left out instead of
-  failing the whole batch.
+- uploads are read here first, so a damaged PDF is reported by name (and its pages counted)
+  before anything is uploaded.
+Files the server then fails to index are left out by the copilot, which names them with the
+server's reason in `failed_documents`.
 """
 
 from __future__ import annotations
 
 import json
 import tempfile
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -24,13 +25,13 @@ from core.copilots import (
     CopilotContextError,
     DocumentSource,
     OpenAIChatCopilotOptions,
+    ProgressCallback,
 )
 from core.documents import DocumentError, Section, export_document, read_pdf_pages
 from core.errors import NotFoundError
 from core.types.messages import FileCitationAnnotation, Message, TextContent
 
 ExportFormat = Literal["pdf", "docx", "md"]
-ProgressCallback = Callable[[int, int, str], None]
 TEXT_SUFFIXES = (".txt", ".md", ".markdown")
 ASSISTANT_KEY, STORE_KEY = "pdf_copilot_assistant_id", "pdf_copilot_vector_store_id"
 
@@ -54,10 +55,12 @@ class ReadReport:
 
 
 def read_uploads(files: list[tuple[str, bytes]], on_progress: ProgressCallback) -> ReadReport:
-    """Check each upload (PDF pages readable, text is UTF-8) and turn it into a source."""
+    """Check each upload (PDF pages readable, text is UTF-8) and turn it into a source.
+
+    Progress is reported as ("reading", files read, files).
+    """
     report = ReadReport()
-    for done, (name, data) in enumerate(files):
-        on_progress(done, len(files), f"Reading {name}")
+    for done, (name, data) in enumerate(files, start=1):
         try:
             if data.startswith(b"%PDF"):
                 report.pages[name] = len(read_pdf_pages(data))
@@ -73,7 +76,7 @@ def read_uploads(files: list[tuple[str, bytes]], on_progress: ProgressCallback) 
             report.failures.append((name, "the text is not UTF-8"))
         except (DocumentError, ValueError) as exc:
             report.failures.append((name, str(exc)))
-    on_progress(len(files), len(files), "Read")
+        on_progress(done, len(files), "reading")
     return report
 
 
@@ -83,15 +86,22 @@ def open_conversation(
     *,
     model: str,
     previous: ChatCopilot | None = None,
+    on_progress: ProgressCallback | None = None,
 ) -> ChatCopilot:
-    """Upload and index `sources`: into `previous`'s conversation when it has one, else a new one."""
-    options = OpenAIChatCopilotOptions.create().with_model(model).with_documents(sources)
-    with tempfile.TemporaryDirectory() as workdir:
-        if previous is not None and previous.has_context():
-            options.with_context_backup(previous.save_context(Path(workdir) / "context.json"))
-        copilot = client.get_chat_copilot(options)
-        options.with_context_backup(None)
-    context = copilot.create_context()
+    """Upload and index `sources`: into `previous`'s conversation when it has one, else a new one.
+
+    Documents the server can't index are left out and named in the copilot's
+    `failed_documents`; DocumentIndexingError when none could be (nothing is then added).
+    """
+    if previous is not None and previous.has_context():
+        copilot = previous
+    else:
+        copilot = client.get_chat_copilot(OpenAIChatCopilotOptions.create().with_model(model))
+    copilot.options.with_progress(on_progress)
+    try:
+        context = copilot.add_documents(sources)
+    finally:
+        copilot.options.with_progress(None)  # the callback draws on this run's page only
     if context.thread_id:
         thread = client.get_thread(context.thread_id)
         metadata = {**(thread.metadata or {}), ASSISTANT_KEY: context.assistant_id or ""}

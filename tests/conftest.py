@@ -27,6 +27,20 @@ def sec10q_docs(corpus: Path) -> Path:
 
 
 @pytest.fixture(scope="session")
+def blank_pdf() -> bytes:
+    """A well-formed PDF with one empty page: it reads fine locally, the server finds no text."""
+    import io
+
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+@pytest.fixture(scope="session")
 def engine_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[EngineProcess]:
     with start_engine(tmp_path_factory.mktemp("engine")) as engine:
         yield engine

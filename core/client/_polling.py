@@ -34,12 +34,18 @@ class PollingMixin(BaseClient):
         object_type: str,
         object_id: str,
         terminal: frozenset[str],
+        on_poll: Callable[[M], object] | None = None,
     ) -> M:
-        """GET `path` until its `status` is terminal; honour `openai-poll-after-ms`."""
+        """GET `path` until its `status` is terminal; honour `openai-poll-after-ms`.
+
+        `on_poll` sees every state fetched, the terminal one included (e.g. to report progress).
+        """
 
         def fetch() -> tuple[M, str, httpx.Headers]:
             response = self._request("GET", path)
             obj = self._parse(response, cast)
+            if on_poll is not None:
+                on_poll(obj)
             return obj, str(getattr(obj, "status", "")), response.headers
 
         return self._poll_until(fetch, object_type, object_id, lambda status: status in terminal)

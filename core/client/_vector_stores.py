@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from core.client._base import coerce_params, require_id
@@ -84,14 +84,20 @@ class VectorStoresMixin(PollingMixin):
     def delete_vector_store(self, vector_store_id: str) -> DeletedObject:
         return self._delete(_store_path(vector_store_id), DeletedObject)
 
-    def wait_for_vector_store_to_complete(self, vector_store_id: str) -> VectorStore:
-        """Poll until the store is `completed` (every file ingested or failed) or `expired`."""
+    def wait_for_vector_store_to_complete(
+        self, vector_store_id: str, *, on_poll: Callable[[VectorStore], object] | None = None
+    ) -> VectorStore:
+        """Poll until the store is `completed` (every file ingested or failed) or `expired`.
+
+        `on_poll` sees each state fetched, e.g. to report its `file_counts` as they move.
+        """
         return self._poll(
             _store_path(vector_store_id),
             VectorStore,
             object_type="vector store",
             object_id=vector_store_id,
             terminal=VECTOR_STORE_TERMINAL,
+            on_poll=on_poll,
         )
 
     def search_vector_store(
@@ -181,13 +187,21 @@ class VectorStoresMixin(PollingMixin):
         return self._post(path, VectorStoreFileBatch, None)
 
     def wait_for_vector_store_file_batch_to_complete(
-        self, vector_store_id: str, batch_id: str
+        self,
+        vector_store_id: str,
+        batch_id: str,
+        *,
+        on_poll: Callable[[VectorStoreFileBatch], object] | None = None,
     ) -> VectorStoreFileBatch:
-        """Poll a file batch until it is `completed`, `failed` or `cancelled`."""
+        """Poll a file batch until it is `completed`, `failed` or `cancelled`.
+
+        `on_poll` sees each state fetched, e.g. to report its `file_counts` as they move.
+        """
         return self._poll(
             _batch_path(vector_store_id, batch_id),
             VectorStoreFileBatch,
             object_type="file batch",
             object_id=batch_id,
             terminal=FILE_BATCH_TERMINAL,
+            on_poll=on_poll,
         )

@@ -14,6 +14,7 @@ from core.copilots._errors import (
     CopilotResponseError,
     DocumentIndexingError,
     DocumentSourceError,
+    FailedDocument,
     OcrUnavailableError,
 )
 from core.copilots._factory import AICopilotFactory
@@ -41,6 +42,7 @@ __all__ = [
     "DocumentIndexingError",
     "DocumentSource",
     "DocumentSourceError",
+    "FailedDocument",
     "ImageDescriptionCopilot",
     "ImageDescriptionResult",
     "OcrCopilot",

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import suppress
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -22,15 +21,16 @@ from core.copilots._context import (
     ChatContext,
     ContextBuilder,
     KnownFile,
-    companion_pages,
+    KnownFiles,
     delete_objects,
-    document_name,
     prepare_uploads,
 )
 from core.copilots._errors import (
     CopilotContextError,
     CopilotError,
     CopilotResponseError,
+    DocumentIndexingError,
+    FailedDocument,
 )
 from core.copilots._options import (
     DEFAULT_CHAT_INSTRUCTIONS,
@@ -38,7 +38,8 @@ from core.copilots._options import (
     OpenAIChatCopilotOptions,
 )
 from core.copilots._recognition import TextRecognizer
-from core.documents import DocumentError, Section, export_document, read_pdf_pages
+from core.copilots._sources import DocumentInput, DocumentSource, as_source
+from core.documents import Section, export_document
 from core.errors import NotFoundError, OpenAIError, RunFailedError
 from core.types.messages import Message, MessageRole
 from core.types.runs import MessageDeltaEvent
@@ -58,6 +59,12 @@ class ChatCopilot(Copilot[OpenAIChatCopilotOptions]):
     `with_ocr`) and uploaded as a companion `<document>.ocr.txt` with one `[page N]` section
     per page, so they are searchable; citations of it name the document and page.
 
+    Documents the server fails to index: with `options.keep_indexed_documents` (the default)
+    the others are kept, the failed ones are deleted from the server (they are of no use) and
+    listed in `failed_documents` with the server's reason; DocumentIndexingError is raised only
+    when none indexed, and then nothing of that setup is kept. Progress: see `with_progress`.
+    `add_documents` adds more to the same vector store, with the same handling.
+
     Ownership: `delete_context()` deletes the context of this copilot — the objects it created,
     and, when it was restored from a backup, the objects named in that backup (restoring a
     backup hands its context over to whoever restores it; pass `include_restored=False` to
@@ -70,9 +77,11 @@ class ChatCopilot(Copilot[OpenAIChatCopilotOptions]):
         self._context = ChatContext()
         self._restored: set[str] = set()
         self._pending = list(self.options.documents)
-        self._files: dict[str, KnownFile] = {}
+        self._files = KnownFiles(client)
         self._recognizer: TextRecognizer | None = None
         self.last_answer: ChatAnswer | None = None
+        # The documents of the last upload that the server could not index, and why.
+        self.failed_documents: list[FailedDocument] = []
         backup = self.options.context_backup
         if backup is not None and backup.exists():
             self._restore(backup)
@@ -173,6 +182,7 @@ class ChatCopilot(Copilot[OpenAIChatCopilotOptions]):
         self._restored.clear()
         self._files.clear()
         self._pending = list(self.options.documents)
+        self.failed_documents = []
         if failures:
             listed = "; ".join(
                 f"{kind} {object_id}: {error}" for kind, object_id, error in failures
@@ -206,8 +216,7 @@ class ChatCopilot(Copilot[OpenAIChatCopilotOptions]):
         PDF pages come from the document (read once per file); an OCR companion's section of
         that page; a text document, with no pages, as a whole.
         """
-        known = self._known_file(citation.file_id, None)
-        pages = dict(self._page_texts(citation.file_id, known))
+        pages = dict(self._files.page_texts(citation.file_id))
         if citation.page is not None:
             return pages.get(citation.page)
         return pages.get(1) if len(pages) == 1 else None
@@ -216,6 +225,24 @@ class ChatCopilot(Copilot[OpenAIChatCopilotOptions]):
         """Create (or complete) the context now instead of on the first question."""
         self._ensure_context()
         return self.context
+
+    def add_documents(self, documents: Iterable[DocumentInput]) -> ChatContext:
+        """Upload and index more documents into this chat's vector store.
+
+        The assistant and thread stay, so the conversation goes on with the new documents
+        searchable (the context is created first when there is none). Progress and failures
+        are handled as for the first documents: see the class docstring.
+        """
+        added = [as_source(document) for document in documents]
+        if not added:
+            raise CopilotError("add_documents needs at least one document")
+        self._ensure_context(added)
+        return self.context
+
+    def document_names(self) -> list[str]:
+        """The documents this chat searches, one name each (an OCR companion is its document)."""
+        names = (self._files.get(file_id).name for file_id in self._context.file_ids)
+        return list(dict.fromkeys(names))
 
     # --- context -----------------------------------------------------------------------------
 
@@ -238,12 +265,14 @@ class ChatCopilot(Copilot[OpenAIChatCopilotOptions]):
         self._model = assistant.model
         self._restored = {object_id for _, object_id in context.ids()}
 
-    def _ensure_context(self) -> None:
-        if self.has_context() and not self._pending:
+    def _ensure_context(self, added: Sequence[DocumentSource] = ()) -> None:
+        sources = [*self._pending, *added]
+        if self.has_context() and not sources:
             return
-        builder = ContextBuilder(self._client)
+        self.failed_documents = []
+        builder = ContextBuilder(self._client, self.options.on_progress)
         try:
-            self._build(builder)
+            self._build(builder, sources)
         except BaseException as exc:
             builder.rollback()
             if isinstance(exc, OpenAIError):
@@ -251,18 +280,19 @@ class ChatCopilot(Copilot[OpenAIChatCopilotOptions]):
             raise
         self._pending = []
 
-    def _build(self, builder: ContextBuilder) -> None:
-        uploads = prepare_uploads(self._pending, self.options, self._get_recognizer)
+    def _build(self, builder: ContextBuilder, sources: list[DocumentSource]) -> None:
+        uploads = prepare_uploads(sources, self.options, self._get_recognizer)
         known = builder.upload(uploads)
-        names = {file_id: upload.filename for file_id, upload in zip(known, uploads, strict=True)}
         new_files = list(known)
         store_id = self._context.vector_store_id
         if new_files and store_id:
-            builder.attach(store_id, new_files, names)
+            builder.attach(store_id, new_files)
         elif new_files:
             store_id = builder.create_vector_store(
-                self.options.assistant_name, new_files, self.options.vector_store_expiry_days, names
+                self.options.assistant_name, new_files, self.options.vector_store_expiry_days
             )
+        if store_id and new_files:
+            new_files = self._drop_failed(builder, store_id, known)
         assistant_id = self._context.assistant_id
         if assistant_id is None:
             assistant_id = builder.create_assistant(**self._assistant_fields(store_id))
@@ -274,7 +304,22 @@ class ChatCopilot(Copilot[OpenAIChatCopilotOptions]):
         self._context = ChatContext(
             assistant_id, thread_id, store_id, [*self._context.file_ids, *new_files]
         )
-        self._files.update(known)
+        self._files.add({file_id: known[file_id] for file_id in new_files})
+
+    def _drop_failed(
+        self, builder: ContextBuilder, store_id: str, known: dict[str, KnownFile]
+    ) -> list[str]:
+        """The files that indexed; the others are recorded in `failed_documents` and deleted.
+
+        Raises DocumentIndexingError when none indexed, or any failed and the options don't
+        keep the rest.
+        """
+        failed = builder.failures(store_id, list(known))
+        self.failed_documents = [FailedDocument(known[i].name, why) for i, why in failed.items()]
+        if failed and (len(failed) == len(known) or not self.options.keep_indexed_documents):
+            raise DocumentIndexingError(self.failed_documents)
+        builder.discard(failed)
+        return [file_id for file_id in known if file_id not in failed]
 
     def _assistant_fields(self, store_id: str | None) -> dict[str, Any]:
         options = self.options
@@ -337,47 +382,14 @@ class ChatCopilot(Copilot[OpenAIChatCopilotOptions]):
 
     def _cite(self, span: CitedSpan) -> Citation:
         """A citation with the document's name and page, looked up when the server gave none."""
-        known = self._known_file(span.file_id, span.filename)
+        known = self._files.get(span.file_id, span.filename)
         quote = span.quote or quote_before_marker(span.preceding_text)
         page = span.pages[0] if span.pages and not known.companion else None
         if page is None and quote and known.paged:
-            pages = self._page_texts(span.file_id, known)
+            pages = self._files.page_texts(span.file_id)
             page = find_page(quote, pages) if pages else None
         return Citation(span.file_id, known.name, page, quote)
 
-    def _known_file(self, file_id: str, filename: str | None) -> KnownFile:
-        known = self._files.get(file_id)
-        if known is None:
-            if filename is None:
-                try:
-                    filename = self._client.get_file(file_id).filename
-                except OpenAIError:
-                    filename = file_id
-            name, companion = document_name(filename)
-            known = self._files[file_id] = KnownFile(name, companion=companion)
-        return known
-
-    def _page_texts(self, file_id: str, known: KnownFile) -> list[tuple[int, str]]:
-        """Page texts of a cited file: read when uploaded, else from its bytes (cached)."""
-        if known.pages is None:
-            known.pages = []
-            try:
-                data = (
-                    known.source.read_bytes()
-                    if known.source
-                    else self._client.get_file_content(file_id)
-                )
-            except (OpenAIError, CopilotError):
-                return known.pages  # e.g. OpenAI refuses downloads of assistants files
-            if known.companion:
-                known.pages = companion_pages(data.decode("utf-8", "replace"))
-            elif not data.startswith(b"%PDF"):
-                known.pages = [(1, data.decode("utf-8", "replace"))]
-            else:
-                with suppress(DocumentError):
-                    known.pages = [(p.number, p.text) for p in read_pdf_pages(data)]
-        return known.pages
-
     def _title(self) -> str:
-        names = [d.name for d in self.options.documents]
+        names = self.document_names()
         return f"Answers from {', '.join(names)}" if names else "Answers"

@@ -2,7 +2,8 @@
 
 The context is an assistant, a thread, a vector store and the files in it. Building it creates
 those objects one by one; if any step fails, everything created so far is deleted again, so a
-failed setup leaves nothing behind.
+failed setup leaves nothing behind. Files the server fails to index can instead be discarded
+alone (`ContextBuilder.discard`), keeping the rest.
 """
 
 from __future__ import annotations
@@ -11,23 +12,29 @@ import json
 import logging
 import re
 from collections.abc import Callable, Iterable
+from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
 from core.client import OpenAIClient
-from core.copilots._common import write_atomically
-from core.copilots._errors import (
-    CopilotContextError,
-    DocumentIndexingError,
-    DocumentSourceError,
-)
-from core.copilots._options import OpenAIChatCopilotOptions
+from core.copilots._common import report, write_atomically
+from core.copilots._errors import CopilotContextError, CopilotError, DocumentSourceError
+from core.copilots._options import OpenAIChatCopilotOptions, ProgressCallback
 from core.copilots._recognition import PageContent, TextRecognizer, read_pages
 from core.copilots._sources import DocumentSource
+from core.documents import DocumentError, read_pdf_pages
 from core.errors import NotFoundError, OpenAIError
+from core.types.vector_stores import VectorStore, VectorStoreFileBatch
 
-__all__ = ["ChatContext", "ContextBuilder", "KnownFile", "Upload", "prepare_uploads"]
+__all__ = [
+    "ChatContext",
+    "ContextBuilder",
+    "KnownFile",
+    "KnownFiles",
+    "Upload",
+    "prepare_uploads",
+]
 
 log = logging.getLogger("core.copilots")
 
@@ -112,6 +119,55 @@ class Upload:
     info: KnownFile
 
 
+class KnownFiles:
+    """What the copilot knows of each file id: its document's name, and its pages once read."""
+
+    def __init__(self, client: OpenAIClient) -> None:
+        self._client = client
+        self._files: dict[str, KnownFile] = {}
+
+    def add(self, files: dict[str, KnownFile]) -> None:
+        self._files.update(files)
+
+    def clear(self) -> None:
+        self._files.clear()
+
+    def get(self, file_id: str, filename: str | None = None) -> KnownFile:
+        """The file's entry; an unknown file is named by `filename`, else by the server."""
+        known = self._files.get(file_id)
+        if known is None:
+            if filename is None:
+                try:
+                    filename = self._client.get_file(file_id).filename
+                except OpenAIError:
+                    filename = file_id
+            name, companion = document_name(filename)
+            known = self._files[file_id] = KnownFile(name, companion=companion)
+        return known
+
+    def page_texts(self, file_id: str) -> list[tuple[int, str]]:
+        """Page texts of a file: read when uploaded, else from its bytes (cached)."""
+        known = self.get(file_id)
+        if known.pages is None:
+            known.pages = []
+            try:
+                data = (
+                    known.source.read_bytes()
+                    if known.source
+                    else self._client.get_file_content(file_id)
+                )
+            except (OpenAIError, CopilotError):
+                return known.pages  # e.g. OpenAI refuses downloads of assistants files
+            if known.companion:
+                known.pages = companion_pages(data.decode("utf-8", "replace"))
+            elif not data.startswith(b"%PDF"):
+                known.pages = [(1, data.decode("utf-8", "replace"))]
+            else:
+                with suppress(DocumentError):
+                    known.pages = [(p.number, p.text) for p in read_pdf_pages(data)]
+        return known.pages
+
+
 def prepare_uploads(
     sources: Iterable[DocumentSource],
     options: OpenAIChatCopilotOptions,
@@ -178,37 +234,60 @@ def document_name(filename: str) -> tuple[str, bool]:
 
 
 class ContextBuilder:
-    """Creates the context's objects and remembers them, so a failure can undo them all."""
+    """Creates the context's objects and remembers them, so a failure can undo them all.
 
-    def __init__(self, client: OpenAIClient) -> None:
+    Progress goes to `on_progress`: ("uploading", files uploaded, files), then ("indexing",
+    files the server has finished with, files) each time that count moves.
+    """
+
+    def __init__(self, client: OpenAIClient, on_progress: ProgressCallback | None = None) -> None:
         self._client = client
+        self._on_progress = on_progress
         self.created: list[tuple[ObjectKind, str]] = []
 
     def upload(self, uploads: list[Upload]) -> dict[str, KnownFile]:
         known = {}
-        for upload in uploads:
+        for done, upload in enumerate(uploads, start=1):
             file = self._client.upload_file(upload.data, filename=upload.filename)
             self.created.append(("file", file.id))
             known[file.id] = upload.info
+            report(self._on_progress, done, len(uploads), "uploading")
         return known
 
-    def create_vector_store(
-        self, name: str, file_ids: list[str], expiry_days: int | None, names: dict[str, str]
-    ) -> str:
+    def create_vector_store(self, name: str, file_ids: list[str], expiry_days: int | None) -> str:
+        """A store of `file_ids`, once the server has finished indexing them."""
         expires = {"anchor": "last_active_at", "days": expiry_days} if expiry_days else None
         store = self._client.create_vector_store(
             name=name, file_ids=file_ids, expires_after=expires, metadata=METADATA
         )
         self.created.append(("vector_store", store.id))
-        self._client.wait_for_vector_store_to_complete(store.id)
-        check_indexed(self._client, store.id, names)
+        self._client.wait_for_vector_store_to_complete(store.id, on_poll=self._indexing())
         return store.id
 
-    def attach(self, store_id: str, file_ids: list[str], names: dict[str, str]) -> None:
-        """Add files to an existing store and wait until they are indexed."""
+    def attach(self, store_id: str, file_ids: list[str]) -> None:
+        """Add files to an existing store and wait until the server has finished with them."""
         batch = self._client.create_vector_store_file_batch(store_id, file_ids=file_ids)
-        self._client.wait_for_vector_store_file_batch_to_complete(store_id, batch.id)
-        check_indexed(self._client, store_id, names, only=set(file_ids))
+        self._client.wait_for_vector_store_file_batch_to_complete(
+            store_id, batch.id, on_poll=self._indexing()
+        )
+
+    def failures(self, store_id: str, file_ids: list[str]) -> dict[str, str]:
+        """Each of `file_ids` the server did not index, with the reason it gave."""
+        wanted = set(file_ids)
+        return {
+            file.id: file.last_error.message if file.last_error else f"status {file.status}"
+            for file in self._client.get_vector_store_files(store_id, limit=100)
+            if file.id in wanted and file.status != "completed"
+        }
+
+    def discard(self, file_ids: Iterable[str]) -> None:
+        """Delete uploaded files that are of no use (deleting a file takes it out of its store)."""
+        dropped = set(file_ids)
+        self.created = [(k, i) for k, i in self.created if i not in dropped]
+        for kind, object_id, error in delete_objects(
+            self._client, [("file", i) for i in sorted(dropped)]
+        ):
+            log.warning("could not delete the failed %s %s: %s", kind, object_id, error)
 
     def create_assistant(self, **fields: Any) -> str:
         assistant = self._client.create_assistant(metadata=METADATA, **fields)
@@ -227,18 +306,19 @@ class ContextBuilder:
             log.warning("could not undo the %s %s: %s", kind, object_id, error)
         self.created.clear()
 
+    def _indexing(self) -> Callable[[VectorStore | VectorStoreFileBatch], None]:
+        """A poll hook that reports the store's or batch's `file_counts` when they move."""
+        last = -1
 
-def check_indexed(
-    client: OpenAIClient, store_id: str, names: dict[str, str], only: set[str] | None = None
-) -> None:
-    """Raise DocumentIndexingError naming each file the server failed to index, and why."""
-    failures = []
-    for file in client.get_vector_store_files(store_id, limit=100):
-        if (only is None or file.id in only) and file.status != "completed":
-            reason = file.last_error.message if file.last_error else f"status {file.status}"
-            failures.append((names.get(file.id, file.id), reason))
-    if failures:
-        raise DocumentIndexingError(failures)
+        def hook(polled: VectorStore | VectorStoreFileBatch) -> None:
+            nonlocal last
+            counts = polled.file_counts
+            done = counts.total - counts.in_progress  # completed, failed or cancelled
+            if done != last:
+                last = done
+                report(self._on_progress, done, counts.total, "indexing")
+
+        return hook
 
 
 def delete_objects(

@@ -2,7 +2,7 @@
 
     CopilotError
     ├── DocumentSourceError     a document can't be read (missing, not text, no images…)
-    ├── DocumentIndexingError   the server could not index a document (file name, last_error)
+    ├── DocumentIndexingError   the server could not index the documents (name, last_error)
     ├── CopilotContextError     a context backup is unreadable, or its objects are gone
     ├── CopilotResponseError    a run or completion ended without an answer
     └── OcrUnavailableError     local OCR was asked for but its model does not load
@@ -12,14 +12,24 @@ The client error or PDF error behind a copilot error is chained as `__cause__`.
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 __all__ = [
     "CopilotContextError",
     "CopilotError",
     "CopilotResponseError",
     "DocumentIndexingError",
     "DocumentSourceError",
+    "FailedDocument",
     "OcrUnavailableError",
 ]
+
+
+class FailedDocument(NamedTuple):
+    """A document the server could not index, and the reason it gave (its `last_error`)."""
+
+    name: str
+    reason: str
 
 
 class CopilotError(Exception):
@@ -36,10 +46,14 @@ class DocumentSourceError(CopilotError):
 
 
 class DocumentIndexingError(CopilotError):
-    """The server failed to index one or more documents; nothing of the setup was kept."""
+    """The server failed to index the documents; nothing of this setup was kept.
 
-    def __init__(self, failures: list[tuple[str, str]]) -> None:
-        listed = "; ".join(f"{name}: {message}" for name, message in failures)
+    Raised when none of a batch indexed, or when any failed and the chat options say
+    `keep_indexed_documents=False`.
+    """
+
+    def __init__(self, failures: list[FailedDocument]) -> None:
+        listed = "; ".join(f"{name}: {reason}" for name, reason in failures)
         super().__init__(f"the server could not index {listed}")
         self.failures = failures
 

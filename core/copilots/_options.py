@@ -140,11 +140,16 @@ class _Progress(BaseModel):
         return self
 
 
-class OpenAIChatCopilotOptions(_OcrSettings, Options):
+class OpenAIChatCopilotOptions(_Progress, _OcrSettings, Options):
     """Chat with documents: files → vector store → assistant with file_search → thread.
 
     `context_backup` names a JSON file: when it exists, the copilot resumes the context saved
     there (see `ChatCopilot`); `save_context()` without a path writes to it.
+
+    `on_progress` hears ("uploading", files done, files) and then ("indexing", files the
+    server has finished with — indexed or failed —, files). `keep_indexed_documents` (default
+    True) keeps the documents that indexed when others fail; False makes any failure undo the
+    whole batch (see `ChatCopilot.failed_documents`).
     """
 
     # The Assistants API wants at least 256 for a run's token limits.
@@ -155,6 +160,12 @@ class OpenAIChatCopilotOptions(_OcrSettings, Options):
     context_backup: Path | None = None
     truncation_strategy: TruncationStrategy | None = None
     max_num_results: Annotated[int, Field(ge=1, le=50)] | None = None
+    keep_indexed_documents: bool = True
+
+    def with_keep_indexed_documents(self, keep: bool = True) -> Self:
+        """Keep what indexed when some documents fail (True), or undo the batch (False)."""
+        self.keep_indexed_documents = keep
+        return self
 
     def with_assistant_name(self, name: str) -> Self:
         self.assistant_name = name

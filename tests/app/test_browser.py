@@ -21,6 +21,8 @@ import httpx
 import pytest
 from app_helpers import AAPL_10Q, IMAGE_PDF, PROJECT_ROOT
 
+from core.documents import export_document
+
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = PROJECT_ROOT / "test-artifacts" / "browser"
 QUESTION = "Why did Americas net sales decrease during the first quarter of 2023?"
@@ -111,12 +113,14 @@ def wait_idle(page, timeout: float = 120_000) -> None:
                                timeout=timeout)
 
 
-def upload(page, path: Path) -> None:
-    """Put a file into the screen's first uploader and wait until it is listed."""
+def upload(page, *paths: Path) -> None:
+    """Put files into the screen's first uploader and wait until they are listed."""
     from playwright.sync_api import expect
 
-    page.locator("[data-testid='stFileUploaderDropzoneInput']").first.set_input_files(str(path))
-    expect(page.get_by_text(path.name).first).to_be_visible(timeout=30_000)
+    page.locator("[data-testid='stFileUploaderDropzoneInput']").first.set_input_files(
+        [str(path) for path in paths])
+    for path in paths:
+        expect(page.get_by_text(path.name).first).to_be_visible(timeout=30_000)
 
 
 def test_chat_summary_admin_in_a_browser(page, app_url: str):
@@ -182,3 +186,25 @@ def test_chat_summary_admin_in_a_browser(page, app_url: str):
             timeout=60_000)
         wait_idle(page)
         shot(page, "07-image-descriptions")
+
+
+def test_chat_names_a_file_the_server_cannot_index(page, app_url: str, tmp_path: Path,
+                                                   blank_pdf: bytes):
+    from playwright.sync_api import expect
+
+    good, bad = tmp_path / "lighthouse.pdf", tmp_path / "blank-scan.pdf"
+    good.write_bytes(export_document("Northcape lighthouse", "The Northcape lighthouse was built"
+                                     " in 1871 from granite quarried on the island.", "pdf"))
+    bad.write_bytes(blank_pdf)
+    page.goto(app_url)
+    expect(page.get_by_text("Answering")).to_be_visible(timeout=90_000)
+    wait_idle(page)  # a file set while the script still runs is dropped by its rerender
+    upload(page, good, bad)
+    page.get_by_role("button", name="Start the conversation").click()
+    expect(page.get_by_text(re.compile(r"Indexed 1 of 2 document"))).to_be_visible(
+        timeout=180_000)
+    wait_idle(page)
+    expect(page.get_by_text(re.compile(r"blank-scan\.pdf could not be indexed: No extractable"
+                                       ))).to_be_visible()
+    expect(page.get_by_placeholder("Ask a question about your documents")).to_be_enabled()
+    shot(page, "08-chat-one-file-not-indexed")

@@ -10,6 +10,7 @@ from app_helpers import PASSWORD_PDF, corpus_file, errors, texts
 from app.conversation import Turn, export_conversation
 from core import OpenAIClient
 from core.copilots import Citation
+from core.documents import export_document
 
 PAGE = "pages/chat.py"
 QUESTION = "Why did Americas net sales decrease during the first quarter of 2023?"
@@ -80,7 +81,25 @@ def test_bad_pdfs_are_left_out_with_the_reason(use_engine, open_page):
     problems = errors(at)
     assert any("broken.pdf** is left out: The PDF is damaged" in e for e in problems), problems
     assert any(password_pdf.name in e and "password" in e for e in problems), problems
-    assert "Indexed 1 document" in texts(at)
+    assert "Indexed 1 of 3 document" in texts(at)
+
+
+def test_a_file_the_server_cannot_index_is_named_and_the_conversation_starts(
+        use_engine, open_page, blank_pdf: bytes):
+    notes_pdf = export_document("Contoso field notes", NOTE.lstrip("# "), "pdf")
+    at = upload(open_page(PAGE), ("contoso.pdf", notes_pdf, "application/pdf"),
+                ("blank.pdf", blank_pdf, "application/pdf"))
+    problems = errors(at)
+    assert [e for e in problems if "blank.pdf** could not be indexed: No extractable text" in e]
+    assert len(problems) == 1, problems
+    assert "**contoso.pdf**: 1 page read and indexed" in texts(at)
+    assert "Indexed 1 of 2 document" in texts(at)
+    assert str(at.query_params.get("thread", "")).startswith("thread")
+    assert not at.chat_input(key="chat.prompt").disabled
+    assert "searching contoso.pdf" in texts(at)
+    ask(at, "How many pallets does the Lyon warehouse store?")
+    answer = at.session_state["chat.history"][-1]
+    assert "4,200" in answer.text and answer.citations[0].filename == "contoso.pdf"
 
 
 def test_save_restore_and_delete_context(use_engine, open_page, engine_client: OpenAIClient):
@@ -149,6 +168,7 @@ def test_more_documents_join_the_same_conversation(use_engine, open_page, engine
     assert at.query_params["thread"] == first.thread_id
     stored = {f.id for f in engine_client.get_vector_store_files(second.vector_store_id)}
     assert len(stored) == 2
+    assert "searching notes.md, fabrikam.md" in texts(at)
     ask(at, "Where did Fabrikam's headquarters move?")
     answer = at.session_state["chat.history"][-1]
     assert "Oslo" in answer.text and answer.citations[0].filename == "fabrikam.md"

@@ -52,6 +52,20 @@ def test_the_server_poll_advice_wins_over_the_interval(scripted, sleeps):
     assert sleeps == [0.25, 2.0]
 
 
+def test_on_poll_sees_every_state_fetched_the_last_included(scripted, sleeps):
+    client, _ = scripted(
+        json_reply(200, vector_store_json("in_progress")),
+        json_reply(200, vector_store_json("in_progress")),
+        json_reply(200, vector_store_json("completed")),
+    )
+    seen: list[str] = []
+    store = client.wait_for_vector_store_to_complete(
+        "vs_1", on_poll=lambda s: seen.append(s.status)
+    )
+    assert store.status == "completed"
+    assert seen == ["in_progress", "in_progress", "completed"]
+
+
 def test_polling_times_out_naming_the_object_its_status_and_the_wait(scripted, sleeps):
     client, server = scripted(
         json_reply(200, run_json("in_progress", run_id="run_slow")),

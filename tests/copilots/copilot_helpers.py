@@ -15,6 +15,11 @@ AMERICAS = (
     "Americas net sales decreased during the first quarter of 2023 compared to the same "
     "quarter in 2022 due primarily to lower net sales of iPhone and Mac"
 )
+LIGHTHOUSE = (
+    "The Northcape lighthouse was built in 1871 from granite quarried on the island. "
+    "Its keepers logged the weather every four hours for over a century.\n\n"
+    "In 1994 the lamp was automated and the last keeper, Ingrid Solberg, left the island."
+)
 SCAN_LINES = ("Harbour master report", "The ferry Aurora docked at pier 7", "Tide gauge 4.2 metres")
 
 
@@ -28,6 +33,15 @@ def make_client(
         transport=transport,
         polling_interval_seconds=0.05,
         polling_timeout_seconds=180,
+    )
+
+
+def inventory(client: OpenAIClient) -> tuple[set[str], set[str], set[str]]:
+    """Every file, vector store and assistant on the server."""
+    return (
+        {f.id for f in client.get_files()},
+        {v.id for v in client.get_vector_stores()},
+        {a.id for a in client.get_assistants()},
     )
 
 

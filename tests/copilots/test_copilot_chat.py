@@ -9,24 +9,14 @@ from pathlib import Path
 
 import httpx
 import pytest
-from copilot_helpers import AAPL, AMERICAS, make_client
+from copilot_helpers import AAPL, AMERICAS, LIGHTHOUSE, inventory, make_client
 from starlette.testclient import TestClient
 
 from core import AICopilotFactory, OpenAIChatCopilotOptions, OpenAIClient
-from core.copilots import (
-    ChatCopilot,
-    CopilotContextError,
-    DocumentIndexingError,
-    DocumentSourceError,
-)
+from core.copilots import ChatCopilot, CopilotContextError, DocumentSourceError
 from core.errors import NotFoundError
 
 AMERICAS_QUESTION = "Why did Americas net sales decrease during the first quarter of 2023?"
-LIGHTHOUSE = (
-    "The Northcape lighthouse was built in 1871 from granite quarried on the island. "
-    "Its keepers logged the weather every four hours for over a century.\n\n"
-    "In 1994 the lamp was automated and the last keeper, Ingrid Solberg, left the island."
-)
 
 
 def page_holding(pdf: Path, sentence: str) -> int:
@@ -38,15 +28,6 @@ def page_holding(pdf: Path, sentence: str) -> int:
         if wanted in " ".join((page.extract_text() or "").split()):
             return number
     raise AssertionError(f"{sentence!r} is on no page of {pdf.name}")
-
-
-def inventory(client: OpenAIClient) -> tuple[set[str], set[str], set[str]]:
-    """Every file, vector store and assistant on the server."""
-    return (
-        {f.id for f in client.get_files()},
-        {v.id for v in client.get_vector_stores()},
-        {a.id for a in client.get_assistants()},
-    )
 
 
 @pytest.fixture(scope="module")
@@ -204,25 +185,6 @@ def test_delete_context_leaves_no_orphans(client: OpenAIClient):
     assert not copilot.has_context()
     with pytest.raises(NotFoundError):
         client.get_thread(context.thread_id or "")
-
-
-def test_a_document_that_fails_to_index_names_itself_and_leaves_nothing(client: OpenAIClient):
-    before = inventory(client)
-    options = (
-        OpenAIChatCopilotOptions.create()
-        .with_text_document("fine.txt", LIGHTHOUSE)
-        .with_pdf_bytes("broken.pdf", b"%PDF-1.7\nthis is no PDF at all\n")
-        .with_ocr(False)  # so the file reaches the server unread
-    )
-    copilot = client.get_chat_copilot(options)
-
-    with pytest.raises(DocumentIndexingError, match="broken.pdf") as caught:
-        copilot.ask("When was the lighthouse built?")
-
-    assert [name for name, _ in caught.value.failures] == ["broken.pdf"]
-    assert "damaged" in caught.value.failures[0][1].lower()
-    assert inventory(client) == before
-    assert not copilot.has_context()
 
 
 def test_a_damaged_pdf_is_refused_before_anything_is_created(client: OpenAIClient):
