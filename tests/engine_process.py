@@ -13,6 +13,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -121,3 +122,16 @@ def _stop(process: subprocess.Popen) -> None:
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait()
+
+
+@contextmanager
+def in_process_engine(data_dir: Path, api_key: str) -> Iterator[Any]:
+    """The real engine app (workers, SQLite, extraction children) behind Starlette's TestClient,
+    an httpx.Client our own client can use as its transport: fast, no socket."""
+    from fastapi.testclient import TestClient
+
+    from engine.app import create_app
+    from engine.settings import EngineSettings
+
+    with TestClient(create_app(EngineSettings(data_dir=data_dir, api_key=api_key))) as http:
+        yield http

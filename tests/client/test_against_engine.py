@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from engine_process import in_process_engine
 
 pytest.importorskip("engine.app", reason="the engine is not importable yet")
 
@@ -30,8 +31,6 @@ from core.types.run_steps import (  # noqa: E402
     ToolCallsStepDetails,
 )
 from core.types.runs import MessageDeltaEvent, RunEvent  # noqa: E402
-from engine.app import create_app  # noqa: E402
-from engine.settings import EngineSettings  # noqa: E402
 
 KEY = "sk-engine-test-key-0123456789"
 LIGHTHOUSE = (
@@ -45,8 +44,7 @@ QUESTION = "When was the Northcape lighthouse built?"
 
 @pytest.fixture(scope="module")
 def engine_http(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
-    app = create_app(EngineSettings(data_dir=tmp_path_factory.mktemp("engine"), api_key=KEY))
-    with TestClient(app) as http:
+    with in_process_engine(tmp_path_factory.mktemp("engine"), KEY) as http:
         yield http
 
 

@@ -8,17 +8,15 @@ from pathlib import Path
 
 import pytest
 from copilot_helpers import AAPL, KEY, make_client, render_scan
+from engine_process import in_process_engine
 from starlette.testclient import TestClient
 
 from core import OpenAIClient
-from engine.app import create_app
-from engine.settings import EngineSettings
 
 
 @pytest.fixture(scope="session")
 def engine_http(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
-    app = create_app(EngineSettings(data_dir=tmp_path_factory.mktemp("engine"), api_key=KEY))
-    with TestClient(app) as http:
+    with in_process_engine(tmp_path_factory.mktemp("engine"), KEY) as http:
         yield http
 
 
