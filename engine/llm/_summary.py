@@ -34,6 +34,8 @@ def central_sentences(found: list[Candidate], limit: int) -> list[Pick]:
         if (
             len(words) < _MIN_SUMMARY_TERMS
             or candidate.text[0].islower()
+            # "… were as follows (in millions):" introduces a table; it summarises nothing.
+            or candidate.text.rstrip().endswith(":")
             or not quotable(candidate)
         ):
             continue

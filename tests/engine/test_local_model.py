@@ -281,3 +281,15 @@ def test_a_sentence_about_the_asked_subject_comes_first():
     result = answer_from_sources("What was the revenue for the second quarter of fiscal 2024?",
                                  [Source(text=text, file_id="f", filename="q.pdf")])
     assert result.citations[0].quote.startswith("Revenue for the second quarter")
+
+
+def test_summaries_leave_out_table_captions():
+    text = ("Net sales of iPhone, Mac and Services during the quarter were as follows due"
+            " primarily to the lower and higher net sales (in millions):\n"
+            "Services net sales increased during the quarter due primarily to higher advertising,"
+            " cloud and AppleCare revenue. iPhone net sales decreased during the quarter due"
+            " primarily to lower net sales of iPhone 14 models. Mac net sales decreased during"
+            " the quarter due primarily to lower net sales of laptops.")
+    answer = answer_chat([{"role": "user", "content": text},
+                          {"role": "user", "content": "Summarize the text above."}])
+    assert "as follows" not in answer and "net sales" in answer
