@@ -10,7 +10,11 @@ from __future__ import annotations
 
 import multiprocessing
 import queue
+import sys
 import threading
+import types
+from collections.abc import Iterator
+from contextlib import contextmanager
 from multiprocessing.connection import Connection
 from multiprocessing.context import ForkServerContext, SpawnContext
 from multiprocessing.process import BaseProcess
@@ -121,7 +125,8 @@ class _Slot:
         process = context.Process(
             target=_worker.serve, args=(theirs, memory_mb), name="pdf-extractor", daemon=True
         )
-        process.start()
+        with _parent_main_hidden():
+            process.start()
         theirs.close()
         with self._lock:
             self._process, self._conn = process, ours
@@ -150,3 +155,21 @@ class _Slot:
             process.kill()
         process.join(timeout=5)
         return process.exitcode
+
+
+@contextmanager
+def _parent_main_hidden() -> Iterator[None]:
+    """Start children without the parent's `__main__`.
+
+    multiprocessing re-imports the parent's main script in every child (and in the forkserver).
+    Inside Streamlit, or a test runner that has run a Streamlit page, that script is an app
+    page: importing it would run the page and start an app engine in each extraction child.
+    The children only need `_worker`, so they are shown an empty main module instead.
+    """
+    main = sys.modules.get("__main__")
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        yield
+    finally:
+        if main is not None:
+            sys.modules["__main__"] = main

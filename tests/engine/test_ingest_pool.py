@@ -5,7 +5,9 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
+import sys
 import time
+import types
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -136,3 +138,23 @@ def test_close_stops_children_and_refuses_work(tmp_path: Path) -> None:
     with pytest.raises(ExtractionError) as caught:
         pool.extract(text_file(tmp_path, "d.txt", "late"), "d.txt")
     assert caught.value.code == "server_error"
+
+
+def test_children_do_not_rerun_the_parents_main_script(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Under Streamlit (or a test run that executed a page) __main__ is an app page; running it
+    # in each extraction child would start an app and its engine there, orphaned.
+    marker = tmp_path / "page-ran"
+    page = tmp_path / "page.py"
+    page.write_text(f"open({str(marker)!r}, 'w').close()\n", encoding="utf-8")
+    main = types.ModuleType("__main__")
+    main.__file__ = str(page)
+    monkeypatch.setitem(sys.modules, "__main__", main)
+    pool = ExtractorPool(workers=1, timeout_seconds=30)
+    try:
+        assert pool.extract(text_file(tmp_path, "a.txt", "fine"), "a.txt").char_count == 4
+    finally:
+        pool.close()
+    assert not marker.exists()
+    assert sys.modules["__main__"] is main
