@@ -18,6 +18,7 @@ __all__ = [
     "Page",
     "RunListQueryParameters",
     "RunStepListQueryParameters",
+    "ThreadListQueryParameters",
     "ThreadMessageListQueryParameters",
     "VectorStoreFileBatchFileListQueryParameters",
     "VectorStoreFileListQueryParameters",

@@ -79,7 +79,7 @@ def _new_run(state: EngineState, assistant: dict[str, Any], thread_id: str,
 
 def _start(state: EngineState, run: dict[str, Any], response: Response,
            stream: bool | None, first_events: list[tuple[str, dict[str, Any]]]) -> Any:
-    runner = _runner(state)
+    runner = state.runner
     if not stream:
         runner.submit(run["id"])
         response.headers["openai-poll-after-ms"] = POLL_AFTER_MS
@@ -186,7 +186,7 @@ def cancel_run(state: StateDep, thread_id: str, run_id: str) -> dict[str, Any]:
     if run["status"] not in ("queued", "in_progress", "cancelling"):
         raise InvalidRequest(f"Cannot cancel run with status '{run['status']}'.",
                              param="run_id", code="run_not_active")
-    return _runner(state).cancel(run_id)
+    return state.runner.cancel(run_id)
 
 
 @router.post("/threads/{thread_id}/runs/{run_id}/submit_tool_outputs")
