@@ -15,6 +15,7 @@ from engine.db import Database
 from engine.errors import Unauthorized, install_error_handlers
 from engine.idempotency import IdempotencyMiddleware
 from engine.ingestion import IngestionService
+from engine.retrieval.embedding import EmbeddingService
 from engine.routes import (
     assistants,
     chat,
@@ -41,9 +42,11 @@ def build_state(settings: EngineSettings) -> EngineState:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     db = Database(settings.data_dir / "engine.sqlite3")
     blobs = BlobStore(settings.data_dir / "blobs")
+    embedding = EmbeddingService(db, enabled=settings.embeddings)
     return EngineState(settings=settings, db=db, blobs=blobs,
-                       ingestion=IngestionService(settings, db, blobs),
-                       runner=RunExecutor(settings, db, EventBus()))
+                       ingestion=IngestionService(settings, db, blobs,
+                                                  on_indexed=embedding.enqueue),
+                       runner=RunExecutor(settings, db, EventBus()), embedding=embedding)
 
 
 def _auth_dependency(settings: EngineSettings):
@@ -70,12 +73,14 @@ def create_app(settings: EngineSettings) -> FastAPI:
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         state.ingestion.start()
+        state.embedding.start()
         state.runner.start()
         try:
             yield
         finally:
             state.runner.stop()
             state.ingestion.stop()
+            state.embedding.stop()
             state.db.close()
 
     # The docs page's scripts come from the fastapi-offline package, not a CDN: it must work
@@ -95,6 +100,7 @@ def create_app(settings: EngineSettings) -> FastAPI:
 
     @app.get("/health", tags=["health"])
     def health() -> dict[str, object]:
-        return {"status": "ok", "ingestion_queue": state.ingestion.pending()}
+        return {"status": "ok", "ingestion_queue": state.ingestion.pending(),
+                "embedding_queue": state.embedding.pending()}
 
     return app

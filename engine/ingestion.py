@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import queue
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 from engine.blobs import BlobStore
@@ -31,8 +32,12 @@ TITLE_CHARS = 1200
 class IngestionService:
     """A queue of (vector_store_id, file_id) jobs worked by a few threads over an extractor pool."""
 
-    def __init__(self, settings: EngineSettings, db: Database, blobs: BlobStore):
+    def __init__(
+        self, settings: EngineSettings, db: Database, blobs: BlobStore,
+        on_indexed: Callable[[str], None] | None = None,
+    ):
         self._db, self._blobs = db, blobs
+        self._on_indexed = on_indexed  # told each file id once its text is searchable
         self._pool = ExtractorPool(
             workers=settings.ingest_workers,
             timeout_seconds=settings.ingest_timeout_seconds,
@@ -126,6 +131,8 @@ class IngestionService:
                 " WHERE vector_store_id = ? AND file_id = ?",
                 (usage, vector_store_id, file_id),
             )
+        if self._on_indexed is not None:
+            self._on_indexed(file_id)
 
     def _document(self, file_id: str, filename: str) -> ExtractedDocument:
         """Pages of a file, extracted once and cached; concurrent jobs for one file wait."""

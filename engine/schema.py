@@ -123,7 +123,28 @@ CREATE TABLE run_steps (
 )
 """
 
+# Dense retrieval: each file's passages (character spans of its pages) with their vectors
+# (float16), written all at once per file; `file_embeddings` marks a file as embedded.
+_PASSAGE_VECTORS = """
+CREATE TABLE passage_vectors (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    file_id TEXT NOT NULL REFERENCES files(id) ON DELETE CASCADE,
+    page INTEGER NOT NULL,
+    start INTEGER NOT NULL,
+    end INTEGER NOT NULL,
+    vector BLOB NOT NULL
+);
+CREATE INDEX passage_vectors_file ON passage_vectors(file_id);
+CREATE TABLE file_embeddings (
+    file_id TEXT PRIMARY KEY REFERENCES files(id) ON DELETE CASCADE,
+    model TEXT NOT NULL,
+    passages INTEGER NOT NULL,
+    completed_at INTEGER NOT NULL
+)
+"""
+
 MIGRATIONS: list[tuple[str, str]] = [
     ("0001_files_and_vector_stores", _FILES_AND_STORES),
     ("0002_assistants_threads_runs", _ASSISTANTS_SIDE),
+    ("0003_passage_vectors", _PASSAGE_VECTORS),
 ]

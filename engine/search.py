@@ -1,29 +1,53 @@
-"""Retrieval over vector stores: SQLite FTS5 BM25 on chunk text plus the document's title.
+"""Retrieval over vector stores: lexical BM25 and dense vectors, fused by reciprocal rank.
 
-A chunk's relevance is its own BM25 (`chunks_fts`) plus `TITLE_WEIGHT` times its document's
-title BM25 (`titles_fts`: file name and opening page, which name the company, the period, the
-subject). Questions usually name the document they are about ("Apple's Q1 2023 revenue"), which
-the chunk text alone rarely repeats. `benchmarks/ingest_and_search.py` measures the gain against
-plain BM25 over the same chunks.
+Three rankings of a store's chunks are fused (Cormack et al.'s reciprocal rank fusion, k=60):
+
+- BM25 over the chunks;
+- BM25 over whole pages: a page's table header and its rows, or a section's heading and its
+  text, count together even where a chunk edge separates them (a chunk takes its best page);
+- cosine similarity of the question to the file's passages (a chunk takes its best passage),
+  from a local multilingual model, so paraphrases and other languages find their page.
+
+Each lexical score adds the BM25 of the question against the chunk's document title (its name
+and opening page) within the searched stores: in a store of several documents, a question
+naming one ("Apple's revenue") prefers that document's chunks, which rarely repeat its name;
+in a one-document store it changes nothing. Every statistic comes from the searched stores
+alone, so a store's results never depend on other stores. Overlapping neighbours of a chosen
+chunk are skipped, so the top results cover distinct passages.
+
+`search_mode` (an extension of the search request): "lexical", "semantic" or "hybrid"
+(default). Dense ranking joins once every file of the searched stores has its vectors; until
+then (an older store being embedded in the background) search is lexical.
 """
 
 from __future__ import annotations
 
-import json
-import re
 import sqlite3
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from itertools import zip_longest
-from typing import Any
+from typing import Any, Literal
+
+import numpy as np
 
 from core.types.vector_stores import ComparisonFilter, CompoundFilter
-
-TITLE_WEIGHT = 4.0  # tuned on the 10-Q questions: 0.5 → 78%, 2 → 94%, 4 → 96%, 8 → 96%
-SCORE_SCALE = 10.0  # bm25 → (0, 1): score = x / (x + SCORE_SCALE)
-_WORD = re.compile(r"[^\W_]+", re.UNICODE)
-STOPWORDS = frozenset(
-    ["a", "about", "above", "after", "again", "all", "also", "am", "an", "and", "any", "are", "as", "at", "be", "because", "been", "before", "being", "below", "between", "both", "but", "by", "can", "could", "did", "do", "does", "doing", "down", "during", "each", "few", "for", "from", "further", "had", "has", "have", "having", "he", "her", "here", "hers", "him", "his", "how", "i", "if", "in", "into", "is", "it", "its", "itself", "just", "me", "more", "most", "my", "no", "nor", "not", "now", "of", "off", "on", "once", "only", "or", "other", "our", "ours", "out", "over", "own", "same", "she", "should", "so", "some", "such", "than", "that", "the", "their", "theirs", "them", "then", "there", "these", "they", "this", "those", "through", "to", "too", "under", "until", "up", "very", "was", "we", "were", "what", "when", "where", "which", "while", "who", "whom", "why", "will", "with", "would", "you", "your", "yours", "tell", "show", "give", "list", "describe", "explain", "please", "much", "many"]
+from engine.retrieval import embedder
+from engine.retrieval.index import (
+    ChunkPart,
+    DensePart,
+    FileKey,
+    PagePart,
+    chunk_part,
+    dense_part,
+    file_keys,
+    page_part,
 )
+from engine.retrieval.lexical import Postings, bm25, build_postings, query_terms
+
+SearchMode = Literal["lexical", "semantic", "hybrid"]
+RRF_K = 60  # the constant of reciprocal rank fusion (Cormack, Clarke & Büttcher 2009)
+TITLE_WEIGHT = 1.0  # a title match counts as much as the same match in the chunk itself
+
+__all__ = ["Hit", "SearchMode", "matches", "query_terms", "search_stores"]
 
 
 @dataclass(frozen=True)
@@ -39,6 +63,12 @@ class Hit:
     attributes: dict[str, Any]
     title: str = ""  # the document's name and opening lines
 
+    @property
+    def pages(self) -> list[int]:
+        if self.page_start is None:
+            return []
+        return list(range(self.page_start, (self.page_end or self.page_start) + 1))
+
     def as_result(self, *, with_content: bool = True) -> dict[str, Any]:
         return {
             "file_id": self.file_id,
@@ -49,28 +79,21 @@ class Hit:
         }
 
 
-def query_terms(query: str) -> list[str]:
-    words = [w.lower() for w in _WORD.findall(query)]
-    kept = [w for w in words if w not in STOPWORDS]
-    return list(dict.fromkeys(kept or words))
+@dataclass
+class _Parts:
+    keys: list[FileKey]
+    chunks: list[ChunkPart]
+    pages: list[PagePart]
+    dense: list[DensePart | None]
+    titles: Postings
 
 
-def _match_expression(terms: list[str]) -> str:
-    return " OR ".join('"' + t.replace('"', '""') + '"' for t in terms)
-
-
-def _title_scores(
-    conn: sqlite3.Connection, store_ids: list[str], expression: str
-) -> list[tuple[str, str, float]]:
-    """(store id, file id, BM25 of the question against the document's title) per matching file."""
-    marks = ",".join("?" * len(store_ids))
-    rows = conn.execute(
-        "SELECT vsf.vector_store_id, vsf.file_id, -bm25(titles_fts) FROM titles_fts"
-        " JOIN vector_store_files vsf ON vsf.seq = titles_fts.rowid"
-        f" WHERE titles_fts MATCH ? AND vsf.vector_store_id IN ({marks})",
-        (expression, *store_ids),
-    ).fetchall()
-    return [(r[0], r[1], max(float(r[2]), 0.0)) for r in rows]
+def _load(conn: sqlite3.Connection, store_ids: list[str]) -> _Parts:
+    keys = file_keys(conn, store_ids)
+    chunks = [chunk_part(conn, k) for k in keys]
+    pages = [page_part(conn, k.file_id) for k in keys]
+    dense = [dense_part(conn, k, c) for k, c in zip(keys, chunks, strict=True)]
+    return _Parts(keys, chunks, pages, dense, build_postings([c.title for c in chunks]))
 
 
 def search_stores(
@@ -82,73 +105,140 @@ def search_stores(
     score_threshold: float = 0.0,
     filters: ComparisonFilter | CompoundFilter | None = None,
     title_weight: float = TITLE_WEIGHT,
+    mode: SearchMode = "hybrid",
 ) -> list[Hit]:
     """The best chunks for any of `queries` across `store_ids`, best first.
 
     With several queries, each gets its turn in picking results (its best, then everyone's
     second best…), so one wordy query cannot crowd out the others.
     """
-    if not store_ids:
+    if not store_ids or not queries:
         return []
-    best: dict[int, Hit] = {}
-    per_query: list[list[int]] = []
-    seqs: dict[int, int] = {}  # chunk id → its vector-store file's row, which keys the title
-    fetch = max_results * (8 if filters is not None else 1)
-    marks = ",".join("?" * len(store_ids))
+    parts = _load(conn, store_ids)
+    if not parts.keys:
+        return []
+    best: dict[tuple[int, int], float] = {}
+    per_query: list[list[tuple[int, int]]] = []
     for query in queries:
-        terms = query_terms(query)
-        if not terms:
-            continue
-        expression = _match_expression(terms)
-        titles = _title_scores(conn, store_ids, expression) if title_weight else []
-        values = ", ".join("(?, ?, ?)" for _ in titles) or "(NULL, NULL, 0.0)"
-        rows = conn.execute(
-            f"WITH titles(store_id, file_id, score) AS (VALUES {values})"
-            " SELECT c.id, c.vector_store_id, c.file_id, c.text, c.page_start, c.page_end,"
-            " -bm25(chunks_fts) + ? * COALESCE(t.score, 0.0) AS relevance,"
-            " f.filename, vsf.attributes, vsf.seq AS vsf_seq"
-            " FROM chunks_fts JOIN chunks c ON c.id = chunks_fts.rowid"
-            " JOIN files f ON f.id = c.file_id"
-            " JOIN vector_store_files vsf ON vsf.vector_store_id = c.vector_store_id"
-            "  AND vsf.file_id = c.file_id"
-            " LEFT JOIN titles t ON t.store_id = c.vector_store_id AND t.file_id = c.file_id"
-            f" WHERE chunks_fts MATCH ? AND c.vector_store_id IN ({marks})"
-            " ORDER BY relevance DESC LIMIT ?",
-            (*(v for t in titles for v in t), title_weight, expression, *store_ids, fetch),
-        ).fetchall()
+        ranked = _rank(parts, query, title_weight, mode)
         per_query.append([])
-        for row in rows:
-            x = max(row["relevance"], 0.0)
-            score = x / (x + SCORE_SCALE)
-            attributes = json.loads(row["attributes"]) if row["attributes"] else {}
-            if row["page_start"] is not None:
-                attributes = {**attributes, "page_start": row["page_start"],
-                              "page_end": row["page_end"]}
-            if score < score_threshold or (filters is not None and not matches(filters, attributes)):
+        for where, score in ranked:
+            if score < score_threshold:
                 continue
-            seqs[row["id"]] = row["vsf_seq"]
-            per_query[-1].append(row["id"])
-            previous = best.get(row["id"])
-            if previous is None or previous.score < score:
-                best[row["id"]] = Hit(row["id"], row["vector_store_id"], row["file_id"],
-                                      row["filename"], score, row["text"], row["page_start"],
-                                      row["page_end"], attributes)
-    chosen: dict[int, None] = {}
+            if filters is not None and not matches(filters, _attributes(parts, where)):
+                continue
+            per_query[-1].append(where)
+            best[where] = max(best.get(where, 0.0), score)
+    chosen: list[tuple[int, int]] = []
     for turn in zip_longest(*per_query):
-        for chunk_id in turn:
-            if chunk_id is not None and len(chosen) < max_results:
-                chosen.setdefault(chunk_id)
-    ranked = sorted((best[c] for c in chosen), key=lambda h: (-h.score, h.chunk_id))
-    return _with_titles(conn, ranked, seqs)
+        for where in turn:
+            if where is None or where in chosen or len(chosen) >= max_results:
+                continue
+            if not _overlaps_chosen(parts, where, chosen):
+                chosen.append(where)
+    chosen.sort(key=lambda w: (-best[w], int(parts.chunks[w[0]].ids[w[1]])))
+    return [_hit(parts, where, best[where]) for where in chosen]
 
 
-def _with_titles(conn: sqlite3.Connection, hits: list[Hit], seqs: dict[int, int]) -> list[Hit]:
-    """The hits with their documents' titles, read once per document."""
-    titles: dict[int, str] = {}
-    for seq in {seqs[h.chunk_id] for h in hits}:
-        row = conn.execute("SELECT title FROM titles_fts WHERE rowid = ?", (seq,)).fetchone()
-        titles[seq] = row[0] if row else ""
-    return [replace(h, title=titles[seqs[h.chunk_id]]) for h in hits]
+def _rank(parts: _Parts, query: str, title_weight: float,
+          mode: SearchMode) -> list[tuple[tuple[int, int], float]]:
+    """(file position, chunk position) → fused score in (0, 1], best first."""
+    terms = query_terms(query)
+    rankings: list[list[np.ndarray]] = []
+    if mode != "semantic" or not _all_dense(parts):
+        titles = bm25([parts.titles], terms)[0] * title_weight if title_weight else None
+        chunk_scores = bm25([c.postings for c in parts.chunks], terms)
+        page_scores = bm25([p.postings for p in parts.pages], terms)
+        per_chunk_page = [
+            _best_page_score(c, p, s) for c, p, s in zip(parts.chunks, parts.pages, page_scores,
+                                                        strict=True)
+        ]
+        if titles is not None:
+            chunk_scores = _with_title(chunk_scores, titles)
+            per_chunk_page = _with_title(per_chunk_page, titles)
+        rankings += [chunk_scores, per_chunk_page]
+    if mode != "lexical" and _all_dense(parts):
+        vector = embedder.embed_query(query)
+        if vector is not None:
+            rankings.append([_dense_scores(c, d, vector) for c, d in
+                             zip(parts.chunks, parts.dense, strict=True) if d is not None])
+    return _fuse(rankings)
+
+
+def _all_dense(parts: _Parts) -> bool:
+    return all(d is not None for d in parts.dense)
+
+
+def _with_title(scores: list[np.ndarray], titles: np.ndarray) -> list[np.ndarray]:
+    """Add each document's title score to its chunks that match the question at all."""
+    return [np.where(s > 0, s + titles[i], 0.0) for i, s in enumerate(scores)]
+
+
+def _best_page_score(chunks: ChunkPart, pages: PagePart, scores: np.ndarray) -> np.ndarray:
+    """Each chunk's best score among the pages it spans."""
+    by_page = dict(zip(pages.numbers.tolist(), scores.tolist(), strict=True))
+    out = np.zeros(len(chunks.ids), dtype=np.float32)
+    for i, (first, last) in enumerate(zip(chunks.page_start, chunks.page_end, strict=True)):
+        if first is not None:
+            out[i] = max((by_page.get(p, 0.0) for p in range(first, (last or first) + 1)),
+                         default=0.0)
+    return out
+
+
+def _dense_scores(chunks: ChunkPart, dense: DensePart, vector: np.ndarray) -> np.ndarray:
+    """Each chunk's best passage similarity (-1 for chunks holding no embedded passage)."""
+    out = np.full(len(chunks.ids), -1.0, dtype=np.float32)
+    if len(dense.vectors):
+        similarity = dense.vectors @ vector
+        for passage, holders in enumerate(dense.passage_chunks):
+            for position in holders:
+                out[position] = max(out[position], similarity[passage])
+    return out
+
+
+def _fuse(rankings: list[list[np.ndarray]]) -> list[tuple[tuple[int, int], float]]:
+    """Reciprocal rank fusion of several rankings of the same chunks, scaled to (0, 1]."""
+    fused: dict[tuple[int, int], float] = {}
+    for ranking in rankings:
+        flat = [((f, c), float(s)) for f, scores in enumerate(ranking)
+                for c, s in enumerate(scores.tolist()) if s > 0]
+        flat.sort(key=lambda item: -item[1])
+        for rank, (where, _) in enumerate(flat, start=1):
+            fused[where] = fused.get(where, 0.0) + 1.0 / (RRF_K + rank)
+    if not rankings:
+        return []
+    top = len(rankings) / (RRF_K + 1)
+    return sorted(((w, s / top) for w, s in fused.items()), key=lambda item: -item[1])
+
+
+def _overlaps_chosen(parts: _Parts, where: tuple[int, int], chosen: list[tuple[int, int]]) -> bool:
+    """True when an already chosen chunk of the same file shares text with this one."""
+    if parts.keys[where[0]].overlap <= 0:
+        return False
+    index = int(parts.chunks[where[0]].indexes[where[1]])
+    return any(f == where[0] and abs(int(parts.chunks[f].indexes[c]) - index) == 1
+               for f, c in chosen)
+
+
+def _attributes(parts: _Parts, where: tuple[int, int]) -> dict[str, Any]:
+    key, chunks = parts.keys[where[0]], parts.chunks[where[0]]
+    first, last = chunks.page_start[where[1]], chunks.page_end[where[1]]
+    if first is None:
+        return dict(key.attributes)
+    last = last or first
+    return {**key.attributes, "page_start": first, "page_end": last,
+            "pages": ",".join(str(p) for p in range(first, last + 1))}
+
+
+def _hit(parts: _Parts, where: tuple[int, int], score: float) -> Hit:
+    key, chunks = parts.keys[where[0]], parts.chunks[where[0]]
+    return Hit(
+        chunk_id=int(chunks.ids[where[1]]), vector_store_id=key.vector_store_id,
+        file_id=key.file_id, filename=key.filename, score=min(score, 1.0),
+        text=chunks.texts[where[1]], page_start=chunks.page_start[where[1]],
+        page_end=chunks.page_end[where[1]], attributes=_attributes(parts, where),
+        title=chunks.title,
+    )
 
 
 def matches(node: ComparisonFilter | CompoundFilter, attributes: dict[str, Any]) -> bool:

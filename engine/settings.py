@@ -38,6 +38,10 @@ class EngineSettings(BaseSettings):
         None, description="Model for runs that name none; default: the built-in local model."
     )
     run_workers: int = Field(4, ge=1, description="Runs executed at the same time.")
+    embeddings: bool = Field(
+        True, description="Embed indexed files in the background for hybrid (dense + BM25)"
+        " search; off means lexical search only.",
+    )
 
 
     def upstream_model_map(self) -> dict[str, str]:

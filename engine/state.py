@@ -13,6 +13,7 @@ from engine.settings import EngineSettings
 
 if TYPE_CHECKING:
     from engine.ingestion import IngestionService
+    from engine.retrieval.embedding import EmbeddingService
     from engine.runner.executor import RunExecutor
 
 
@@ -23,6 +24,7 @@ class EngineState:
     blobs: BlobStore
     ingestion: IngestionService
     runner: RunExecutor
+    embedding: EmbeddingService
 
 
 def _get_state(request: Request) -> EngineState:

@@ -138,6 +138,8 @@ class VectorStoreSearchParams(StrictParams):
     max_num_results: Annotated[int, Field(ge=1, le=50)] = 10
     filters: ComparisonFilter | CompoundFilter | None = None
     ranking_options: RankingOptions | None = None
+    # An extension of our engine: "lexical" (BM25), "semantic" (dense vectors) or "hybrid".
+    search_mode: Literal["lexical", "semantic", "hybrid"] = "hybrid"
 
 
 class SearchContent(WireModel):

@@ -4,21 +4,24 @@ from __future__ import annotations
 
 import math
 import re
+from dataclasses import dataclass
 
 from engine.llm._candidates import Candidate, Pick, candidates, distinct, quotable
 from engine.llm._summary import central_sentences
+from engine.llm._tables import figures_in, split_row
 from engine.llm._terms import is_number, stem, terms
 
 # BM25's term-frequency saturation, and a length normalisation weaker than the usual 0.75:
 # sentences vary less than documents, and full sentences should not lose to bare fragments.
 _K1 = 1.2
 _B = 0.3
-# A sentence must hold at least this share of the question's weight (IDF-weighted) to count;
-# below it, matches are incidental words and quoting them would answer another question.
-MIN_COVERAGE = 0.45
-# Words of the document's title count towards that share, but the sentence itself must still
-# hold this much: the title says what the document is about, not what a sentence says.
-MIN_OWN_COVERAGE = 0.2
+# A sentence must hold at least half of the question's key weight (IDF-weighted; key terms
+# are the question's terms the sources hold at all), counting words of its heading and of the
+# document's title as held: below that, matches are incidental and quoting them would answer
+# another question. Terms the sources lack are left out of the weight, so a long question is
+# answered from its key terms rather than refused for its many other words; but a name or a
+# year the sources lack means they are about something else, and nothing is quoted.
+MIN_COVERAGE = 0.5
 # Later picks must score this close to the best one, so a strong answer isn't padded with noise.
 MIN_RELATIVE_SCORE = 0.5
 _NUMBER_BONUS = 1.0
@@ -38,25 +41,65 @@ def is_summary_request(question: str) -> bool:
     return _SUMMARY_REQUEST.search(question) is not None
 
 
+@dataclass(frozen=True)
+class Question:
+    """A question's key terms and their weights over the sources' sentences."""
+
+    wanted: list[str]
+    idf: dict[str, float]
+
+
+def weigh_question(
+    question: str, found: list[Candidate], given: list[frozenset[str]]
+) -> Question | None:
+    """The question's key terms; None when it names something (a name, a year) the sources
+    and their documents' titles never mention."""
+    wanted = list(dict.fromkeys(terms(_SUMMARY_REQUEST.sub(" ", question))))
+    if not wanted or not found:
+        return None
+    present = set().union(*(c.term_set for c in found), *given)
+    if any(name not in present for name in _named(question)):
+        return None
+    key = [t for t in wanted if t in present]
+    if not key:
+        return None
+    return Question(key, _idf(key, found))
+
+
+_NAMED = re.compile(r"(?<![.?!]\s)(?<!^)\b[A-Z][a-z][\w'’-]*|\b(?:19|20)\d{2}\b")
+
+
+def _named(question: str) -> set[str]:
+    """Terms of the question's proper names and years (not its first word, not acronyms);
+    words with letters outside ASCII are left to the other terms (other languages)."""
+    names = _NAMED.findall(question.strip().lstrip("¿¡\"'“‘(["))
+    return set(terms(" ".join(n for n in names if n.isascii())))
+
+
 def best_sentences(
-    question: str, texts: list[str], max_sentences: int, *, contexts: list[str] | None = None
+    question: str, texts: list[str], max_sentences: int, *, contexts: list[str] | None = None,
+    prose_only: bool = False,
 ) -> list[Pick]:
     """The sentences of `texts` that best answer `question`, best first.
 
     A request for a summary quotes the sentences on its topic, or the most central ones when it
-    names none, in document order.
+    names none, in document order. `prose_only` leaves out table rows (for questions that ask
+    why or how, which rows of figures do not answer).
     """
     summary = is_summary_request(question)
-    wanted = list(dict.fromkeys(terms(_SUMMARY_REQUEST.sub(" ", question))))
     found = candidates(texts)
     if not found or max_sentences < 1:
         return []
-    if not wanted:
+    if not terms(_SUMMARY_REQUEST.sub(" ", question)):
         return central_sentences(found, max_sentences) if summary else []
+    given = [_names(c) for c in contexts] if contexts else [frozenset()] * len(texts)
+    weighed = weigh_question(question, found, given)
+    if weighed is None:
+        return []
     counted = _COUNTED.search(question)
     counted_term = stem(counted.group(1).lower()) if counted else None
-    given = [_names(c) for c in contexts] if contexts else [frozenset()] * len(texts)
-    picks = _answering(wanted, found, max_sentences, counted_term, given)
+    headings = [_heading_terms(text) for text in texts]
+    picks = _answering(weighed, found, max_sentences, counted_term, given, headings, prose_only)
     if summary:
         return sorted(picks, key=lambda p: (p.source_index, p.start))
     return picks
@@ -71,29 +114,95 @@ def _names(context: str) -> frozenset[str]:
     return frozenset(terms(" ".join(_NAME.findall(context))))
 
 
+def document_names(context: str) -> frozenset[str]:
+    return _names(context)
+
+
+_HEADING_WORDS = 10
+
+
+def _heading_terms(text: str) -> list[tuple[int, frozenset[str]]]:
+    """(offset, terms) of the heading lines of a text: short lines that end without
+    punctuation and are not rows of figures ("Foreign Exchange Risk", "Liquidity")."""
+    found: list[tuple[int, frozenset[str]]] = []
+    offset = 0
+    for line in text.splitlines(keepends=True):
+        stripped = " ".join(line.split())
+        words = stripped.split()
+        if (0 < len(words) <= _HEADING_WORDS and stripped[-1:] not in ".,;!?"
+                and not figures_in(stripped) and stripped[:1].isupper()):
+            found.append((offset, frozenset(terms(stripped))))
+        offset += len(line)
+    return found
+
+
+def _heading_of(headings: list[tuple[int, frozenset[str]]], start: int) -> frozenset[str]:
+    """The terms of the last heading before `start` (none when the text has none above it)."""
+    current: frozenset[str] = frozenset()
+    for offset, heading in headings:
+        if offset > start:
+            break
+        current = heading
+    return current
+
+
 def _answering(
-    wanted: list[str], found: list[Candidate], limit: int, counted: str | None,
-    given: list[frozenset[str]],
+    question: Question, found: list[Candidate], limit: int, counted: str | None,
+    given: list[frozenset[str]], headings: list[list[tuple[int, frozenset[str]]]],
+    prose_only: bool,
 ) -> list[Pick]:
-    """BM25-ranked sentences that cover enough of the question's terms."""
-    idf = _idf(wanted, found)
+    """BM25-ranked sentences that cover enough of the question's key terms."""
+    wanted, idf = question.wanted, question.idf
     average_length = sum(len(c.terms) for c in found) / len(found) or 1.0
     total_weight = sum(idf[t] for t in wanted)
+    running = _running_lines(found)
     scored = []
     for candidate in found:
-        if not quotable(candidate):
+        if not quotable(candidate) or (prose_only and _is_figures(candidate)):
+            continue
+        if _masked(candidate.text) in running:
             continue
         matched = [t for t in wanted if t in candidate.term_set]
-        context = given[candidate.source_index]
+        if not matched:
+            continue
+        heading = _heading_of(headings[candidate.source_index], candidate.start)
+        context = given[candidate.source_index] | heading
         covered = sum(idf[t] for t in wanted if t in candidate.term_set or t in context)
-        own = sum(idf[t] for t in matched)
-        if own < MIN_OWN_COVERAGE * total_weight or covered < MIN_COVERAGE * total_weight:
+        if covered < MIN_COVERAGE * total_weight:
             continue
         score = _score(wanted, matched, candidate, idf, average_length)
+        # A sentence under a heading that names the question's subject ("Foreign Exchange
+        # Risk") is about it, even where it does not repeat every word.
+        score += sum(idf[t] for t in wanted if t in heading and t not in candidate.term_set)
         if counted and _counts(candidate.terms, counted):
             score += idf.get(counted, 0.0)
         scored.append(Pick(candidate.source_index, candidate.text, candidate.start, score))
     return distinct(scored, limit, MIN_RELATIVE_SCORE)
+
+
+_DIGITS = re.compile(r"\d+")
+
+
+def _masked(text: str) -> str:
+    return _DIGITS.sub("#", text.lower())
+
+
+def _running_lines(found: list[Candidate]) -> set[str]:
+    """Running headers and footers: lines that recur with only their numbers changed
+    ("Apple Inc. | Q1 2023 Form 10-Q | 4", "… | 5"). They name the document, answer nothing."""
+    variants: dict[str, set[str]] = {}
+    for candidate in found:
+        if _DIGITS.search(candidate.text):
+            variants.setdefault(_masked(candidate.text), set()).add(candidate.text)
+    return {masked for masked, texts in variants.items() if len(texts) > 1}
+
+
+def _is_figures(candidate: Candidate) -> bool:
+    """A table row, or a run that is more figures than words."""
+    if split_row(candidate.text) is not None:
+        return True
+    numbers = sum(1 for t in candidate.terms if is_number(t))
+    return numbers >= len(candidate.terms) - numbers
 
 
 def _idf(wanted: list[str], found: list[Candidate]) -> dict[str, float]:

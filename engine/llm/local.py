@@ -6,10 +6,11 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 
-from engine.llm._candidates import Pick
+from engine.llm._candidates import Pick, candidates
 from engine.llm._chat import answer_chat
+from engine.llm._facts import Fact, asks_for_explanation, best_fact, render_fact, table_rows
 from engine.llm._image import describe_image
-from engine.llm._ranking import best_sentences
+from engine.llm._ranking import best_sentences, document_names, is_summary_request, weigh_question
 
 __all__ = [
     "LOCAL_MODEL_ID",
@@ -71,13 +72,29 @@ class ExtractiveAnswer:
 def answer_from_sources(
     question: str, sources: list[Source], *, max_sentences: int = 3, max_chars: int | None = None
 ) -> ExtractiveAnswer:
-    """Quote the sentences of `sources` that best answer `question`, each with a citation marker."""
-    picks = best_sentences(question, [s.text for s in sources], max_sentences,
-                           contexts=[s.context for s in sources])
-    if not picks:
+    """The fact asked for (a table row's figures with their label, unit and period) when the
+    question asks for one, then the sentences of `sources` that best support it, each cited."""
+    texts, contexts = [s.text for s in sources], [s.context for s in sources]
+    fact = _fact(question, texts, contexts)
+    picks = best_sentences(question, texts, max_sentences - (fact is not None),
+                           contexts=contexts,
+                           prose_only=fact is not None or asks_for_explanation(question))
+    if fact is None and not picks:
         return ExtractiveAnswer(NO_ANSWER, [], found=False)
-    text, citations = _format(picks, sources, max_chars)
+    text, citations = _format(fact, picks, sources, max_chars)
     return ExtractiveAnswer(text, citations, found=True)
+
+
+def _fact(question: str, texts: list[str], contexts: list[str]) -> Fact | None:
+    """The table row that answers a question asking for a figure, if the sources hold one."""
+    if asks_for_explanation(question) or is_summary_request(question):
+        return None
+    found = candidates(texts)
+    given = [document_names(c) for c in contexts]
+    weighed = weigh_question(question, found, given)
+    if weighed is None:
+        return None
+    return best_fact(weighed.wanted, weighed.idf, table_rows(texts), given)
 
 
 def count_prompt_tokens(text: str) -> int:
@@ -86,27 +103,41 @@ def count_prompt_tokens(text: str) -> int:
 
 
 def _format(
-    picks: list[Pick], sources: list[Source], max_chars: int | None
+    fact: Fact | None, picks: list[Pick], sources: list[Source], max_chars: int | None
 ) -> tuple[str, list[Citation]]:
     """The answer within `max_chars`: drop the weakest quotes first, then shorten the last one."""
-    text, citations = _render(picks, sources)
-    while max_chars is not None and len(text) > max_chars and len(picks) > 1:
+    text, citations = _render(fact, picks, sources)
+    while max_chars is not None and len(text) > max_chars and picks:
+        if len(picks) == 1 and fact is None:
+            break
         picks = picks[:-1]
-        text, citations = _render(picks, sources)
-    if max_chars is not None and len(text) > max_chars:
+        text, citations = _render(fact, picks, sources)
+    if max_chars is not None and len(text) > max_chars and picks:
         # Never below a readable stub, so an answer always says something.
         room = max(max_chars - (len(text) - len(picks[0].text)), _MIN_QUOTE_CHARS)
-        text, citations = _render(picks, sources, quote_limit=room)
+        text, citations = _render(fact, picks, sources, quote_limit=room)
     return text, citations
 
 
 def _render(
-    picks: list[Pick], sources: list[Source], quote_limit: int | None = None
+    fact: Fact | None, picks: list[Pick], sources: list[Source], quote_limit: int | None = None
 ) -> tuple[str, list[Citation]]:
-    """Each quoted sentence followed by its marker; a bullet list when there are several."""
-    separator = "\n- " if len(picks) > 1 else " "
-    text = LEAD
+    """The fact first (when there is one), then each quoted sentence followed by its marker;
+    a bullet list when there are several quotes."""
     citations: list[Citation] = []
+    if fact is not None:
+        source = sources[fact.source_index]
+        marker = f"【{fact.source_index}†{source.filename}】"
+        text = f"{render_fact(fact.row)}."
+        citations.append(Citation(fact.source_index, marker, len(text), len(text) + len(marker),
+                                  _line_at(source.text, fact.row.start),
+                                  _page(source, fact.row.start)))
+        text += marker
+        if picks:
+            text += "\n\nFrom the documents:"
+    else:
+        text = LEAD
+    separator = "\n- " if len(picks) > 1 or fact is not None else " "
     for pick in picks:
         source = sources[pick.source_index]
         marker = f"【{pick.source_index}†{source.filename}】"
@@ -124,6 +155,12 @@ def _render(
         )
         text += marker
     return text, citations
+
+
+def _line_at(text: str, start: int) -> str:
+    """The line of `text` starting at `start`, whitespace-normalised: a table row's quote."""
+    end = text.find("\n", start)
+    return " ".join(text[start: end if end >= 0 else len(text)].split())
 
 
 def _shorten(quote: str, limit: int) -> str:

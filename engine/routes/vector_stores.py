@@ -102,6 +102,7 @@ def search_vector_store(
     hits = search_stores(
         conn, [vector_store_id], queries,
         max_results=body.max_num_results, score_threshold=threshold, filters=body.filters,
+        mode=body.search_mode,
     )
     with state.db.write() as wconn:
         touch(wconn, vector_store_id)

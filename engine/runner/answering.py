@@ -60,7 +60,9 @@ def page_offsets(conn: sqlite3.Connection, hit: Hit) -> tuple[tuple[int, int], .
         )
         for row in rows:
             prefix = row["text"].strip()[:PAGE_PREFIX_CHARS]
-            position = hit.text.find(prefix) if prefix else -1
+            # Pages are in order: look after the previous page's start, since pages often open
+            # with the same running header.
+            position = hit.text.find(prefix, offsets[-1][0] + 1) if prefix else -1
             if position > offsets[-1][0]:
                 offsets.append((position, row["page"]))
     return tuple(offsets)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from dataclasses import dataclass, field
 from typing import Any
@@ -22,6 +23,15 @@ class RunContext:
     max_prompt_tokens: int | None = None
     notes: list[str] = field(default_factory=list)
 
+    @property
+    def search_question(self) -> str:
+        """What to search and answer for: the question, with the previous question in front
+        when this one follows up on it ("How did that compare with a year earlier?")."""
+        previous = [m["content"] for m in self.conversation if m["role"] == "user"][:-1]
+        if previous and is_follow_up(self.question):
+            return f"{previous[-1].strip()} {self.question.strip()}"
+        return self.question
+
     def fit_prompt(self, hits: list[Hit]) -> list[Hit]:
         """Drop the weakest sources until the prompt fits `max_prompt_tokens`."""
         if not self.max_prompt_tokens:
@@ -36,6 +46,22 @@ class RunContext:
             kept.append(hit)
             used += cost
         return kept
+
+
+# Words that point back at the conversation: pronouns, "the same", comparisons, "what about".
+_POINTS_BACK = re.compile(
+    r"\b(?:it|its|those|these|they|them|their|same|other|also|too|either"
+    r"|compare[ds]?|comparison|previous|earlier|above|aforementioned|former|latter)\b"
+    r"|\b(?:that|this)\s*[?.!]*\s*$|^\s*(?:and|but|what about|how about|and what|so)\b",
+    re.IGNORECASE,
+)
+_FOLLOW_UP_WORDS = 16
+
+
+def is_follow_up(question: str) -> bool:
+    """A short question that points back at what was said before."""
+    return (len(question.split()) <= _FOLLOW_UP_WORDS
+            and _POINTS_BACK.search(question) is not None)
 
 
 def _text(message: dict[str, Any]) -> str:

@@ -124,7 +124,7 @@ class RunExecutor:
             options = ctx.file_search.get("ranking_options") or {}
             threshold = float(options.get("score_threshold", 0.0))
             hits = search_stores(
-                self._db.read(), ctx.store_ids, [ctx.question],
+                self._db.read(), ctx.store_ids, [ctx.search_question],
                 max_results=int(ctx.file_search.get("max_num_results") or DEFAULT_MAX_RESULTS),
                 score_threshold=threshold,
             )
@@ -154,7 +154,7 @@ class RunExecutor:
 
         conn = self._db.read()
         if run["model"] == LOCAL_MODEL_ID:
-            answer = answer_locally(conn, ctx.question, hits,
+            answer = answer_locally(conn, ctx.search_question, hits,
                                     max_completion_tokens=run.get("max_completion_tokens"),
                                     on_delta=on_delta, cancelled=check)
         else:

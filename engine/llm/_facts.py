@@ -1,0 +1,121 @@
+"""The fact a question asks for, read from a table row: label, figures, unit and periods.
+
+"What were iPhone net sales?" is answered by the row "iPhone $ 65,775 $ 71,628 (8)%" of a
+table headed "Net sales by category" for two periods "in millions": the answer states
+"iPhone (net sales by category): $65,775 million for the three months ended December 31,
+2022; $71,628 million for the three months ended December 25, 2021; change (8)%". Every
+figure stated is the row's own, every heading the table's own, so nothing is stated that the
+cited passage does not hold.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from engine.llm._tables import Row, rows
+from engine.llm._terms import terms
+
+# Questions that ask for an explanation are answered with prose, not with table rows that
+# merely share their words.
+_EXPLAIN = re.compile(
+    r"^\s*(?:why|how(?!\s+(?:much|many|large|big|long|old|high|low)\b))\b"
+    r"|\b(?:risks?|reasons?|factors?|explain\w*|describe\w*|discuss\w*|impacts?|affect\w*"
+    r"|drivers?|caused?|strateg\w*|approach|polic(?:y|ies)|process|what\s+happened)\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Fact:
+    source_index: int
+    row: Row
+    score: float
+
+
+def asks_for_explanation(question: str) -> bool:
+    return _EXPLAIN.search(question) is not None
+
+
+def table_rows(texts: list[str]) -> list[list[Row]]:
+    return [rows(text) for text in texts]
+
+
+def best_fact(
+    wanted: list[str], idf: dict[str, float], found: list[list[Row]],
+    given: list[frozenset[str]],
+) -> Fact | None:
+    """The row whose label (with its table's section and the document's names) best matches
+    the question's terms: enough of the question covered, and a label that is mostly about it."""
+    total = sum(idf.get(t, 0.0) for t in wanted)
+    if total <= 0:
+        return None
+    best: Fact | None = None
+    for index, source_rows in enumerate(found):
+        for row in source_rows:
+            label = set(terms(row.label))
+            if not label:
+                continue
+            around = set(terms(f"{row.section} {row.caption}")) | given[index]
+            in_label = [t for t in wanted if t in label]
+            if not in_label:
+                continue
+            # Words found only around the row (its section, its table's caption, the
+            # document's title) count half: they say what the table is about, not this row.
+            recall = sum(idf[t] for t in in_label) + 0.5 * sum(
+                idf[t] for t in wanted if t not in label and t in around)
+            recall /= total
+            # How much of the label the question asked about: "Cash and cash equivalents"
+            # beats "Cash, cash equivalents and restricted cash, end of period".
+            label_weight = sum(idf.get(t, max(idf.values())) for t in label)
+            precision = sum(idf[t] for t in set(in_label)) / label_weight if label_weight else 0.0
+            if recall < 0.5:
+                continue
+            score = 2 * precision * recall / (precision + recall)
+            if best is None or score > best.score:
+                best = Fact(index, row, score)
+    return best
+
+
+def render_fact(row: Row) -> str:
+    """The row as a sentence: label, then each figure with its unit and column heading."""
+    label = row.label.rstrip(",;")
+    if row.section and not set(terms(row.section)) <= set(terms(label)):
+        label = f"{label} ({row.section[0].lower()}{row.section[1:]})"
+    elif set(terms(label)) <= {"total"} and row.caption:
+        label = f"{label} ({_short(row.caption)})"
+    parts = []
+    for i, figure in enumerate(row.figures):
+        column = row.columns[i] if i < len(row.columns) else ""
+        amount = _with_unit(figure, row.unit) if column != "change" else figure
+        parts.append(_placed(amount, column))
+    return f"{label}: {'; '.join(parts)}"
+
+
+def _placed(amount: str, column: str) -> str:
+    """'$65,775 million for the three months ended …', '… as of December 31, 2022', '… in 2022'."""
+    if not column:
+        return amount
+    if column == "change":
+        return f"change {amount}"
+    if column[:1].isdigit():
+        return f"{amount} in {column}"
+    if _PERIOD_START.match(column):
+        return f"{amount} for the {column}"
+    return f"{amount} as of {column}"
+
+
+_PERIOD_START = re.compile(r"(?:three|six|nine|twelve|\d+|fiscal|years?|quarters?|thirteen|"
+                           r"twenty|thirty|fifty)\b", re.IGNORECASE)
+
+
+def _short(caption: str, words: int = 12) -> str:
+    kept = caption.split()[:words]
+    return " ".join(kept) + ("…" if len(caption.split()) > words else "")
+
+
+def _with_unit(figure: str, unit: str) -> str:
+    """'$65,775' in a table 'in millions' → '$65,775 million' (percentages keep no unit)."""
+    if not unit or "%" in figure or not re.search(r"\d", figure):
+        return figure
+    return f"{figure} {unit.rstrip('s')}"

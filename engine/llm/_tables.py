@@ -1,0 +1,168 @@
+"""Table rows in extracted text: a label followed by figures, with the table's context.
+
+PDF text extraction writes a table as lines: the column headings (often split over several
+lines: "Three Months Ended", "December 31,", "2022", …), an optional section line ("Net sales
+by category:"), then one line per row ("iPhone $ 65,775 $ 71,628 (8)%"). A row is read back
+with its label, its figures, the unit stated above the table ("in millions") and the column
+headings the figures fall under, so an answer can say what a figure is and for which period.
+Nothing here knows about any kind of document: it reads the layout.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# A figure: optional sign/parenthesis/currency, digits with separators, optional decimals,
+# optional per cent; or a dash standing for zero/none.
+_FIGURE = re.compile(
+    r"(?<![\w.])\(?-?[$€£¥]?\s?\d[\d,]*(?:\.\d+)?\)?\s?%?(?![\w])|(?<!\w)[—–-](?!\w)"
+)
+_HAS_LETTER = re.compile(r"[^\W\d_]")
+_UNIT = re.compile(
+    r"\b(?:in|dollars in|amounts in|\$ in|expressed in|in u\.s\. dollars,?)\s+"
+    r"(thousands|millions|billions|trillions)\b", re.IGNORECASE)
+_MONTHS = ("january|february|march|april|may|june|july|august|september|october|november"
+           "|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec")
+_DATE = re.compile(rf"\b(?:{_MONTHS})\.?\s+\d{{1,2}},?(?:\s+(?:19|20)\d{{2}})?", re.IGNORECASE)
+_YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
+_PERIOD = re.compile(
+    r"\b(?:(?:three|six|nine|twelve|3|6|9|12)\s+months|(?:fiscal\s+)?years?|quarters?|"
+    r"(?:thirteen|twenty-six|thirty-nine|fifty-two|13|26|39|52)\s+weeks)\s+ended\b",
+    re.IGNORECASE)
+MAX_LABEL_CHARS = 120
+_SECTION_CHARS = 60
+_HEADER_LINES = 12  # how far above a table's first row its headings may start
+
+
+@dataclass(frozen=True)
+class Row:
+    """One table row: where it is in the source, its label and figures, and their context."""
+
+    start: int  # offset of the row's line in the source text
+    line: str  # the row's line as extracted (whitespace-normalised)
+    label: str
+    figures: list[str]
+    columns: list[str]  # a heading per figure where the headings could be matched, else []
+    section: str  # the nearest "Something:" line above the row, else ""
+    caption: str  # heading/caption text above the table (for matching the question)
+    unit: str  # "millions", "thousands"… as stated above the table, else ""
+
+
+def figures_in(line: str) -> list[tuple[int, int]]:
+    return [(m.start(), m.end()) for m in _FIGURE.finditer(line)]
+
+
+def _normal_line(line: str) -> str:
+    """Whitespace collapsed, and "( 260 )" / "(260 )" written as "(260)"."""
+    line = " ".join(line.split())
+    return re.sub(r"\(\s+", "(", re.sub(r"\s+\)", ")", line))
+
+
+def _is_heading_line(line: str) -> bool:
+    """Column headings: periods, dates, years ("Three Months Ended", "December 31,", "2022")."""
+    if _PERIOD.search(line) or _DATE.search(line):
+        return True
+    words = _FIGURE.sub(" ", line).split()
+    return bool(_YEAR.search(line)) and all(w.lower() in ("change", "%", "and") for w in words)
+
+
+def split_row(line: str) -> tuple[str, list[str]] | None:
+    """(label, figures) when the line is a label followed only by figures."""
+    spans = figures_in(line)
+    if not spans or _is_heading_line(line):
+        return None
+    label = line[: spans[0][0]].strip(" .:$")
+    rest = _FIGURE.sub(" ", line[spans[0][0]:])
+    if _HAS_LETTER.search(rest):  # words among the figures: prose, not a row
+        return None
+    if not label or not _HAS_LETTER.search(label) or len(label) > MAX_LABEL_CHARS:
+        return None
+    figures = [re.sub(r"\s+", "", line[a:b]).rstrip(",.") for a, b in spans]
+    if all(f in ("-", "—", "–") for f in figures):
+        return None
+    # A lone short number after words is a footnote or a page number, not a row of figures.
+    if len(figures) == 1 and len(figures[0].strip("$€£¥()%-")) <= 2:
+        return None
+    return label, figures
+
+
+def rows(text: str) -> list[Row]:
+    """Every table row of `text`, in order."""
+    found: list[Row] = []
+    between: list[str] = []  # lines since the last row
+    headings = ""  # the current table's column headings
+    section = ""
+    unit = ""
+    offset = 0
+    for raw in text.splitlines(keepends=True):
+        start = offset + len(raw) - len(raw.lstrip())
+        offset += len(raw)
+        line = _normal_line(raw)
+        if not line:
+            continue
+        if found_unit := _UNIT.search(line):
+            unit = found_unit.group(1).lower()
+        split = split_row(line)
+        if split is None:
+            between = [*between, line][-_HEADER_LINES:]
+            if line.endswith(":") and len(line) <= _SECTION_CHARS and not _is_heading_line(line):
+                section = line.rstrip(":")
+            continue
+        if between:
+            # Headings between rows start a new table; a section line ("Cost of sales:")
+            # continues the one above.
+            new = " ".join(b for b in between if _is_heading_line(b))
+            if new:
+                headings = new
+                if not any(b.endswith(":") for b in between[between.index(
+                        next(b for b in between if _is_heading_line(b))):]):
+                    section = ""
+            caption = " ".join(between)
+            between = []
+        else:
+            caption = found[-1].caption if found else ""
+        label, figures = split
+        if label.lower().startswith("total") and section and set(
+                section.lower().split()) <= set(label.lower().split()):
+            pass  # "Total revenue" under "Revenue:" keeps its section
+        found.append(Row(start=start, line=line, label=label, figures=figures,
+                         columns=_columns(headings, len(figures)), section=section,
+                         caption=caption, unit=unit))
+        if label.lower().startswith("total"):
+            section = ""  # "Total operating expenses" closes the "Operating expenses:" block
+    return found
+
+
+def _columns(headings: str, count: int) -> list[str]:
+    """A heading for each of `count` figures, from the headings above the table, else []."""
+    if not headings or count == 0:
+        return []
+    periods = [m.group(0).lower() for m in _PERIOD.finditer(headings)]
+    dates = list(dict.fromkeys(" ".join(m.group(0).split()).rstrip(",")
+                               for m in _DATE.finditer(headings)))
+    years = _YEAR.findall(_DATE.sub(" ", headings)) if len(dates) >= 2 else _YEAR.findall(headings)
+    month_days = list(dict.fromkeys(_YEAR.sub("", d).strip(" ,") for d in dates))
+    if len(dates) >= 2 and all(_YEAR.search(d) for d in dates):
+        base = dates
+    elif len(month_days) == len(years) and years:
+        base = [f"{d}, {y}" for d, y in zip(month_days, years, strict=True)]
+    elif len(month_days) == 1 and years:
+        base = [f"{month_days[0]}, {y}" for y in years]
+    else:
+        base = years
+    if len(base) == count - 1 and base and re.search(r"change|%", headings, re.IGNORECASE):
+        return [*_with_periods(base, periods), "change"]
+    if len(base) < count:
+        return []
+    return _with_periods(base[:count], periods)
+
+
+def _with_periods(columns: list[str], periods: list[str]) -> list[str]:
+    """Columns prefixed by their period ("three months ended"), split evenly among periods."""
+    if not periods:
+        return columns
+    if len(periods) == 1 or len(columns) % len(periods):
+        return [f"{periods[0]} {c}" for c in columns]
+    per = len(columns) // len(periods)
+    return [f"{periods[i // per]} {c}" for i, c in enumerate(columns)]
