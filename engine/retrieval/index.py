@@ -175,8 +175,8 @@ def dense_part(conn: sqlite3.Connection, key: FileKey, chunks: ChunkPart) -> Den
         holders: list[list[int]] = []
         for i, row in enumerate(rows):
             vectors[i] = np.frombuffer(row["vector"], dtype=np.float16)
-            head = " ".join(row["text"][row["start"]:row["end"]].split())[:_HEAD_CHARS]
-            holders.append(_holding_chunks(chunks, flat, row["page"], head))
+            passage = " ".join(row["text"][row["start"]:row["end"]].split())
+            holders.append(_holding_chunks(chunks, flat, row["page"], passage))
         return DensePart(vectors, holders)
 
     cache_key = ("dense", key.vector_store_id, key.file_id, key.chunk_max_id, key.vector_count)
@@ -184,11 +184,12 @@ def dense_part(conn: sqlite3.Connection, key: FileKey, chunks: ChunkPart) -> Den
     return part
 
 
-def _holding_chunks(chunks: ChunkPart, flat: list[str], page: int, head: str) -> list[int]:
-    """Positions of the chunks that contain a passage starting with `head` on `page`; when a
-    chunk edge cuts the passage's opening, the chunks spanning its page."""
+def _holding_chunks(chunks: ChunkPart, flat: list[str], page: int, passage: str) -> list[int]:
+    """Positions of the chunks that hold the opening or the end of a passage of `page` (a
+    passage can straddle a chunk edge); failing both, the chunks spanning its page."""
+    head, tail = passage[:_HEAD_CHARS], passage[-_HEAD_CHARS:]
     spanning = [i for i, (first, last) in enumerate(zip(chunks.page_start, chunks.page_end,
                                                         strict=True))
                 if first is not None and first <= page <= (last or first)]
-    holding = [i for i in spanning if head and head in flat[i]]
+    holding = [i for i in spanning if head and (head in flat[i] or tail in flat[i])]
     return holding or spanning

@@ -1,0 +1,187 @@
+"""Hybrid retrieval through the real engine (in-process): per-store ranking, titles, pages,
+distinct results, dense vectors for other languages, stores made before embeddings existed."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from fpdf import FPDF
+
+from engine.app import create_app
+from engine.retrieval import embedder
+from engine.runner.answering import answer_locally
+from engine.search import search_stores
+from engine.settings import EngineSettings
+
+FILLER = (
+    "The committee met in the spring to review the maintenance schedule of the harbour "
+    "cranes, the state of the quay walls and the plans for the new ferry terminal. "
+)
+
+
+def pdf(pages: list[str]) -> bytes:
+    document = FPDF()
+    document.set_font("helvetica", size=11)
+    for text in pages:
+        document.add_page()
+        document.multi_cell(0, 6, text)
+    return bytes(document.output())
+
+
+@contextmanager
+def engine(data_dir: Path, **settings: Any) -> Iterator[TestClient]:
+    with TestClient(create_app(EngineSettings(data_dir=data_dir, **settings))) as client:
+        yield client
+
+
+def store_with(client: TestClient, documents: dict[str, bytes], **chunking: int) -> str:
+    ids = []
+    for name, data in documents.items():
+        ids.append(client.post("/v1/files", files={"file": (name, data)},
+                               data={"purpose": "assistants"}).json()["id"])
+    body: dict[str, Any] = {"name": "test", "file_ids": ids}
+    if chunking:
+        body["chunking_strategy"] = {"type": "static", "static": {
+            "max_chunk_size_tokens": chunking["max"], "chunk_overlap_tokens": chunking["overlap"]}}
+    store = client.post("/v1/vector_stores", json=body).json()
+    deadline = time.monotonic() + 120
+    while client.get(f"/v1/vector_stores/{store['id']}").json()["file_counts"]["in_progress"]:
+        assert time.monotonic() < deadline, "indexing did not finish"
+        time.sleep(0.2)
+    return str(store["id"])
+
+
+def search(client: TestClient, store_id: str, query: str, **extra: Any) -> list[dict]:
+    response = client.post(f"/v1/vector_stores/{store_id}/search",
+                           json={"query": query, **extra})
+    assert response.status_code == 200, response.text
+    return list(response.json()["data"])
+
+
+def wait_embedded(client: TestClient, file_count: int, timeout: float = 300.0) -> None:
+    db = client.app.state.engine.db  # type: ignore[attr-defined]
+    deadline = time.monotonic() + timeout
+    while db.read().execute("SELECT count(*) FROM file_embeddings").fetchone()[0] < file_count:
+        assert time.monotonic() < deadline, "embedding did not finish"
+        time.sleep(0.5)
+
+
+REPORT = [
+    "The inner basin was last dredged eleven years ago. Silt from the river has since raised "
+    "the bottom by almost a metre near the grain quay. Dredging of the inner basin was "
+    "postponed because the contractor withdrew from the tender in March. A new tender will be "
+    "published once the environmental permit is renewed by the county.",
+    "Staffing changed little during the year. The harbour employed 412 people at the end of "
+    "the year, most of them on the night shifts of the container terminal. Eleven pilots "
+    "retired and nine were trained. Overtime fell after the new rota was introduced.",
+    "Fees for mooring rose by four per cent after the council approved the tariff. Visiting "
+    "yachts pay by the night, fishing vessels by the season. The tariff for cruise ships, "
+    "which call mostly in summer, was left unchanged for another year.",
+]
+
+
+def test_a_stores_results_do_not_depend_on_other_stores(tmp_path: Path) -> None:
+    with engine(tmp_path, embeddings=False) as client:
+        store = store_with(client, {"harbour.pdf": pdf(REPORT)})
+        questions = ["Why was the dredging postponed?", "How many people did the harbour employ?",
+                     "What happened to mooring fees?"]
+        before = [search(client, store, q) for q in questions]
+        # Another store (another user) full of the same words changes every global statistic.
+        store_with(client, {f"noise-{i}.pdf": pdf([("harbour people dredging mooring fees " * 40)
+                                                   + FILLER] * 3) for i in range(3)})
+        after = [search(client, store, q) for q in questions]
+    assert after == before
+
+
+ACME = [
+    "Acme Widgets Limited, Annual Report 2024.\n" + FILLER * 3,
+    FILLER * 3 + "Revenue for the year was 310 million euros, from the sale of widgets.",
+]
+GLOBEX = [
+    "Globex Shipping Group, Annual Report 2024.\n" + FILLER * 3,
+    FILLER * 3 + "Revenue for the year was 975 million euros; revenue from freight rose again.",
+]
+
+
+def test_the_document_named_in_the_question_ranks_first(tmp_path: Path) -> None:
+    with engine(tmp_path, embeddings=False) as client:
+        store = store_with(client, {"globex-2024.pdf": pdf(GLOBEX), "acme-2024.pdf": pdf(ACME)},
+                           max=100, overlap=0)
+        conn = client.app.state.engine.db.read()  # type: ignore[attr-defined]
+        question = "What was Acme's revenue for the year?"
+        named = search_stores(conn, [store], [question], max_results=3)
+        unweighted = search_stores(conn, [store], [question], max_results=3, title_weight=0.0)
+    # The chunk never names Acme: only its document's title (name and opening page) does.
+    assert "Acme" not in named[0].text
+    assert named[0].filename == "acme-2024.pdf" and "310 million" in named[0].text
+    # Without the title, Globex's chunk (which says "revenue" twice) wins: the weighting is
+    # what picks the right document.
+    assert unweighted[0].filename == "globex-2024.pdf"
+
+
+def test_results_name_every_page_and_overlapping_neighbours_are_skipped(tmp_path: Path) -> None:
+    pages = [FILLER * 2 + f"Berth {n} was inspected and repainted." for n in range(1, 9)]
+    with engine(tmp_path, embeddings=False) as client:
+        store = store_with(client, {"berths.pdf": pdf(pages)}, max=200, overlap=100)
+        results = search(client, store, "Which berths were inspected and repainted?",
+                         max_num_results=6)
+        conn = client.app.state.engine.db.read()  # type: ignore[attr-defined]
+        chunks = {row["text"]: row["idx"] for row in conn.execute("SELECT text, idx FROM chunks")}
+    for result in results:
+        attributes = result["attributes"]
+        expected = list(range(attributes["page_start"], attributes["page_end"] + 1))
+        assert [int(p) for p in attributes["pages"].split(",")] == expected
+    indexes = sorted(chunks[r["content"][0]["text"]] for r in results)
+    # Chunks overlap by half: a result's neighbours repeat it, so none of them is returned.
+    assert all(b - a >= 2 for a, b in zip(indexes, indexes[1:], strict=False)), indexes
+
+
+def test_repeated_page_headers_cite_the_page_of_the_quote(tmp_path: Path) -> None:
+    header = "NORTHERN PORTS AUTHORITY - QUARTERLY OPERATIONS REVIEW - INTERNAL\n"
+    pages = [header + f"Section {n}. " + FILLER for n in range(1, 6)]
+    pages[3] = header + "The pilot boat Skarv was sold to a museum in Bergen for one krone."
+    with engine(tmp_path, embeddings=False) as client:
+        store = store_with(client, {"ports.pdf": pdf(pages)}, max=800, overlap=400)
+        conn = client.app.state.engine.db.read()  # type: ignore[attr-defined]
+        question = "What happened to the pilot boat Skarv?"
+        hits = search_stores(conn, [store], [question], max_results=3)
+        assert hits[0].page_start < 4 <= (hits[0].page_end or 0)  # one chunk spans the pages
+        answer = answer_locally(conn, question, hits, max_completion_tokens=None,
+                                on_delta=lambda _: None, cancelled=lambda: None)
+    quoted = [a["file_citation"] for a in answer.annotations if "Skarv" in a["file_citation"]["quote"]]
+    assert quoted and quoted[0]["pages"] == [4]
+
+
+needs_model = pytest.mark.skipif(not embedder.available(), reason="embedding model unavailable")
+
+
+@needs_model
+def test_a_question_in_another_language_finds_the_english_page(tmp_path: Path) -> None:
+    with engine(tmp_path) as client:
+        store = store_with(client, {"harbour.pdf": pdf(REPORT)}, max=100, overlap=0)
+        wait_embedded(client, 1)
+        question = "¿Cuántos trabajadores tenía el puerto a final de año?"
+        lexical = search(client, store, question, search_mode="lexical")
+        hybrid = search(client, store, question, search_mode="hybrid")
+    # No word of the question occurs in the report: only the vectors can find the page.
+    assert lexical == []
+    assert hybrid and "412 people" in hybrid[0]["content"][0]["text"]
+
+
+@needs_model
+def test_a_store_indexed_before_embeddings_answers_and_then_becomes_hybrid(tmp_path: Path) -> None:
+    with engine(tmp_path, embeddings=False) as client:
+        store = store_with(client, {"harbour.pdf": pdf(REPORT)}, max=100, overlap=0)
+        before = search(client, store, "How many people did the harbour employ?")
+    with engine(tmp_path) as client:
+        # Answers at once, lexically, while the file is embedded in the background.
+        assert search(client, store, "How many people did the harbour employ?") == before
+        wait_embedded(client, 1)
+        semantic = search(client, store, "staff headcount at year end", search_mode="semantic")
+    assert "412 people" in semantic[0]["content"][0]["text"]
