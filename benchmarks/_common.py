@@ -309,3 +309,174 @@ def recall_at(questions: list[dict], ranked: list[Any], k: int, need_file: bool 
     hits = sum(found_at(q, r.pages, r.files, k, need_file)
                for q, r in zip(questions, ranked, strict=True))
     return hits / len(questions)
+
+
+# --- figures: amounts, percentages, dates, names in answers and passages ------------------------
+
+MONTHS = {name: number for number, names in enumerate(
+    [("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"), ("may",),
+     ("june", "jun"), ("july", "jul"), ("august", "aug"), ("september", "sep", "sept"),
+     ("october", "oct"), ("november", "nov"), ("december", "dec")], start=1) for name in names}
+SCALES = {"thousand": 1e3, "million": 1e6, "mn": 1e6, "m": 1e6, "billion": 1e9, "bn": 1e9,
+          "b": 1e9, "trillion": 1e12}
+_MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
+_DATE = re.compile(rf"\b({_MONTH})\.?\s+(\d{{1,2}}),?\s+((?:19|20)\d\d)\b", re.IGNORECASE)
+_ISO_DATE = re.compile(r"\b((?:19|20)\d\d)-(\d\d)-(\d\d)\b")
+_NUMBER = re.compile(
+    r"(?<![\w.,])(?P<open>\()?(?P<dollar>\$\s?)?(?P<minus>-)?"
+    r"(?P<num>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)(?![\d,]*\w)(?P<close>\))?"
+    r"(?:\s?(?P<pct>%|percent\b|per\s?cent\b)|\s?(?P<scale>thousand|million|billion|trillion"
+    r"|mn|bn|[MB])\b)?",
+    re.IGNORECASE)
+# Text that holds digits but no figure of the answer: citation markers, page references, file
+# names and periods ("2023 Q1 AAPL.pdf", "Q3"), form and rule names ("10-Q", "Rule 10b5-1"),
+# list numbering at the start of a line.
+_NOT_FIGURES = [
+    re.compile(r"【[^】]*】|\[\d+(?:\s*[,–-]\s*\d+)*\]"),
+    re.compile(r"\b(?:pp?|pages?)\.?\s*\d+(?:\s*(?:[-–]|to|and)\s*\d+)*", re.IGNORECASE),
+    re.compile(r"\b(?:19|20)\d\d\s+Q[1-4]\s+[A-Z]{2,6}(?:\.pdf)?", re.IGNORECASE),
+    re.compile(r"\b[\w.-]+\.pdf\b", re.IGNORECASE),
+    re.compile(r"\bQ[1-4]\b|\b[1-4]Q\b|\bFY\s?\d{2,4}\b", re.IGNORECASE),
+    re.compile(r"\b\d+-[A-Z]s?\b|\b10b5-1\b|\bSection\s+\d+\w*(?:\(\w\))?", re.IGNORECASE),
+    re.compile(r"(?m)^\s*\d{1,3}[.)]\s"),
+    re.compile(r"\b\d+\s+(?:days?|weeks?|months?|years?|quarters?)\b", re.IGNORECASE),
+]
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A figure as stated: an amount (value × stated scale), a percentage, or a date (yyyymmdd).
+    `tolerance` is half a unit of its last stated digit, so "$65.8 billion" covers 65.75–65.85
+    billion; `scaled` says whether a scale word was given (an unscaled table cell may be in
+    thousands or millions)."""
+
+    kind: str  # amount | percent | date
+    value: float
+    tolerance: float
+    scaled: bool
+    text: str
+
+
+def _strip_non_figures(text: str) -> str:
+    for pattern in _NOT_FIGURES:
+        text = pattern.sub(" ", text)
+    return text
+
+
+def extract_figures(text: str) -> list[Figure]:
+    """The amounts, percentages and dates a text states, in order. Bare years (2023), small
+    bare counts (< 10) and the digits of page references, citations and file names are not
+    figures."""
+    found: list[tuple[int, Figure]] = []
+    text = _strip_non_figures(text)
+    for pattern, order in ((_DATE, "mdy"), (_ISO_DATE, "ymd")):
+        for match in pattern.finditer(text):
+            if order == "mdy":
+                month, day, year = MONTHS[match.group(1).lower()], int(match.group(2)), int(match.group(3))
+            else:
+                year, month, day = (int(g) for g in match.groups())
+            if 1 <= month <= 12 and 1 <= day <= 31:
+                found.append((match.start(), Figure("date", year * 10000 + month * 100 + day, 0,
+                                                    True, match.group(0))))
+        text = pattern.sub(lambda m: " " * len(m.group(0)), text)
+    for match in _NUMBER.finditer(text):
+        raw = match.group("num")
+        digits = raw.replace(",", "")
+        value = float(digits)
+        decimals = len(digits.split(".")[1]) if "." in digits else 0
+        half = 0.5 * 10 ** -decimals
+        if match.group("pct"):
+            found.append((match.start(), Figure("percent", value, half, True, match.group(0))))
+            continue
+        scale_word = (match.group("scale") or "").lower()
+        if match.group("scale") in ("M", "B") or scale_word not in ("m", "b"):
+            scale = SCALES.get(scale_word, 1.0)
+        else:
+            scale = 1.0  # a lowercase "m"/"b" after a number is not a scale word
+        dollar = bool(match.group("dollar"))
+        if scale == 1.0 and not dollar and decimals == 0:
+            if 1900 <= value <= 2100 and "," not in raw:
+                continue  # a year
+            if value < 10:
+                continue  # a count or list number, not a key figure
+        found.append((match.start(), Figure("amount", value * scale, half * scale, scale != 1.0,
+                                            match.group(0).strip())))
+    return [figure for _, figure in sorted(found, key=lambda item: item[0])]
+
+
+def _amount_candidates(figure: Figure) -> list[tuple[float, float]]:
+    """Values (and tolerances) an amount may stand for: an unscaled figure of 100 or more may
+    be a table cell in thousands, millions or billions."""
+    if figure.scaled or figure.value < 100:
+        return [(figure.value, figure.tolerance)]
+    return [(figure.value * s, figure.tolerance * s) for s in (1.0, 1e3, 1e6, 1e9)]
+
+
+def same_figure(a: Figure, b: Figure) -> bool:
+    """True when a and b state the same figure within the rounding of the less precise:
+    "$65.8 billion" is "65,775 million" and the table cell "65,775"; 20% is never 20."""
+    if a.kind != b.kind:
+        return False
+    if a.kind == "date":
+        return a.value == b.value
+    if a.kind == "percent":
+        return abs(abs(a.value) - abs(b.value)) <= max(a.tolerance, b.tolerance) + 1e-9
+    return any(abs(abs(x) - abs(y)) <= max(tx, ty) * (1 + 1e-9)
+               for x, tx in _amount_candidates(a) for y, ty in _amount_candidates(b))
+
+
+def states(figure: Figure, figures: list[Figure]) -> bool:
+    return any(same_figure(figure, other) for other in figures)
+
+
+def key_figures(reference: str) -> list[Figure]:
+    """A reference answer's key figures: its amounts and percentages, or its dates when it
+    states neither (a period's end date is context, not the answer, beside an amount). The
+    trailing "SOURCE(S): …" and "(SOURCE: …)" notes are left out."""
+    text = re.sub(r"\(?SOURCE(?:\(S\))?:[^\n)]*\)?", " ", reference, flags=re.IGNORECASE)
+    figures = extract_figures(text)
+    numeric = [f for f in figures if f.kind != "date"]
+    return numeric or figures
+
+
+_NAME = re.compile(r"\b[A-Z][\w&'’.-]*(?:\s+(?:of|de|van|von)?\s*[A-Z][\w&'’.-]*)+")
+_NAME_NOISE = {"the", "a", "an", "in", "for", "based", "from", "during", "as", "this", "these",
+               "total", "net", "its", "their", "our", "and", "of", "however", "additionally",
+               "overall", "according", "source", "sources", "item", "part", "note", "form"}
+
+
+def key_names(reference: str) -> list[str]:
+    """Proper names of two or more capitalised words in a reference answer ("Timothy D. Cook",
+    "European Commission", "Greater China"), without month names, leading function words or
+    SOURCE notes."""
+    text = re.sub(r"\(?SOURCE(?:\(S\))?:[^\n)]*\)?", " ", reference, flags=re.IGNORECASE)
+    text = _NOT_FIGURES[2].sub(" ", _NOT_FIGURES[3].sub(" ", text))  # file names
+    names: list[str] = []
+    sentences = re.split(r"(?<=[a-z0-9)][.!?:;])\s+|\n+", text)
+    for match in (m for sentence in sentences for m in _NAME.finditer(sentence)):
+        words = match.group(0).split()
+        while words and words[0].lower().strip(".") in _NAME_NOISE:
+            words = words[1:]
+        while words and words[-1].lower().strip(".") in _NAME_NOISE:
+            words = words[:-1]
+        if len(words) < 2 or any(w.lower().strip(".,") in MONTHS for w in words):
+            continue
+        name = re.sub(r"['’]s$", "", " ".join(words).rstrip(".,;:"))
+        if name not in names:
+            names.append(name)
+    return names
+
+
+def names_stated(name: str, text: str) -> bool:
+    return squash(name) in squash(text)
+
+
+DOESNT_SAY = re.compile(
+    r"\b(?:documents?|text|files?|passages?|sources?)\s+(?:do(?:es)?n[’']t|do(?:es)? not)\s+"
+    r"(?:say|mention|contain|provide|include|state)|\bI found nothing\b|\bno (?:relevant )?"
+    r"information\b|\bnot (?:mentioned|found|stated) in\b", re.IGNORECASE)
+
+
+def says_doesnt_say(answer: str) -> bool:
+    """True for an answer that declines: "The documents don't say…", "no information…"."""
+    return bool(DOESNT_SAY.search(answer))
