@@ -26,6 +26,7 @@ from core.copilots._options import (
     OpenAIOcrCopilotOptions,
     OpenAISummaryCopilotOptions,
     ProgressCallback,
+    TextCallback,
 )
 from core.copilots._sources import DocumentSource
 from core.copilots._summary import SummaryCopilot
@@ -55,4 +56,5 @@ __all__ = [
     "OpenAISummaryCopilotOptions",
     "ProgressCallback",
     "SummaryCopilot",
+    "TextCallback",
 ]

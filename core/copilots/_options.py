@@ -29,6 +29,7 @@ __all__ = [
     "OpenAISummaryCopilotOptions",
     "ProgressCallback",
     "SummaryLength",
+    "TextCallback",
 ]
 
 ProgressCallback = Callable[[int, int, str], None]
@@ -197,18 +198,30 @@ class OpenAIChatCopilotOptions(_Progress, _OcrSettings, Options):
         return self
 
 
+TextCallback = Callable[[str, int, int, str], None]
+"""`on_text(stage, done, total, text_so_far)`: a streamed summary part as it arrives."""
+
+
 class OpenAISummaryCopilotOptions(_Progress, _OcrSettings, Options):
     """A summary of documents of any length, by chat completions.
 
-    `max_prompt_tokens` is the model's context budget per request (default 6,000 tokens,
-    counted approximately as characters / 4); longer text is summarised in parts that fit, and
-    the partial summaries are combined. `length` is "short" (~100 words), "medium" (~250),
-    "long" (~500) or a word count; it is asked for and enforced.
+    `max_prompt_tokens` is the model's context budget per request (default: the whole document
+    for the built-in model, 6,000 tokens for others, counted approximately as characters / 4);
+    longer text is summarised in parts that fit, and the partial summaries are combined.
+    `length` is "short" (~100 words), "medium" (~250), "long" (~500) or a word count, per
+    document; it is asked for and guarded. `summary_prompt` is the request, and its focus
+    ("Focus on revenue and outlook."). `on_text` follows each streamed part.
     """
 
     summary_prompt: str = DEFAULT_SUMMARY_PROMPT
     length: SummaryLength = "medium"
     title: str | None = None
+    on_text: TextCallback | None = Field(default=None, exclude=True, repr=False)
+
+    def with_text_stream(self, callback: TextCallback | None) -> Self:
+        """Follow the summary text as it streams in: `callback(stage, done, total, text)`."""
+        self.on_text = callback
+        return self
 
     def with_summary_prompt(self, prompt: str) -> Self:
         self.summary_prompt = prompt

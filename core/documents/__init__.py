@@ -5,10 +5,11 @@ from ._errors import DamagedDocumentError, DocumentError, EncryptedDocumentError
 from ._export import export_document
 from ._images import PdfImage, Rect, extract_images
 from ._outline import Section
-from ._structure import FigureReport, read_figure_alt_text
+from ._structure import Bookmark, FigureReport, read_bookmarks, read_figure_alt_text
 from ._text import PageText, read_pdf_pages
 
 __all__ = [
+    "Bookmark",
     "DamagedDocumentError",
     "DocumentError",
     "EncryptedDocumentError",
@@ -19,6 +20,7 @@ __all__ = [
     "Section",
     "export_document",
     "extract_images",
+    "read_bookmarks",
     "read_figure_alt_text",
     "read_pdf_pages",
     "write_alt_texts",

@@ -157,3 +157,44 @@ def read_number_tree(node: Any) -> dict[int, Any]:
 def kids_of_tree(node: DictionaryObject) -> list[Any]:
     value = resolve(node.get("/Kids"))
     return list(value) if isinstance(value, ArrayObject) else []
+
+
+@dataclass(frozen=True)
+class Bookmark:
+    """An entry of the PDF's outline (bookmarks): its title, 1-based page and depth (1 = top)."""
+
+    title: str
+    page: int
+    level: int
+
+
+MAX_BOOKMARKS = 2000
+
+
+def read_bookmarks(source: PdfSource) -> list[Bookmark]:
+    """The outline's entries that point at a page, in outline order (at most MAX_BOOKMARKS).
+
+    A PDF without an outline, or whose outline can't be read, gives an empty list: bookmarks
+    only help, and their absence is ordinary.
+    """
+    with pdf_limits():
+        reader = open_pdf(source)
+        try:
+            outline = reader.outline
+        except Exception:
+            return []
+        found: list[Bookmark] = []
+        stack: list[tuple[Any, int]] = [(item, 1) for item in reversed(list(outline))]
+        while stack and len(found) < MAX_BOOKMARKS:
+            item, level = stack.pop()
+            if isinstance(item, list):
+                stack.extend((kid, level + 1) for kid in reversed(item))
+                continue
+            try:
+                number = reader.get_destination_page_number(item)
+                title = " ".join(str(item.title or "").split())
+            except Exception:
+                continue
+            if title and number is not None and number >= 0:
+                found.append(Bookmark(title, number + 1, level))
+        return found

@@ -5,6 +5,11 @@ system and tool messages, earlier turns, and any earlier text parts of that last
 pasted document followed by a question) — is the material it quotes from; so are the other
 sentences of the question part itself ("Summarise this: <pasted text>"). Only the images of
 the last user message are described; earlier ones were described in their own turn.
+
+A request for a summary — a system message that asks for one ("Summarize … in about 250
+words"), or a question that does — is answered by `engine.llm.summarise`: a Markdown summary
+of the material built from its structure, the question being its focus. Such instructions are
+not material.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from engine.llm._image import describe_image
 from engine.llm._ranking import best_sentences, is_summary_request
 from engine.llm._sentences import split_sentences
 from engine.llm._terms import terms
+from engine.llm.summarise import DEFAULT_WORDS, summarise
 
 CHAT_LEAD = "From the text in this conversation:"
 CHAT_NO_ANSWER = "The text in this conversation doesn't say. I found nothing about that in it."
@@ -34,6 +40,9 @@ _SOURCE_HEADER = re.compile(r"^\[(\d{1,2})\] \([^\n]*\)$", re.MULTILINE)
 _TEXT_PARTS = ("text", "input_text")
 _IMAGE_PARTS = ("image_url", "input_image")
 _MIN_PASTED_TERMS = 5
+_SUMMARY_INSTRUCTION = re.compile(r"\bsummar(?:y|ies|ise|ize|ising|izing|iser|izer)\b", re.I)
+_TARGET_WORDS = re.compile(r"\b(\d{2,5})\s+words\b", re.I)
+_MAX_INSTRUCTION_CHARS = 2000
 
 
 def answer_chat(messages: list[dict[str, Any]]) -> str:
@@ -42,13 +51,22 @@ def answer_chat(messages: list[dict[str, Any]]) -> str:
     material: list[str] = []
     question = ""
     images: list[str] = []
+    instructions: list[str] = []
     for index, message in enumerate(messages):
         texts, urls = _parts(message.get("content"))
         if index == last_user:
             question = texts.pop().strip() if texts else ""
             images = urls
+        if message.get("role") == "system":
+            instructions.extend(t for t in texts if _is_summary_instruction(t))
+            texts = [t for t in texts if not _is_summary_instruction(t)]
         material.extend(_MARKER.sub("", t) for t in texts if t.strip() and not _is_ours(t))
     question = _split_pasted_text(question, material)
+    if question and not images and (instructions or is_summary_request(question)):
+        target = _target_words([*instructions, question])
+        summary = summarise(material, question, target) if material else ""
+        if summary:
+            return summary
     answer = _answer(question, material) if question else None
     # With images attached, the question is most likely about them: their description answers
     # it, and a "the text doesn't say" in front would only be noise.
@@ -58,6 +76,20 @@ def answer_chat(messages: list[dict[str, Any]]) -> str:
         description = _describe_url(url)
         replies.append(f"Image {number}: {description}" if numbered else description)
     return "\n\n".join(replies) or NOTHING_ASKED
+
+
+def _is_summary_instruction(text: str) -> bool:
+    """A short system text asking for a summary (not a document that mentions one)."""
+    return len(text) <= _MAX_INSTRUCTION_CHARS and _SUMMARY_INSTRUCTION.search(text) is not None
+
+
+def _target_words(texts: list[str]) -> int:
+    """The word count asked for ("about 250 words"), else the default."""
+    for text in texts:
+        match = _TARGET_WORDS.search(text)
+        if match:
+            return max(int(match.group(1)), 10)
+    return DEFAULT_WORDS
 
 
 def _split_pasted_text(question: str, material: list[str]) -> str:

@@ -269,8 +269,9 @@ def test_summaries_have_no_lead_and_keep_fed_back_quotes_whole():
     answer = answer_chat([{"role": "user", "content": quoted},
                           {"role": "user", "content": "Summarize the text above."}])
     assert not answer.startswith("From the")
-    for quote in answer.split("” “"):
-        text = quote.strip("“” ")
+    bullets = [line[2:].strip("“” ") for line in answer.splitlines() if line.startswith("- ")]
+    assert len(bullets) == 3
+    for text in bullets:
         assert text in quoted, text
 
 
