@@ -22,6 +22,7 @@ from core.errors import (
     InvalidArgumentError,
     error_for_status,
 )
+from core.types.seed import explain_validation_error, unknown_fields
 from core.types.shared import ListResponse
 
 log = logging.getLogger("core.client")
@@ -350,16 +351,24 @@ def coerce_params(
     """A request model from a model, a mapping or keyword arguments (keywords win)."""
     try:
         if params is None:
-            return cls.model_validate(dict(overrides))
-        if isinstance(params, BaseModel):
-            if not overrides:
-                return (
-                    params if isinstance(params, cls) else cls.model_validate(request_body(params))
-                )
-            return cls.model_validate({**request_body(params), **overrides})
-        return cls.model_validate({**params, **overrides})
+            result = cls.model_validate(dict(overrides))
+        elif isinstance(params, BaseModel):
+            if not overrides and isinstance(params, cls):
+                result = params
+            else:
+                result = cls.model_validate({**request_body(params), **overrides})
+        elif isinstance(params, Mapping):
+            result = cls.model_validate({**params, **overrides})
+        else:
+            raise InvalidArgumentError(
+                f"{cls.__name__} expected, or a mapping of its fields; got {type(params).__name__}"
+            )
     except ValidationError as exc:
-        raise InvalidArgumentError(f"invalid {cls.__name__}: {exc}") from exc
+        raise InvalidArgumentError(explain_validation_error(cls, exc)) from exc
+    # Nested wire models keep unknown keys (responses must tolerate them); requests must not.
+    if problems := unknown_fields(result):
+        raise InvalidArgumentError(f"invalid {cls.__name__}: " + "; ".join(problems))
+    return result
 
 
 def require_id(name: str, value: str) -> str:

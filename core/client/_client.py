@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from pydantic import SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -18,14 +18,14 @@ from core.errors import InvalidArgumentError
 
 if TYPE_CHECKING:
     from core.copilots import (
-        ChatCopilot,
-        ImageDescriptionCopilot,
-        OcrCopilot,
+        OpenAIChatCopilot,
         OpenAIChatCopilotOptions,
+        OpenAIImageDescriptionCopilot,
         OpenAIImageDescriptionCopilotOptions,
+        OpenAIOcrCopilot,
         OpenAIOcrCopilotOptions,
+        OpenAISummaryCopilot,
         OpenAISummaryCopilotOptions,
-        SummaryCopilot,
     )
 
 DEFAULT_BASE_DOMAIN = "https://api.openai.com"
@@ -60,6 +60,8 @@ class OpenAIClient(
     The knobs and their defaults are described on `BaseClient`.
     """
 
+    Builder: ClassVar[type[OpenAIClientBuilder]]
+
     @staticmethod
     def create_with_api_key(api_key: str) -> OpenAIClientBuilder:
         """The seed's entry point: a builder holding the key."""
@@ -84,33 +86,49 @@ class OpenAIClient(
     def __enter__(self) -> OpenAIClient:
         return self
 
+    def dispose(self) -> None:
+        """The seed's Dispose: the same as `close()`."""
+        self.close()
+
     # --- copilots ----------------------------------------------------------------------------
     # core.copilots imports this module, so it is imported here, when a copilot is asked for.
 
-    def get_chat_copilot(self, options: OpenAIChatCopilotOptions | None = None) -> ChatCopilot:
+    def get_chat_copilot(
+        self, options: OpenAIChatCopilotOptions | None = None
+    ) -> OpenAIChatCopilot:
         """A chat copilot over this client (the seed's GetChatCopilot)."""
-        from core.copilots import ChatCopilot
+        from core.copilots import OpenAIChatCopilot
 
-        return ChatCopilot(self, options)
+        return OpenAIChatCopilot(self, options)
 
     def get_summary_copilot(
         self, options: OpenAISummaryCopilotOptions | None = None
-    ) -> SummaryCopilot:
-        from core.copilots import SummaryCopilot
+    ) -> OpenAISummaryCopilot:
+        from core.copilots import OpenAISummaryCopilot
 
-        return SummaryCopilot(self, options)
+        return OpenAISummaryCopilot(self, options)
 
     def get_image_description_copilot(
         self, options: OpenAIImageDescriptionCopilotOptions | None = None
-    ) -> ImageDescriptionCopilot:
-        from core.copilots import ImageDescriptionCopilot
+    ) -> OpenAIImageDescriptionCopilot:
+        from core.copilots import OpenAIImageDescriptionCopilot
 
-        return ImageDescriptionCopilot(self, options)
+        return OpenAIImageDescriptionCopilot(self, options)
 
-    def get_ocr_copilot(self, options: OpenAIOcrCopilotOptions | None = None) -> OcrCopilot:
-        from core.copilots import OcrCopilot
+    def get_ocr_copilot(self, options: OpenAIOcrCopilotOptions | None = None) -> OpenAIOcrCopilot:
+        from core.copilots import OpenAIOcrCopilot
 
-        return OcrCopilot(self, options)
+        return OpenAIOcrCopilot(self, options)
+
+
+_LOOPBACK = ("localhost", "127.", "[::1]")
+
+
+def with_scheme(domain: str) -> str:
+    """`domain` with `https://` in front when it has no scheme (`http://` for loopback)."""
+    if "://" in domain:
+        return domain
+    return ("http://" if domain.startswith(_LOOPBACK) else "https://") + domain
 
 
 class OpenAIClientBuilder:
@@ -146,7 +164,11 @@ class OpenAIClientBuilder:
         return self
 
     def with_base_domain(self, base_domain: str) -> OpenAIClientBuilder:
-        self._base_domain, self._base_url = base_domain, None
+        """The host, as the seed takes it (`api.openai.com`); a scheme may be given, else
+        https is used (http for a loopback host such as `127.0.0.1:8000`)."""
+        if not isinstance(base_domain, str) or not base_domain.strip():
+            raise InvalidArgumentError("base_domain must be a non-empty string")
+        self._base_domain, self._base_url = with_scheme(base_domain.strip()), None
         return self
 
     def with_api_version(self, api_version: str) -> OpenAIClientBuilder:
@@ -165,3 +187,7 @@ class OpenAIClientBuilder:
             project=self._project,
             **options,
         )
+
+
+# The seed's nested class: `OpenAIClient.Builder(key).with_project(p).build()`.
+OpenAIClient.Builder = OpenAIClientBuilder

@@ -17,10 +17,27 @@ FileInput = str | os.PathLike[str] | bytes | IO[bytes]
 
 class FilesMixin(BaseClient):
     def upload_file(
-        self, file: FileInput, *, purpose: str = "assistants", filename: str | None = None
+        self,
+        file: FileInput,
+        file_name: str | None = None,
+        file_bytes: bytes | None = None,
+        /,
+        *,
+        purpose: str = "assistants",
+        filename: str | None = None,
     ) -> FileObject:
-        """Upload a file (a path, bytes or a binary file object); `filename` names bytes."""
-        name, content = _read(file, filename)
+        """Upload a file: `upload_file(path_or_bytes_or_file, purpose=..., filename=...)`, or
+        the seed's order `upload_file(purpose, file_name, file_bytes)`."""
+        if file_name is not None or file_bytes is not None:
+            if not isinstance(file, str) or not file.strip():
+                raise InvalidArgumentError("purpose must be a non-empty string")
+            if not isinstance(file_name, str) or not file_name.strip():
+                raise InvalidArgumentError("file_name must be a non-empty string")
+            if not isinstance(file_bytes, bytes | bytearray):
+                raise InvalidArgumentError("file_bytes must be bytes")
+            purpose, name, content = file, file_name, bytes(file_bytes)
+        else:
+            name, content = _read(file, filename)
         # Bytes, not a stream: a retried attempt must send the same content again.
         response = self._request(
             "POST", "/files", files={"file": (name, content)}, data={"purpose": purpose}
@@ -31,8 +48,11 @@ class FilesMixin(BaseClient):
         return self._get(f"/files/{require_id('file_id', file_id)}", FileObject)
 
     def get_files(
-        self, query: FileListQueryParameters | None = None, /, **params: Any
+        self, query: FileListQueryParameters | str | None = None, /, **params: Any
     ) -> Page[FileObject]:
+        """List files; `get_files("assistants")` (the seed's form) filters by purpose."""
+        if isinstance(query, str):
+            query, params = None, {"purpose": query, **params}
         query = coerce_params(FileListQueryParameters, query, params)
         return self._list("/files", FileObject, query)
 

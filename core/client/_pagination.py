@@ -105,6 +105,10 @@ class Page(Generic[T]):
             f"last_id={self.last_id!r}, has_more={self.has_more})"
         )
 
+    def get_file_id_list(self) -> list[str]:
+        """The ids of this page's items (the seed's VectorStoreFileListResponse.GetFileIdList)."""
+        return [i for i in (_id_of(item) for item in self.data) if i is not None]
+
     def has_next_page(self) -> bool:
         return bool(self.has_more and self.data and self._fetch_after is not None)
 
