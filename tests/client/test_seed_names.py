@@ -121,7 +121,7 @@ def test_every_seed_class_name_is_importable_from_core():
 
 
 # The seed's class names (ASPOSE-API-NOTES.md §1) that a port of OpenAI-backed code uses.
-SEED_CLASS_NAMES = """  # noqa: SIM905
+SEED_CLASS_NAMES = """
 AssistantCreateRequest AssistantModifyRequest ThreadCreateRequest ThreadModifyRequest
 ThreadMessageCreateRequest ThreadMessageModifyRequest RunCreateRequest RunThreadCreateRequest
 RunModifyRequest VectorStoreCreateRequest VectorStoreModifyRequest VectorStoreFileCreateRequest
@@ -147,6 +147,6 @@ OpenAIClient AICopilotFactory OpenAIChatCopilot OpenAISummaryCopilot
 OpenAIImageDescriptionCopilot OpenAIOcrCopilot OpenAIChatCopilotOptions
 OpenAISummaryCopilotOptions OpenAIImageDescriptionCopilotOptions OpenAIOcrCopilotOptions
 ImageDescriptionResult ImageDescription TextRecognitionResult OcrDetail
-""".split()
+""".split()  # noqa: SIM905
 
 
