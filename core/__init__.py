@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from core.client import OpenAIClient
+from core.client import AsyncOpenAIClient, OpenAIClient
 from core.errors import AIClientException
 from core.types.seed import (
     Annotation,
@@ -181,6 +181,7 @@ def __dir__() -> list[str]:
 
 
 __all__ = [
+    "AsyncOpenAIClient",
     "AIClientException",
     "AICopilotException",
     "AICopilotFactory",

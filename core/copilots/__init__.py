@@ -5,6 +5,12 @@ Plain Python (no UI). Make one with `AICopilotFactory.create_*_copilot(client, o
 Errors: see `core.copilots._errors` (root `CopilotError`).
 """
 
+from core.copilots._async import (
+    AsyncChatCopilot,
+    AsyncImageDescriptionCopilot,
+    AsyncOcrCopilot,
+    AsyncSummaryCopilot,
+)
 from core.copilots._chat import ChatCopilot
 from core.copilots._citations import ChatAnswer, Citation
 from core.copilots._common import SaveFormat
@@ -49,6 +55,10 @@ from core.copilots._summary import SummaryCopilot
 
 __all__ = [
     "AICopilotException",
+    "AsyncChatCopilot",
+    "AsyncImageDescriptionCopilot",
+    "AsyncOcrCopilot",
+    "AsyncSummaryCopilot",
     "AICopilotFactory",
     "Detail",
     "DocumentCollection",
