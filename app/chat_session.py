@@ -22,7 +22,7 @@ def turns() -> list[Turn]:
 
 def thread_id() -> str | None:
     current = copilot()
-    return current.context.thread_id if current and current.has_context() else None
+    return current.context.thread_id if current and current.has_context else None
 
 
 def known_thread_ids() -> list[str]:

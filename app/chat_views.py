@@ -117,7 +117,7 @@ def toolbar(current: ChatCopilot | None, turns: list[Turn]) -> None:
                   width="stretch"):
         chat_session.forget()
         st.rerun()
-    has_context = current is not None and current.has_context()
+    has_context = current is not None and current.has_context
     save.download_button(
         "Save context", key=Chat.SAVE_CONTEXT, icon=":material/save:", width="stretch",
         data=json.dumps(current.context.to_json(), indent=2) if current and has_context else "",
@@ -151,7 +151,7 @@ def toolbar(current: ChatCopilot | None, turns: list[Turn]) -> None:
 
 def conversation_caption(current: ChatCopilot | None) -> None:
     """Which conversation this is and what it searches."""
-    if current is None or not current.has_context():
+    if current is None or not current.has_context:
         return
     context = current.context
     names = current.document_names()

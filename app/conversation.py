@@ -93,7 +93,7 @@ def open_conversation(
     Documents the server can't index are left out and named in the copilot's
     `failed_documents`; DocumentIndexingError when none could be (nothing is then added).
     """
-    if previous is not None and previous.has_context():
+    if previous is not None and previous.has_context:
         copilot = previous
     else:
         copilot = client.get_chat_copilot(OpenAIChatCopilotOptions.create().with_model(model))
@@ -121,7 +121,7 @@ def restore_from_backup(client: OpenAIClient, backup: bytes) -> tuple[ChatCopilo
         path = Path(workdir) / "context.json"
         path.write_bytes(backup)
         copilot = client.get_chat_copilot(
-            OpenAIChatCopilotOptions.create().with_context_backup(path)
+            OpenAIChatCopilotOptions.create().with_context_backup(path).with_restore_context_from_backup()
         )
         copilot.options.with_context_backup(None)
     thread_id = copilot.context.thread_id or ""

@@ -53,7 +53,7 @@ def describe(
     """A description of every image of `sources` (small ones skipped, with the reason)."""
     options = (OpenAIImageDescriptionCopilotOptions.create().with_documents(sources)
                .with_model(model).with_progress(on_progress))
-    copilot = client.get_image_description_copilot(options)
+    copilot = ImageDescriptionCopilot(client, options)
     results = copilot.get_image_descriptions()
     found = ImagesResult(copilot)
     for source in sources:

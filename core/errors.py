@@ -17,13 +17,15 @@
     ├── RunFailedError                  a run ended without an answer (failed, expired, …)
     └── PollingTimeoutError             a wait_for_* gave up (object id, last status, seconds)
 
-Other 4xx statuses raise `APIError` itself. No message ever contains the API key: the request
+Other 4xx statuses raise `APIError` itself. `AIClientException` (the seed's name) is
+`OpenAIError`, so `except AIClientException` catches every client error. No message ever contains the API key: the request
 loop redacts it from anything the server echoes back.
 """
 
 from __future__ import annotations
 
 __all__ = [
+    "AIClientException",
     "APIConnectionError",
     "APIError",
     "APITimeoutError",
@@ -46,6 +48,9 @@ __all__ = [
 
 class OpenAIError(Exception):
     """Root of every error raised by `core.client`."""
+
+
+AIClientException = OpenAIError
 
 
 class InvalidArgumentError(OpenAIError, ValueError):

@@ -1,9 +1,12 @@
-"""The Python port of Aspose.PDF.AI's `OpenAIClient`, over httpx."""
+"""The Python port of Aspose.PDF.AI's `OpenAIClient` over httpx, and its asyncio twin
+`AsyncOpenAIClient` (one request policy, two ways to perform its I/O)."""
 
+from core.client._async_client import AsyncOpenAIClient, AsyncOpenAIClientBuilder
 from core.client._base import BaseClient
 from core.client._client import ClientSettings, OpenAIClient, OpenAIClientBuilder
 from core.client._pagination import (
     AssistantListQueryParameters,
+    AsyncPage,
     FileListQueryParameters,
     ListQueryParameters,
     Page,
@@ -22,7 +25,12 @@ from core.client._polling import (
     VECTOR_STORE_FILE_TERMINAL,
     VECTOR_STORE_TERMINAL,
 )
-from core.client._streaming import AssistantEventStream, ChatCompletionStream
+from core.client._streaming import (
+    AssistantEventStream,
+    AsyncAssistantEventStream,
+    AsyncChatCompletionStream,
+    ChatCompletionStream,
+)
 
 __all__ = [
     "FILE_BATCH_TERMINAL",
@@ -32,6 +40,11 @@ __all__ = [
     "VECTOR_STORE_TERMINAL",
     "AssistantEventStream",
     "AssistantListQueryParameters",
+    "AsyncAssistantEventStream",
+    "AsyncChatCompletionStream",
+    "AsyncOpenAIClient",
+    "AsyncOpenAIClientBuilder",
+    "AsyncPage",
     "BaseClient",
     "ChatCompletionStream",
     "ClientSettings",

@@ -1,4 +1,5 @@
-"""The one request loop: headers, retries with backoff, error mapping, and the knobs behind them."""
+"""The one request policy: headers, retries with backoff, idempotency keys, error mapping,
+polling and the knobs behind them, written once as steps for the sync and the async client."""
 
 from __future__ import annotations
 
@@ -8,20 +9,23 @@ import logging
 import random
 import time
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 import httpx
 from pydantic import BaseModel, ValidationError
 
-from core.client._pagination import ListQueryParameters, Page
+from core.client._pagination import ListQueryParameters, PageSpec
+from core.client._steps import Close, Read, Send, Sleep, Steps
 from core.errors import (
     APIConnectionError,
     APIError,
     APITimeoutError,
     InvalidArgumentError,
+    PollingTimeoutError,
     error_for_status,
 )
+from core.types.seed import explain_validation_error, unknown_fields
 from core.types.shared import ListResponse
 
 log = logging.getLogger("core.client")
@@ -59,7 +63,11 @@ class _Knob:
 
 
 class BaseClient:
-    """Holds the connection, the knobs and the request loop every resource method goes through.
+    """The request policy every resource method goes through, for the sync and async client.
+
+    It holds the configuration and the knobs, and writes the request loop (headers, retries
+    with backoff, idempotency keys, error mapping) and polling as generators of I/O steps
+    (see `core.client._steps`); `OpenAIClient` and `AsyncOpenAIClient` only perform the steps.
 
     Knobs (seed properties, defaults documented here because the seed never did):
 
@@ -80,24 +88,21 @@ class BaseClient:
     max_backoff_seconds = 8.0
     max_retry_after_seconds = 60.0
 
-    def __init__(
+    _http: httpx.Client | httpx.AsyncClient
+
+    def _configure(
         self,
         *,
-        api_key: str | None = None,
-        base_url: str | None = None,
-        organization: str | None = None,
-        project: str | None = None,
-        http_request_max_retries: int = 2,
-        backoff_delay_seconds: float = 0.5,
-        polling_interval_seconds: float = 1.0,
-        polling_timeout_seconds: float = 600.0,
-        timeout: float | httpx.Timeout | None = None,
-        transport: httpx.BaseTransport | None = None,
-        http_client: httpx.Client | None = None,
-        default_headers: Mapping[str, str] | None = None,
+        api_key: str | None,
+        base_url: str | None,
+        organization: str | None,
+        project: str | None,
+        http_request_max_retries: int,
+        backoff_delay_seconds: float,
+        polling_interval_seconds: float,
+        polling_timeout_seconds: float,
+        default_headers: Mapping[str, str] | None,
     ) -> None:
-        if http_client is not None and transport is not None:
-            raise InvalidArgumentError("pass either transport= or http_client=, not both")
         self._api_key = api_key or None
         self.base_url = (base_url or DEFAULT_BASE_URL).rstrip("/")
         self.organization = organization
@@ -107,34 +112,9 @@ class BaseClient:
         self.polling_interval_seconds = polling_interval_seconds
         self.polling_timeout_seconds = polling_timeout_seconds
         self._default_headers = dict(default_headers or {})
-        self._owns_http_client = http_client is None
-        self._http = http_client or httpx.Client(
-            transport=transport,
-            timeout=timeout if timeout is not None else DEFAULT_TIMEOUT,
-            follow_redirects=True,
-        )
-
-    # --- lifecycle ---------------------------------------------------------------------------
-
-    def close(self) -> None:
-        """Release the connection pool (the seed's Dispose); a passed-in http_client stays open."""
-        if self._owns_http_client:
-            self._http.close()
-
-    def __enter__(self) -> BaseClient:
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.close()
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(base_url={self.base_url!r})"
-
-    # --- the seams tests replace -------------------------------------------------------------
-
-    def _sleep(self, seconds: float) -> None:
-        """Every wait (retry backoff and polling) goes through here; tests replace it."""
-        time.sleep(seconds)
 
     def _clock(self) -> float:
         return time.monotonic()
@@ -154,7 +134,7 @@ class BaseClient:
         headers.update(self._default_headers)
         return headers
 
-    def _request(
+    def _request_op(
         self,
         method: str,
         path: str,
@@ -165,8 +145,8 @@ class BaseClient:
         data: Mapping[str, Any] | None = None,
         stream: bool = False,
         idempotency_key: str | None = None,
-    ) -> httpx.Response:
-        """Send one API call, retrying what may be retried; return the successful response.
+    ) -> Steps[httpx.Response]:
+        """One API call, retrying what may be retried; the successful response.
 
         With `stream=True` the body is left unread and the caller must close the response.
         """
@@ -184,15 +164,16 @@ class BaseClient:
                 method, url, params=params, json=json_body, files=files, data=data, headers=headers
             )
             try:
-                response = self._http.send(request, stream=stream)
+                response = yield Send(request, stream)
             except httpx.TimeoutException as exc:
                 if retries < self.http_request_max_retries:
-                    retries = self._wait_before_retry(retries, method, path, "timeout", None)
+                    retries = yield from self._wait_before_retry(retries, method, path, "timeout")
                     continue
                 raise APITimeoutError(f"{method} {path} timed out") from exc
             except httpx.TransportError as exc:
                 if retries < self.http_request_max_retries:
-                    retries = self._wait_before_retry(retries, method, path, type(exc).__name__)
+                    reason = type(exc).__name__
+                    retries = yield from self._wait_before_retry(retries, method, path, reason)
                     continue
                 raise APIConnectionError(
                     f"{method} {path}: connection failed ({type(exc).__name__})"
@@ -201,14 +182,14 @@ class BaseClient:
             if response.is_success:
                 return response
             if retries < self.http_request_max_retries and _should_retry(response):
-                response.close()
-                retries = self._wait_before_retry(
+                yield Close(response)
+                retries = yield from self._wait_before_retry(
                     retries, method, path, str(response.status_code), response.headers
                 )
                 continue
             if stream:
-                response.read()
-                response.close()
+                yield Read(response)
+                yield Close(response)
             raise self._error_from(response, method, path)
 
     def _wait_before_retry(
@@ -218,13 +199,13 @@ class BaseClient:
         path: str,
         reason: str,
         headers: httpx.Headers | None = None,
-    ) -> int:
+    ) -> Steps[int]:
         delay = self._retry_delay(retries, headers)
         log.info(
             "%s %s failed (%s); retry %d of %d in %.2f s",
             method, path, reason, retries + 1, self.http_request_max_retries, delay,
         )  # fmt: skip
-        self._sleep(delay)
+        yield Sleep(delay)
         return retries + 1
 
     def _retry_delay(self, retries: int, headers: httpx.Headers | None) -> float:
@@ -273,30 +254,34 @@ class BaseClient:
 
     # --- typed helpers over the loop ---------------------------------------------------------
 
-    def _get(self, path: str, cast: type[M], params: Mapping[str, Any] | None = None) -> M:
-        return self._parse(self._request("GET", path, params=params), cast)
+    def _get_op(
+        self, path: str, cast: type[M], params: Mapping[str, Any] | None = None
+    ) -> Steps[M]:
+        return self._parse((yield from self._request_op("GET", path, params=params)), cast)
 
-    def _post(self, path: str, cast: type[M], body: BaseModel | Mapping[str, Any] | None) -> M:
+    def _post_op(
+        self, path: str, cast: type[M], body: BaseModel | Mapping[str, Any] | None
+    ) -> Steps[M]:
         payload = request_body(body) if isinstance(body, BaseModel) else dict(body or {})
-        return self._parse(self._request("POST", path, json_body=payload), cast)
+        return self._parse((yield from self._request_op("POST", path, json_body=payload)), cast)
 
-    def _delete(self, path: str, cast: type[M]) -> M:
-        return self._parse(self._request("DELETE", path), cast)
+    def _delete_op(self, path: str, cast: type[M]) -> Steps[M]:
+        return self._parse((yield from self._request_op("DELETE", path)), cast)
 
-    def _list(self, path: str, item: type[T], query: ListQueryParameters) -> Page[T]:
-        listing: ListResponse[Any] = self._get(path, ListResponse[item], query.to_query())  # type: ignore[valid-type]
+    def _list_op(self, path: str, item: type[T], query: ListQueryParameters) -> Steps[PageSpec[T]]:
+        listing: ListResponse[Any] = yield from self._get_op(
+            path,
+            ListResponse[item],  # type: ignore[valid-type]
+            query.to_query(),
+        )
 
-        def fetch_after(cursor: str) -> Page[T]:
-            return self._list(
+        def fetch_after(cursor: str) -> Steps[PageSpec[T]]:
+            return self._list_op(
                 path, item, query.model_copy(update={"after": cursor, "before": None})
             )
 
-        return Page(
-            listing.data,
-            first_id=listing.first_id,
-            last_id=listing.last_id,
-            has_more=listing.has_more,
-            fetch_after=fetch_after,
+        return PageSpec(
+            listing.data, listing.first_id, listing.last_id, listing.has_more, fetch_after
         )
 
     def _parse(self, response: httpx.Response, cast: type[M]) -> M:
@@ -308,6 +293,71 @@ class BaseClient:
                 status=response.status_code,
                 request_id=response.headers.get("x-request-id"),
             ) from exc
+
+    # --- polling -----------------------------------------------------------------------------
+
+    def _poll_op(
+        self,
+        path: str,
+        cast: type[M],
+        *,
+        object_type: str,
+        object_id: str,
+        terminal: frozenset[str],
+        on_poll: Callable[[M], object] | None = None,
+    ) -> Steps[M]:
+        """GET `path` until its `status` is terminal; honour `openai-poll-after-ms`.
+
+        `on_poll` sees every state fetched, the terminal one included (e.g. to report progress).
+        """
+
+        def fetch() -> Steps[tuple[M, str, httpx.Headers]]:
+            response = yield from self._request_op("GET", path)
+            obj = self._parse(response, cast)
+            if on_poll is not None:
+                on_poll(obj)
+            return obj, str(getattr(obj, "status", "")), response.headers
+
+        return (
+            yield from self._poll_until_op(
+                fetch, object_type, object_id, lambda status: status in terminal
+            )
+        )
+
+    def _poll_until_op(
+        self,
+        fetch: Callable[[], Steps[tuple[T, str, httpx.Headers]]],
+        object_type: str,
+        object_id: str,
+        done: Callable[[str], bool],
+    ) -> Steps[T]:
+        """Run `fetch` until `done(status)`; raise PollingTimeoutError past the time-out.
+
+        Time waited is the larger of the wall clock and the sum of sleeps, so a replaced
+        sleep still reaches the time-out.
+        """
+        started, slept = self._clock(), 0.0
+        while True:
+            obj, status, headers = yield from fetch()
+            if done(status):
+                return obj
+            waited = max(self._clock() - started, slept)
+            remaining = self.polling_timeout_seconds - waited
+            if remaining <= 0:
+                raise PollingTimeoutError(object_type, object_id, status, waited)
+            delay = min(_poll_after(headers, self.polling_interval_seconds), remaining)
+            yield Sleep(delay)
+            slept += delay
+
+
+def _poll_after(headers: httpx.Headers, default: float) -> float:
+    value = headers.get("openai-poll-after-ms")
+    if value is None:
+        return default
+    try:
+        return max(float(value) / 1000.0, 0.0)
+    except ValueError:
+        return default
 
 
 def _should_retry(response: httpx.Response) -> bool:
@@ -350,16 +400,24 @@ def coerce_params(
     """A request model from a model, a mapping or keyword arguments (keywords win)."""
     try:
         if params is None:
-            return cls.model_validate(dict(overrides))
-        if isinstance(params, BaseModel):
-            if not overrides:
-                return (
-                    params if isinstance(params, cls) else cls.model_validate(request_body(params))
-                )
-            return cls.model_validate({**request_body(params), **overrides})
-        return cls.model_validate({**params, **overrides})
+            result = cls.model_validate(dict(overrides))
+        elif isinstance(params, BaseModel):
+            if not overrides and isinstance(params, cls):
+                result = params
+            else:
+                result = cls.model_validate({**request_body(params), **overrides})
+        elif isinstance(params, Mapping):
+            result = cls.model_validate({**params, **overrides})
+        else:
+            raise InvalidArgumentError(
+                f"{cls.__name__} expected, or a mapping of its fields; got {type(params).__name__}"
+            )
     except ValidationError as exc:
-        raise InvalidArgumentError(f"invalid {cls.__name__}: {exc}") from exc
+        raise InvalidArgumentError(explain_validation_error(cls, exc)) from exc
+    # Nested wire models keep unknown keys (responses must tolerate them); requests must not.
+    if problems := unknown_fields(result):
+        raise InvalidArgumentError(f"invalid {cls.__name__}: " + "; ".join(problems))
+    return result
 
 
 def require_id(name: str, value: str) -> str:

@@ -1,12 +1,17 @@
-"""Chat completions (plain or streamed) and the model list."""
+"""Chat completions (plain or streamed) and the model list.
+
+`create_completion` itself is defined on each client (its return type depends on `stream=`);
+its steps are `_create_completion_op`.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Literal, overload
+from typing import Any
 
 from core.client._base import BaseClient, coerce_params, request_body, require_id
-from core.client._streaming import ChatCompletionStream
+from core.client._steps import Steps, api, api_chat_stream
+from core.client._streaming import StreamSpec
 from core.types.chat import ChatCompletion, ChatCompletionCreateParams
 from core.types.models import Model
 from core.types.shared import ListResponse
@@ -15,37 +20,29 @@ Params = ChatCompletionCreateParams | Mapping[str, Any] | None
 
 
 class CompletionsMixin(BaseClient):
-    @overload
-    def create_completion(
-        self, params: Params = None, /, *, stream: Literal[False] = False, **fields: Any
-    ) -> ChatCompletion: ...
-
-    @overload
-    def create_completion(
-        self, params: Params = None, /, *, stream: Literal[True], **fields: Any
-    ) -> ChatCompletionStream: ...
-
-    def create_completion(
-        self, params: Params = None, /, *, stream: bool = False, **fields: Any
-    ) -> ChatCompletion | ChatCompletionStream:
-        """A chat completion (the seed's CreateCompletionAsync); `stream=True` yields chunks."""
+    def _create_completion_op(
+        self, params: Params, *, stream: bool, fields: dict[str, Any]
+    ) -> Steps[ChatCompletion | StreamSpec]:
         if stream:
             fields["stream"] = True
         body = coerce_params(ChatCompletionCreateParams, params, fields)
-        if body.stream:
-            response = self._request(
-                "POST", "/chat/completions", json_body=request_body(body), stream=True
-            )
-            return ChatCompletionStream(response)
-        return self._post("/chat/completions", ChatCompletion, body)
+        response = yield from self._request_op(
+            "POST", "/chat/completions", json_body=request_body(body), stream=body.stream
+        )
+        return StreamSpec(response) if body.stream else self._parse(response, ChatCompletion)
 
-    def stream_completion(self, params: Params = None, /, **fields: Any) -> ChatCompletionStream:
+    @api_chat_stream
+    def stream_completion(self, params: Params = None, /, **fields: Any) -> Steps[StreamSpec]:
         """`create_completion(..., stream=True)`."""
-        return self.create_completion(params, stream=True, **fields)
+        spec = yield from self._create_completion_op(params, stream=True, fields=fields)
+        assert isinstance(spec, StreamSpec)
+        return spec
 
-    def get_models(self) -> list[Model]:
+    @api
+    def get_models(self) -> Steps[list[Model]]:
         """Every model the server offers."""
-        return self._get("/models", ListResponse[Model]).data
+        return (yield from self._get_op("/models", ListResponse[Model])).data
 
-    def get_model(self, model_id: str) -> Model:
-        return self._get(f"/models/{require_id('model_id', model_id)}", Model)
+    @api
+    def get_model(self, model_id: str) -> Steps[Model]:
+        return (yield from self._get_op(f"/models/{require_id('model_id', model_id)}", Model))

@@ -7,9 +7,10 @@ from typing import Any
 
 import httpx
 
-from core.client._base import coerce_params, require_id
-from core.client._pagination import Page, ThreadMessageListQueryParameters
-from core.client._polling import MESSAGE_TERMINAL, PollingMixin
+from core.client._base import BaseClient, coerce_params, require_id
+from core.client._pagination import PageSpec, ThreadMessageListQueryParameters
+from core.client._polling import MESSAGE_TERMINAL
+from core.client._steps import Steps, api, api_paged
 from core.types.messages import Message, MessageCreateParams, MessageDeleted, MessageUpdateParams
 from core.types.shared import ListResponse
 
@@ -19,31 +20,35 @@ def _messages_path(thread_id: str, message_id: str | None = None) -> str:
     return path if message_id is None else f"{path}/{require_id('message_id', message_id)}"
 
 
-class MessagesMixin(PollingMixin):
+class MessagesMixin(BaseClient):
+    @api
     def create_thread_message(
         self,
         thread_id: str,
         params: MessageCreateParams | Mapping[str, Any] | None = None,
         /,
         **fields: Any,
-    ) -> Message:
+    ) -> Steps[Message]:
         """Add a message, e.g. `create_thread_message(thread_id, role="user", content="Hi")`."""
         body = coerce_params(MessageCreateParams, params, fields)
-        return self._post(_messages_path(thread_id), Message, body)
+        return (yield from self._post_op(_messages_path(thread_id), Message, body))
 
-    def get_thread_message(self, thread_id: str, message_id: str) -> Message:
-        return self._get(_messages_path(thread_id, message_id), Message)
+    @api
+    def get_thread_message(self, thread_id: str, message_id: str) -> Steps[Message]:
+        return (yield from self._get_op(_messages_path(thread_id, message_id), Message))
 
+    @api_paged
     def get_thread_messages(
         self,
         thread_id: str,
         query: ThreadMessageListQueryParameters | None = None,
         /,
         **params: Any,
-    ) -> Page[Message]:
+    ) -> Steps[PageSpec[Message]]:
         query = coerce_params(ThreadMessageListQueryParameters, query, params)
-        return self._list(_messages_path(thread_id), Message, query)
+        return (yield from self._list_op(_messages_path(thread_id), Message, query))
 
+    @api
     def modify_thread_message(
         self,
         thread_id: str,
@@ -51,30 +56,37 @@ class MessagesMixin(PollingMixin):
         params: MessageUpdateParams | Mapping[str, Any] | None = None,
         /,
         **fields: Any,
-    ) -> Message:
+    ) -> Steps[Message]:
         body = coerce_params(MessageUpdateParams, params, fields)
-        return self._post(_messages_path(thread_id, message_id), Message, body)
+        return (yield from self._post_op(_messages_path(thread_id, message_id), Message, body))
 
-    def delete_thread_message(self, thread_id: str, message_id: str) -> MessageDeleted:
-        return self._delete(_messages_path(thread_id, message_id), MessageDeleted)
+    @api
+    def delete_thread_message(self, thread_id: str, message_id: str) -> Steps[MessageDeleted]:
+        return (yield from self._delete_op(_messages_path(thread_id, message_id), MessageDeleted))
 
-    def wait_for_thread_message_to_complete(self, thread_id: str, message_id: str) -> Message:
+    @api
+    def wait_for_thread_message_to_complete(
+        self, thread_id: str, message_id: str
+    ) -> Steps[Message]:
         """Poll a message until it is `completed` or `incomplete`."""
-        return self._poll(
-            _messages_path(thread_id, message_id),
-            Message,
-            object_type="message",
-            object_id=message_id,
-            terminal=MESSAGE_TERMINAL,
+        return (
+            yield from self._poll_op(
+                _messages_path(thread_id, message_id),
+                Message,
+                object_type="message",
+                object_id=message_id,
+                terminal=MESSAGE_TERMINAL,
+            )
         )
 
+    @api
     def wait_for_assistant_message(
         self,
         thread_id: str,
         query: ThreadMessageListQueryParameters | None = None,
         /,
         **params: Any,
-    ) -> Message:
+    ) -> Steps[Message]:
         """Poll the thread's messages (filtered by `query`) until one is the assistant's.
 
         In the list's order (newest first unless `order="asc"`), the first assistant message
@@ -83,12 +95,14 @@ class MessagesMixin(PollingMixin):
         query = coerce_params(ThreadMessageListQueryParameters, query, params)
         path = _messages_path(thread_id)
 
-        def fetch() -> tuple[Message | None, str, httpx.Headers]:
-            response = self._request("GET", path, params=query.to_query())
+        def fetch() -> Steps[tuple[Message | None, str, httpx.Headers]]:
+            response = yield from self._request_op("GET", path, params=query.to_query())
             listing = self._parse(response, ListResponse[Message])
             found = next((m for m in listing.data if m.role == "assistant"), None)
             return found, "found" if found else "no assistant message yet", response.headers
 
-        message = self._poll_until(fetch, "thread", thread_id, lambda status: status == "found")
+        message = yield from self._poll_until_op(
+            fetch, "thread", thread_id, lambda status: status == "found"
+        )
         assert message is not None
         return message

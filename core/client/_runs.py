@@ -1,15 +1,20 @@
-"""Runs and run steps: create (plain or streamed), list, modify, cancel, wait, answer."""
+"""Runs and run steps: create (plain or streamed), list, modify, cancel, wait, answer.
+
+`create_run` / `create_thread_and_run` themselves are defined on each client (their return
+type depends on `stream=`); their steps are `_create_run_op` / `_create_thread_and_run_op`.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Literal, overload
+from typing import Any
 
 from core.client._base import coerce_params, request_body, require_id
 from core.client._messages import MessagesMixin
-from core.client._pagination import Page, RunListQueryParameters, RunStepListQueryParameters
+from core.client._pagination import PageSpec, RunListQueryParameters, RunStepListQueryParameters
 from core.client._polling import RUN_TERMINAL
-from core.client._streaming import AssistantEventStream
+from core.client._steps import Steps, api, api_paged, api_run_stream
+from core.client._streaming import StreamSpec
 from core.errors import RunFailedError
 from core.types.messages import Message
 from core.types.run_steps import RunStep
@@ -20,6 +25,7 @@ from core.types.runs import (
     SubmitToolOutputsParams,
     ThreadAndRunCreateParams,
 )
+from core.types.shared import ListResponse
 
 RunParams = RunCreateParams | Mapping[str, Any] | None
 ThreadAndRunParams = ThreadAndRunCreateParams | Mapping[str, Any] | None
@@ -35,88 +41,66 @@ def _include(include: list[str] | None) -> dict[str, list[str]] | None:
 
 
 class RunsMixin(MessagesMixin):
-    @overload
-    def create_run(
+    def _create_run_op(
         self,
         thread_id: str,
-        params: RunParams = None,
-        /,
+        params: RunParams,
         *,
-        stream: Literal[False] = False,
-        include: list[str] | None = None,
-        **fields: Any,
-    ) -> Run: ...
-
-    @overload
-    def create_run(
-        self,
-        thread_id: str,
-        params: RunParams = None,
-        /,
-        *,
-        stream: Literal[True],
-        include: list[str] | None = None,
-        **fields: Any,
-    ) -> AssistantEventStream: ...
-
-    def create_run(
-        self,
-        thread_id: str,
-        params: RunParams = None,
-        /,
-        *,
-        stream: bool = False,
-        include: list[str] | None = None,
-        **fields: Any,
-    ) -> Run | AssistantEventStream:
-        """Start a run of an assistant on a thread; `stream=True` returns its events."""
+        stream: bool,
+        include: list[str] | None,
+        fields: dict[str, Any],
+    ) -> Steps[Run | StreamSpec]:
         if stream:
             fields["stream"] = True
         body = coerce_params(RunCreateParams, params, fields)
         path = _runs_path(thread_id)
-        if body.stream:
-            return self._stream(path, body, params=_include(include))
-        response = self._request(
-            "POST", path, json_body=request_body(body), params=_include(include)
-        )
-        return self._parse(response, Run)
+        response = yield from self._request_op(
+            "POST", path, json_body=request_body(body), params=_include(include),
+            stream=bool(body.stream),
+        )  # fmt: skip
+        return StreamSpec(response) if body.stream else self._parse(response, Run)
 
-    def stream_run(
-        self, thread_id: str, params: RunParams = None, /, **fields: Any
-    ) -> AssistantEventStream:
-        """`create_run(..., stream=True)`: iterate the run's typed events as they happen."""
-        return self.create_run(thread_id, params, stream=True, **fields)
-
-    @overload
-    def create_thread_and_run(
-        self, params: ThreadAndRunParams = None, /, *, stream: Literal[False] = False, **fields: Any
-    ) -> Run: ...
-
-    @overload
-    def create_thread_and_run(
-        self, params: ThreadAndRunParams = None, /, *, stream: Literal[True], **fields: Any
-    ) -> AssistantEventStream: ...
-
-    def create_thread_and_run(
-        self, params: ThreadAndRunParams = None, /, *, stream: bool = False, **fields: Any
-    ) -> Run | AssistantEventStream:
-        """Create a thread and start a run on it in one request."""
+    def _create_thread_and_run_op(
+        self, params: ThreadAndRunParams, *, stream: bool, fields: dict[str, Any]
+    ) -> Steps[Run | StreamSpec]:
         if stream:
             fields["stream"] = True
         body = coerce_params(ThreadAndRunCreateParams, params, fields)
-        if body.stream:
-            return self._stream("/threads/runs", body)
-        return self._post("/threads/runs", Run, body)
+        response = yield from self._request_op(
+            "POST", "/threads/runs", json_body=request_body(body), stream=bool(body.stream)
+        )
+        return StreamSpec(response) if body.stream else self._parse(response, Run)
 
-    def get_run(self, thread_id: str, run_id: str) -> Run:
-        return self._get(_runs_path(thread_id, run_id), Run)
+    def _run_op(self, thread_id: str, params: RunParams, fields: dict[str, Any]) -> Steps[Run]:
+        run = yield from self._create_run_op(
+            thread_id, params, stream=False, include=None, fields=fields
+        )
+        assert isinstance(run, Run)
+        return run
 
+    @api_run_stream
+    def stream_run(
+        self, thread_id: str, params: RunParams = None, /, **fields: Any
+    ) -> Steps[StreamSpec]:
+        """`create_run(..., stream=True)`: iterate the run's typed events as they happen."""
+        spec = yield from self._create_run_op(
+            thread_id, params, stream=True, include=None, fields=fields
+        )
+        assert isinstance(spec, StreamSpec)
+        return spec
+
+    @api
+    def get_run(self, thread_id: str, run_id: str) -> Steps[Run]:
+        return (yield from self._get_op(_runs_path(thread_id, run_id), Run))
+
+    @api_paged
     def get_runs(
         self, thread_id: str, query: RunListQueryParameters | None = None, /, **params: Any
-    ) -> Page[Run]:
+    ) -> Steps[PageSpec[Run]]:
         query = coerce_params(RunListQueryParameters, query, params)
-        return self._list(_runs_path(thread_id), Run, query)
+        return (yield from self._list_op(_runs_path(thread_id), Run, query))
 
+    @api
     def modify_run(
         self,
         thread_id: str,
@@ -124,13 +108,15 @@ class RunsMixin(MessagesMixin):
         params: RunUpdateParams | Mapping[str, Any] | None = None,
         /,
         **fields: Any,
-    ) -> Run:
+    ) -> Steps[Run]:
         body = coerce_params(RunUpdateParams, params, fields)
-        return self._post(_runs_path(thread_id, run_id), Run, body)
+        return (yield from self._post_op(_runs_path(thread_id, run_id), Run, body))
 
-    def cancel_run(self, thread_id: str, run_id: str) -> Run:
-        return self._post(f"{_runs_path(thread_id, run_id)}/cancel", Run, None)
+    @api
+    def cancel_run(self, thread_id: str, run_id: str) -> Steps[Run]:
+        return (yield from self._post_op(f"{_runs_path(thread_id, run_id)}/cancel", Run, None))
 
+    @api
     def submit_tool_outputs(
         self,
         thread_id: str,
@@ -138,53 +124,75 @@ class RunsMixin(MessagesMixin):
         params: SubmitToolOutputsParams | Mapping[str, Any] | None = None,
         /,
         **fields: Any,
-    ) -> Run:
+    ) -> Steps[Run]:
         """Answer a run in `requires_action` with the outputs of its function calls."""
         body = coerce_params(SubmitToolOutputsParams, params, fields)
-        return self._post(f"{_runs_path(thread_id, run_id)}/submit_tool_outputs", Run, body)
+        path = f"{_runs_path(thread_id, run_id)}/submit_tool_outputs"
+        return (yield from self._post_op(path, Run, body))
 
-    def wait_for_run_to_complete(self, thread_id: str, run_id: str) -> Run:
+    @api
+    def wait_for_run_to_complete(self, thread_id: str, run_id: str) -> Steps[Run]:
         """Poll a run until it stops: completed, failed, cancelled, expired, incomplete, or
         requires_action (which waits on the caller)."""
-        return self._poll(
-            _runs_path(thread_id, run_id),
-            Run,
-            object_type="run",
-            object_id=run_id,
-            terminal=RUN_TERMINAL,
+        return (yield from self._wait_for_run_op(thread_id, run_id))
+
+    def _wait_for_run_op(self, thread_id: str, run_id: str) -> Steps[Run]:
+        return (
+            yield from self._poll_op(
+                _runs_path(thread_id, run_id),
+                Run,
+                object_type="run",
+                object_id=run_id,
+                terminal=RUN_TERMINAL,
+            )
         )
 
+    @api
     def run_and_get_assistant_message(
         self, thread_id: str, params: RunParams = None, /, **fields: Any
-    ) -> Message:
+    ) -> Steps[Message]:
         """Run, wait, and return the assistant's message of that run, annotations included.
 
         Raises RunFailedError when the run ends in any status but `completed`.
         """
-        run = self.wait_for_run_to_complete(
-            thread_id, self.create_run(thread_id, params, **fields).id
-        )
+        return (yield from self._run_and_get_message_op(thread_id, params, fields))
+
+    def _run_and_get_message_op(
+        self, thread_id: str, params: RunParams, fields: dict[str, Any]
+    ) -> Steps[Message]:
+        created = yield from self._run_op(thread_id, params, fields)
+        run = yield from self._wait_for_run_op(thread_id, created.id)
         if run.status != "completed":
             error = run.last_error.message if run.last_error else None
             raise RunFailedError(run.id, run.status, error)
-        messages = self.get_thread_messages(thread_id, run_id=run.id, order="desc", limit=100)
-        for message in messages:
-            if message.role == "assistant":
-                return message
+        query: dict[str, Any] = {"run_id": run.id, "order": "desc", "limit": 100}
+        while True:
+            listing = yield from self._get_op(
+                f"/threads/{thread_id}/messages", ListResponse[Message], query
+            )
+            for message in listing.data:
+                if message.role == "assistant":
+                    return message
+            if not (listing.has_more and listing.data):
+                break
+            query["after"] = listing.last_id or listing.data[-1].id
         raise RunFailedError(run.id, run.status, "the run completed without an assistant message")
 
+    @api
     def run_and_get_assistant_response(
         self, thread_id: str, params: RunParams = None, /, **fields: Any
-    ) -> str:
+    ) -> Steps[str]:
         """Run, wait, and return the text of the assistant's answer (the seed's contract)."""
-        return self.run_and_get_assistant_message(thread_id, params, **fields).text
+        return (yield from self._run_and_get_message_op(thread_id, params, fields)).text
 
+    @api
     def get_run_step(
         self, thread_id: str, run_id: str, step_id: str, *, include: list[str] | None = None
-    ) -> RunStep:
+    ) -> Steps[RunStep]:
         path = f"{_runs_path(thread_id, run_id)}/steps/{require_id('step_id', step_id)}"
-        return self._get(path, RunStep, _include(include))
+        return (yield from self._get_op(path, RunStep, _include(include)))
 
+    @api_paged
     def get_run_steps(
         self,
         thread_id: str,
@@ -192,14 +200,6 @@ class RunsMixin(MessagesMixin):
         query: RunStepListQueryParameters | None = None,
         /,
         **params: Any,
-    ) -> Page[RunStep]:
+    ) -> Steps[PageSpec[RunStep]]:
         query = coerce_params(RunStepListQueryParameters, query, params)
-        return self._list(f"{_runs_path(thread_id, run_id)}/steps", RunStep, query)
-
-    def _stream(
-        self, path: str, body: Any, *, params: dict[str, Any] | None = None
-    ) -> AssistantEventStream:
-        response = self._request(
-            "POST", path, json_body=request_body(body), params=params, stream=True
-        )
-        return AssistantEventStream(response)
+        return (yield from self._list_op(f"{_runs_path(thread_id, run_id)}/steps", RunStep, query))

@@ -6,37 +6,48 @@ from collections.abc import Mapping
 from typing import Any
 
 from core.client._base import BaseClient, coerce_params, require_id
-from core.client._pagination import Page, ThreadListQueryParameters
+from core.client._pagination import PageSpec, ThreadListQueryParameters
+from core.client._steps import Steps, api, api_paged
 from core.types.threads import Thread, ThreadCreateParams, ThreadDeleted, ThreadUpdateParams
 
 
+def _path(thread_id: str) -> str:
+    return f"/threads/{require_id('thread_id', thread_id)}"
+
+
 class ThreadsMixin(BaseClient):
+    @api
     def create_thread(
         self, params: ThreadCreateParams | Mapping[str, Any] | None = None, /, **fields: Any
-    ) -> Thread:
+    ) -> Steps[Thread]:
         """Create a thread, empty or with its first messages and tool resources."""
-        return self._post("/threads", Thread, coerce_params(ThreadCreateParams, params, fields))
+        body = coerce_params(ThreadCreateParams, params, fields)
+        return (yield from self._post_op("/threads", Thread, body))
 
+    @api_paged
     def get_threads(
         self, query: ThreadListQueryParameters | None = None, /, **params: Any
-    ) -> Page[Thread]:
+    ) -> Steps[PageSpec[Thread]]:
         """List threads: an extension served by our engine (OpenAI has no such endpoint, and
         answers 404 or 405 there)."""
         query = coerce_params(ThreadListQueryParameters, query, params)
-        return self._list("/threads", Thread, query)
+        return (yield from self._list_op("/threads", Thread, query))
 
-    def get_thread(self, thread_id: str) -> Thread:
-        return self._get(f"/threads/{require_id('thread_id', thread_id)}", Thread)
+    @api
+    def get_thread(self, thread_id: str) -> Steps[Thread]:
+        return (yield from self._get_op(_path(thread_id), Thread))
 
+    @api
     def modify_thread(
         self,
         thread_id: str,
         params: ThreadUpdateParams | Mapping[str, Any] | None = None,
         /,
         **fields: Any,
-    ) -> Thread:
+    ) -> Steps[Thread]:
         body = coerce_params(ThreadUpdateParams, params, fields)
-        return self._post(f"/threads/{require_id('thread_id', thread_id)}", Thread, body)
+        return (yield from self._post_op(_path(thread_id), Thread, body))
 
-    def delete_thread(self, thread_id: str) -> ThreadDeleted:
-        return self._delete(f"/threads/{require_id('thread_id', thread_id)}", ThreadDeleted)
+    @api
+    def delete_thread(self, thread_id: str) -> Steps[ThreadDeleted]:
+        return (yield from self._delete_op(_path(thread_id), ThreadDeleted))

@@ -16,7 +16,13 @@ from core.copilots._citations import (
     find_page,
     quote_before_marker,
 )
-from core.copilots._common import Copilot, ExportFormat, output_format, write_atomically
+from core.copilots._common import (
+    Copilot,
+    ExportFormat,
+    SaveFormat,
+    output_format,
+    write_atomically,
+)
 from core.copilots._context import (
     ChatContext,
     ContextBuilder,
@@ -51,7 +57,8 @@ class ChatCopilot(Copilot[OpenAIChatCopilotOptions]):
     """Chat with documents through the Assistants API.
 
     The context (files → vector store → assistant with file_search → thread) is created on the
-    first question, or resumed from `options.context_backup` when that file exists. Nothing is
+    first question, or resumed from `options.context_backup` when the options ask for it
+    (`with_restore_context_from_backup(True)`; a missing backup is then an error). Nothing is
     deleted automatically: the context lives until `delete_context()` (or until the vector
     store's expiry, if set), so it can be saved and resumed later.
 
@@ -82,8 +89,14 @@ class ChatCopilot(Copilot[OpenAIChatCopilotOptions]):
         self.last_answer: ChatAnswer | None = None
         # The documents of the last upload that the server could not index, and why.
         self.failed_documents: list[FailedDocument] = []
-        backup = self.options.context_backup
-        if backup is not None and backup.exists():
+        if self.options.restore_context_from_backup:
+            backup = self.options.context_backup
+            if backup is None:
+                raise CopilotContextError(
+                    "restore_context_from_backup needs a context_backup_json_path"
+                )
+            if not backup.exists():
+                raise CopilotContextError(f"there is no context backup at {backup} to restore")
             self._restore(backup)
 
     # --- the seed's surface ------------------------------------------------------------------
@@ -137,13 +150,14 @@ class ChatCopilot(Copilot[OpenAIChatCopilotOptions]):
         self,
         questions: str | list[str],
         path: str | Path,
-        format: ExportFormat | None = None,
+        format: ExportFormat | SaveFormat | None = None,
         *,
         title: str | None = None,
     ) -> Path:
         """Ask each question and write the answers, one section each, with their citations.
 
-        `format` is pdf, docx, md or txt; by default the path's suffix decides.
+        `format` is pdf, docx, md or txt (or a `SaveFormat`); by default the path's suffix
+        decides, and a path without one gets a PDF (the seed's default).
         """
         path = Path(path)
         fmt = output_format(path, format)
@@ -190,6 +204,7 @@ class ChatCopilot(Copilot[OpenAIChatCopilotOptions]):
             raise CopilotError(f"could not delete {listed}")
         return [object_id for _, object_id in targets]
 
+    @property
     def has_context(self) -> bool:
         """True once an assistant and a thread exist for this copilot (created or restored)."""
         return bool(self._context.assistant_id and self._context.thread_id)
@@ -267,7 +282,7 @@ class ChatCopilot(Copilot[OpenAIChatCopilotOptions]):
 
     def _ensure_context(self, added: Sequence[DocumentSource] = ()) -> None:
         sources = [*self._pending, *added]
-        if self.has_context() and not sources:
+        if self.has_context and not sources:
             return
         self.failed_documents = []
         builder = ContextBuilder(self._client, self.options.on_progress)

@@ -8,6 +8,8 @@ import logging
 import os
 import tempfile
 from collections.abc import Mapping
+from contextvars import ContextVar
+from enum import Enum, StrEnum
 from pathlib import Path
 from typing import Any, Generic, Literal, TypeVar
 
@@ -17,9 +19,11 @@ from core.client import OpenAIClient
 from core.copilots._errors import CopilotError, CopilotResponseError
 from core.copilots._options import ImageDetail, Options, ProgressCallback
 from core.errors import OpenAIError
+from core.types.chat import CompletionUsage
 
 __all__ = [
     "Copilot",
+    "SaveFormat",
     "complete",
     "image_data_url",
     "image_message",
@@ -38,6 +42,18 @@ EXPORT_FORMATS: tuple[ExportFormat, ...] = ("pdf", "docx", "md", "txt")
 _WIRE_MIMES = frozenset({"image/png", "image/jpeg", "image/gif", "image/webp"})
 
 
+
+
+class SaveFormat(StrEnum):
+    """The seed's SaveFormat, for the formats we write: PDF (the default), DOCX, Markdown, text."""
+
+    PDF = "pdf"
+    DOCX = "docx"
+    DOC_X = "docx"
+    MARKDOWN = "md"
+    TXT = "txt"
+
+
 OptionsT = TypeVar("OptionsT", bound=Options)
 
 
@@ -48,6 +64,12 @@ class Copilot(Generic[OptionsT]):
         self._client = client
         self.options = options
         self._model: str | None = None
+
+    @property
+    def has_context(self) -> bool:
+        """The seed's HasContext: True once the copilot holds work it can reuse (a chat's
+        server-side context; a summary, descriptions or recognised text computed)."""
+        return False
 
     def resolved_model(self) -> str:
         """The model of this copilot's requests: options.model, else the server's first."""
@@ -117,9 +139,20 @@ def complete(
         completion = client.create_completion(model=model, messages=messages, **fields)
     except OpenAIError as exc:
         raise CopilotResponseError(f"the chat completion failed: {exc}") from exc
+    if (sink := _usage_sink.get()) is not None and completion.usage is not None:
+        sink.append(completion.usage)
     if not completion.choices:
         raise CopilotResponseError(f"the completion {completion.id} has no choices")
     return (completion.choices[0].message.content or "").strip()
+
+
+_usage_sink: ContextVar[list[CompletionUsage] | None] = ContextVar("usage_sink", default=None)
+
+
+def collect_usage(sink: list[CompletionUsage] | None) -> Any:
+    """Make `complete()` append each completion's usage to `sink` (None stops); returns the
+    token to pass to `_usage_sink.reset`."""
+    return _usage_sink.set(sink)
 
 
 def write_atomically(path: Path, data: bytes) -> Path:
@@ -138,7 +171,12 @@ def write_atomically(path: Path, data: bytes) -> Path:
 
 
 def output_format(path: Path, fmt: str | None) -> ExportFormat:
-    """The export format: `fmt`, or else the path's suffix ("md" for .markdown)."""
+    """The export format: `fmt` (a name or a `SaveFormat`), else the path's suffix ("md" for
+    .markdown), else PDF for a path without a suffix, as the seed saves by default."""
+    if isinstance(fmt, Enum):
+        fmt = str(fmt.value)
+    if not fmt and not path.suffix:
+        return "pdf"
     chosen = (fmt or path.suffix.lstrip(".")).lower()
     chosen = {"markdown": "md", "text": "txt"}.get(chosen, chosen)
     for known in EXPORT_FORMATS:

@@ -3,43 +3,46 @@
 from __future__ import annotations
 
 from core.client import OpenAIClient
-from core.copilots._chat import ChatCopilot
-from core.copilots._images import ImageDescriptionCopilot
-from core.copilots._ocr_copilot import OcrCopilot
 from core.copilots._options import (
     OpenAIChatCopilotOptions,
     OpenAIImageDescriptionCopilotOptions,
     OpenAIOcrCopilotOptions,
     OpenAISummaryCopilotOptions,
 )
-from core.copilots._summary import SummaryCopilot
+from core.copilots._seed import (
+    OpenAIChatCopilot,
+    OpenAIImageDescriptionCopilot,
+    OpenAIOcrCopilot,
+    OpenAISummaryCopilot,
+)
 
 __all__ = ["AICopilotFactory"]
 
 
 class AICopilotFactory:
-    """`AICopilotFactory.create_chat_copilot(client, options)` and its siblings."""
+    """`AICopilotFactory.create_chat_copilot(client, options)` and its siblings; they return
+    the seed's copilot classes (with the seed's result shapes)."""
 
     @staticmethod
     def create_chat_copilot(
         client: OpenAIClient, options: OpenAIChatCopilotOptions | None = None
-    ) -> ChatCopilot:
-        return ChatCopilot(client, options)
+    ) -> OpenAIChatCopilot:
+        return OpenAIChatCopilot(client, options)
 
     @staticmethod
     def create_summary_copilot(
         client: OpenAIClient, options: OpenAISummaryCopilotOptions | None = None
-    ) -> SummaryCopilot:
-        return SummaryCopilot(client, options)
+    ) -> OpenAISummaryCopilot:
+        return OpenAISummaryCopilot(client, options)
 
     @staticmethod
     def create_image_description_copilot(
         client: OpenAIClient, options: OpenAIImageDescriptionCopilotOptions | None = None
-    ) -> ImageDescriptionCopilot:
-        return ImageDescriptionCopilot(client, options)
+    ) -> OpenAIImageDescriptionCopilot:
+        return OpenAIImageDescriptionCopilot(client, options)
 
     @staticmethod
     def create_ocr_copilot(
         client: OpenAIClient, options: OpenAIOcrCopilotOptions | None = None
-    ) -> OcrCopilot:
-        return OcrCopilot(client, options)
+    ) -> OpenAIOcrCopilot:
+        return OpenAIOcrCopilot(client, options)

@@ -250,6 +250,7 @@ class ImageDescriptionCopilot(Copilot[OpenAIImageDescriptionCopilotOptions]):
     def _descriptions(self, name: str) -> dict[ImageKey, str]:
         return {
             r.key: r.description
-            for r in self.get_image_descriptions()
+            # The flat list of this class, whatever shape a subclass's method returns.
+            for r in ImageDescriptionCopilot.get_image_descriptions(self)
             if r.source == name and r.description and r.page is not None
         }

@@ -13,15 +13,21 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable
+from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Literal, Self
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from core.copilots._errors import CopilotError
 from core.copilots._sources import DocumentInput, DocumentSource, as_source
 from core.types.runs import TruncationStrategy
 
+if TYPE_CHECKING:
+    from core.copilots._seed import DocumentCollection
+
 __all__ = [
+    "Detail",
     "ImageDetail",
     "OpenAIChatCopilotOptions",
     "OpenAIImageDescriptionCopilotOptions",
@@ -35,6 +41,16 @@ __all__ = [
 ProgressCallback = Callable[[int, int, str], None]
 """`on_progress(done, total, stage)`: called as work advances, e.g. (3, 7, "summarising")."""
 ImageDetail = Literal["low", "high", "auto"]
+
+
+class Detail(StrEnum):
+    """The seed's image detail (OCR's `with_detail`): auto, low or high."""
+
+    AUTO = "auto"
+    LOW = "low"
+    HIGH = "high"
+
+
 SummaryLength = Literal["short", "medium", "long"] | Annotated[int, Field(ge=10, le=20_000)]
 
 DEFAULT_CHAT_INSTRUCTIONS = (
@@ -67,9 +83,33 @@ class Options(BaseModel):
     documents: list[DocumentSource] = Field(default_factory=list)
 
     @classmethod
-    def create(cls) -> Self:
-        """Options with every default, ready for `with_*` calls."""
-        return cls()
+    def create(cls, config: Callable[[Self], Any] | None = None) -> Self:
+        """Options with every default, ready for `with_*` calls; `config` (the seed's
+        `Create(o => ...)`) may set fields first: `create(lambda o: o.with_model("m"))`."""
+        options = cls()
+        if config is not None:
+            config(options)
+        return options
+
+    def get_options(self) -> Self:
+        """The seed's GetOptions: these options."""
+        return self
+
+    @property
+    def system_instructions(self) -> str | None:
+        """The seed's SystemInstructions: the same as `instructions`."""
+        return self.instructions
+
+    @system_instructions.setter
+    def system_instructions(self, value: str | None) -> None:
+        self.instructions = value
+
+    @property
+    def document_collection(self) -> DocumentCollection:
+        """The documents as the seed's DocumentCollection (paths, PDF and text documents)."""
+        from core.copilots._seed import DocumentCollection
+
+        return DocumentCollection.of(self.documents)
 
     def with_model(self, model: str | None) -> Self:
         self.model = model
@@ -99,7 +139,15 @@ class Options(BaseModel):
         """Add a document: a path (PDF, image or text file) or a `DocumentSource`."""
         return self.with_documents([document])
 
-    def with_documents(self, documents: Iterable[DocumentInput]) -> Self:
+    def with_documents(self, documents: Iterable[DocumentInput] | DocumentCollection) -> Self:
+        """Add documents; a `DocumentCollection` replaces them instead (as in the seed)."""
+        from core.copilots._seed import DocumentCollection
+
+        if isinstance(documents, DocumentCollection):
+            self.documents = documents.sources()
+            return self
+        if isinstance(documents, str | os.PathLike | DocumentSource):
+            raise CopilotError("with_documents takes a list; use with_document for one")
         self.documents = [*self.documents, *(as_source(d) for d in documents)]
         return self
 
@@ -144,8 +192,8 @@ class _Progress(BaseModel):
 class OpenAIChatCopilotOptions(_Progress, _OcrSettings, Options):
     """Chat with documents: files → vector store → assistant with file_search → thread.
 
-    `context_backup` names a JSON file: when it exists, the copilot resumes the context saved
-    there (see `ChatCopilot`); `save_context()` without a path writes to it.
+    `context_backup` names a JSON file: `save_context()` without a path writes to it, and with
+    `restore_context_from_backup` the copilot resumes the context saved there (only then).
 
     `on_progress` hears ("uploading", files done, files) and then ("indexing", files the
     server has finished with — indexed or failed —, files). `keep_indexed_documents` (default
@@ -159,6 +207,7 @@ class OpenAIChatCopilotOptions(_Progress, _OcrSettings, Options):
     assistant_name: str = "PDF Copilot"
     vector_store_expiry_days: Annotated[int, Field(ge=1, le=365)] | None = None
     context_backup: Path | None = None
+    restore_context_from_backup: bool = False
     truncation_strategy: TruncationStrategy | None = None
     max_num_results: Annotated[int, Field(ge=1, le=50)] | None = None
     keep_indexed_documents: bool = True
@@ -180,6 +229,27 @@ class OpenAIChatCopilotOptions(_Progress, _OcrSettings, Options):
     def with_context_backup(self, path: str | os.PathLike[str] | None) -> Self:
         self.context_backup = Path(path) if path is not None else None
         return self
+
+    def with_context_backup_json_path(self, path: str | os.PathLike[str] | None) -> Self:
+        """The seed's name of `with_context_backup`."""
+        return self.with_context_backup(path)
+
+    @property
+    def context_backup_json_path(self) -> Path | None:
+        return self.context_backup
+
+    def with_restore_context_from_backup(self, restore: bool = True) -> Self:
+        """Resume the context saved at `context_backup` when the copilot is made (only then)."""
+        self.restore_context_from_backup = restore
+        return self
+
+    def with_vector_store_expire_days(self, days: int | None) -> Self:
+        """The seed's name of `with_vector_store_expiry_days`."""
+        return self.with_vector_store_expiry_days(days)
+
+    @property
+    def vector_store_expire_days(self) -> int | None:
+        return self.vector_store_expiry_days
 
     def with_truncation_strategy(
         self,
@@ -240,9 +310,17 @@ class OpenAISummaryCopilotOptions(_Progress, _OcrSettings, Options):
 class _ImageSettings(BaseModel):
     detail: ImageDetail = "auto"
 
-    def with_detail(self, detail: ImageDetail) -> Self:
-        self.detail = detail
+    def with_detail(self, detail: ImageDetail | Detail) -> Self:
+        self.detail = detail.value if isinstance(detail, Detail) else detail
         return self
+
+    def with_image_detail(self, detail: ImageDetail | Detail) -> Self:
+        """The seed's name: "low", "high" or "auto" (the default)."""
+        return self.with_detail(detail)
+
+    @property
+    def image_detail(self) -> ImageDetail:
+        return self.detail
 
 
 class OpenAIImageDescriptionCopilotOptions(_Progress, _ImageSettings, Options):
@@ -259,6 +337,14 @@ class OpenAIImageDescriptionCopilotOptions(_Progress, _ImageSettings, Options):
     def with_image_prompt(self, prompt: str) -> Self:
         self.image_prompt = prompt
         return self
+
+    def with_image_description_prompt(self, prompt: str) -> Self:
+        """The seed's name of `with_image_prompt`."""
+        return self.with_image_prompt(prompt)
+
+    @property
+    def image_description_prompt(self) -> str:
+        return self.image_prompt
 
     def with_min_image_size(self, side: int, area: int | None = None) -> Self:
         """Skip images smaller than `side` px on their shorter side (or `area` px²)."""
@@ -280,6 +366,7 @@ class OpenAIOcrCopilotOptions(_Progress, _ImageSettings, Options):
     ocr_prompt: str = DEFAULT_OCR_PROMPT
     text_layer_min_chars: Annotated[int, Field(ge=1)] = 16
     detail: ImageDetail = "high"
+    resolution: Annotated[int, Field(ge=36, le=1200)] = 300
 
     def with_local_ocr(self, local: bool = True) -> Self:
         self.use_local_ocr = local
@@ -291,4 +378,22 @@ class OpenAIOcrCopilotOptions(_Progress, _ImageSettings, Options):
 
     def with_ocr_prompt(self, prompt: str) -> Self:
         self.ocr_prompt = prompt
+        return self
+
+    def with_user_instructions(self, prompt: str) -> Self:
+        """The seed's UserInstructions: the prompt sent with each image (`ocr_prompt`)."""
+        return self.with_ocr_prompt(prompt)
+
+    @property
+    def user_instructions(self) -> str:
+        return self.ocr_prompt
+
+    def with_system_instructions(self, instructions: str | None) -> Self:
+        """The seed's name of `with_instructions` for OCR: a system message to the model."""
+        return self.with_instructions(instructions)
+
+    def with_resolution(self, dpi: int) -> Self:
+        """Images of scanned pages are sent at no more than `dpi` (default 300) of their size
+        on the page; larger scans are scaled down first."""
+        self.resolution = dpi
         return self

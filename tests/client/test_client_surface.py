@@ -91,7 +91,8 @@ def test_every_seed_method_exists():
 
 def test_no_async_suffix_or_camel_case_leaks():
     public = [name for name in dir(OpenAIClient) if not name.startswith("_")]
-    assert [n for n in public if n.endswith("_async") or n != n.lower()] == []
+    # `Builder` is the seed's nested class, the one CamelCase name a literal port needs.
+    assert [n for n in public if n.endswith("_async") or n != n.lower()] == ["Builder"]
 
 
 def test_the_four_knobs_have_documented_defaults():

@@ -117,7 +117,11 @@ def test_pages_are_found_in_the_document_when_the_server_sends_none(
 ):
     backup = aapl_chat.save_context(tmp_path / "context.json")
     with make_client(transport=WithoutCitationExtensions(engine_http._transport)) as plain:
-        options = OpenAIChatCopilotOptions.create().with_context_backup(backup)
+        options = (
+            OpenAIChatCopilotOptions.create()
+            .with_context_backup(backup)
+            .with_restore_context_from_backup()
+        )
         copilot = AICopilotFactory.create_chat_copilot(plain, options)
         answer = copilot.ask(AMERICAS_QUESTION)
         assert copilot.delete_context(include_restored=False) == []
@@ -136,15 +140,22 @@ def test_a_restored_context_continues_the_same_thread(client: OpenAIClient, tmp_
         .with_vector_store_expiry_days(7)
     )
     first = client.get_chat_copilot(options)
-    assert not first.has_context()
+    assert not first.has_context
     first.ask("When was the Northcape lighthouse built?")
     first.save_context()
     saved = json.loads(backup.read_text())
     assert set(saved) == {"assistant_id", "thread_id", "file_ids", "vector_store_id"}
     assert client.get_vector_store(saved["vector_store_id"]).expires_after is not None
 
-    second = client.get_chat_copilot(OpenAIChatCopilotOptions.create().with_context_backup(backup))
-    assert second.has_context() and second.context == first.context
+    # A backup path alone only says where save_context writes: nothing is restored.
+    unasked = client.get_chat_copilot(OpenAIChatCopilotOptions.create().with_context_backup(backup))
+    assert not unasked.has_context
+    second = client.get_chat_copilot(
+        OpenAIChatCopilotOptions.create()
+        .with_context_backup_json_path(backup)
+        .with_restore_context_from_backup(True)
+    )
+    assert second.has_context and second.context == first.context
     answer = second.ask("Who was the last keeper?")
     assert "Ingrid Solberg" in answer.text
     assert answer.citations[0].filename == "lighthouse.txt"
@@ -162,7 +173,18 @@ def test_a_restored_context_continues_the_same_thread(client: OpenAIClient, tmp_
     with pytest.raises(NotFoundError):
         client.get_thread(saved["thread_id"])
     with pytest.raises(CopilotContextError, match="no longer exists"):
-        client.get_chat_copilot(OpenAIChatCopilotOptions.create().with_context_backup(backup))
+        client.get_chat_copilot(
+            OpenAIChatCopilotOptions.create()
+            .with_context_backup(backup)
+            .with_restore_context_from_backup()
+        )
+    backup.unlink()
+    with pytest.raises(CopilotContextError, match="no context backup"):
+        client.get_chat_copilot(
+            OpenAIChatCopilotOptions.create()
+            .with_context_backup(backup)
+            .with_restore_context_from_backup()
+        )
 
 
 def test_delete_context_leaves_no_orphans(client: OpenAIClient):
@@ -182,7 +204,7 @@ def test_delete_context_leaves_no_orphans(client: OpenAIClient):
         *context.file_ids,
     }
     assert inventory(client) == before
-    assert not copilot.has_context()
+    assert not copilot.has_context
     with pytest.raises(NotFoundError):
         client.get_thread(context.thread_id or "")
 

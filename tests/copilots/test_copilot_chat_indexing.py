@@ -92,7 +92,7 @@ def test_when_nothing_indexes_it_raises_and_leaves_nothing(client: OpenAIClient,
     assert [name for name, _ in caught.value.failures] == ["blank.pdf"]
     assert NO_TEXT in caught.value.failures[0].reason
     assert inventory(client) == before
-    assert not copilot.has_context()
+    assert not copilot.has_context
 
 
 def test_without_keeping_any_failure_undoes_the_whole_batch(client: OpenAIClient):
@@ -112,7 +112,7 @@ def test_without_keeping_any_failure_undoes_the_whole_batch(client: OpenAIClient
     assert [name for name, _ in caught.value.failures] == ["broken.pdf"]
     assert "damaged" in caught.value.failures[0].reason.lower()
     assert inventory(client) == before
-    assert not copilot.has_context()
+    assert not copilot.has_context
 
 
 def test_added_documents_join_the_store_and_are_cited(client: OpenAIClient, blank_pdf: bytes):

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from copilot_helpers import render_scan
 
-from core import AICopilotFactory, OpenAIClient, OpenAIImageDescriptionCopilotOptions
-from core.copilots import DocumentSourceError
+from core import OpenAIClient, OpenAIImageDescriptionCopilotOptions
+from core.copilots import DocumentSourceError, ImageDescriptionCopilot
 from core.documents import read_figure_alt_text
 
 
@@ -25,7 +25,7 @@ def pdfs_with_images(corpus: Path) -> list[Path]:
 def described(client: OpenAIClient, corpus: Path):
     paths = pdfs_with_images(corpus)
     options = OpenAIImageDescriptionCopilotOptions.create().with_documents(paths).with_detail("low")
-    copilot = AICopilotFactory.create_image_description_copilot(client, options)
+    copilot = ImageDescriptionCopilot(client, options)  # the flat, per-image shape
     return copilot, paths, copilot.get_image_descriptions()
 
 
@@ -99,16 +99,16 @@ def test_image_files_and_thresholds(client: OpenAIClient):
         .with_image_bytes("scan.png", render_scan())
         .with_image_bytes("icon.png", icon.getvalue())
     )
-    results = client.get_image_description_copilot(options).get_image_descriptions()
+    results = ImageDescriptionCopilot(client, options).get_image_descriptions()
     scan, small = results
     assert scan.description and "Aurora" in scan.description and scan.page is None
     assert small.skipped_reason and "1600 px²" in small.skipped_reason
 
     options.with_min_image_size(8, 0)
-    again = client.get_image_description_copilot(options).get_image_descriptions()
+    again = ImageDescriptionCopilot(client, options).get_image_descriptions()
     assert again[1].description and not again[1].skipped_reason
 
     with pytest.raises(DocumentSourceError, match="no images"):
-        client.get_image_description_copilot(
-            OpenAIImageDescriptionCopilotOptions.create().with_text_document("t", "text")
+        ImageDescriptionCopilot(
+            client, OpenAIImageDescriptionCopilotOptions.create().with_text_document("t", "text")
         ).get_image_descriptions()

@@ -8,6 +8,7 @@ from pathlib import Path
 from copilot_helpers import SCAN_LINES, render_scan
 
 from core import OpenAIClient, OpenAIOcrCopilotOptions
+from core.copilots import OcrCopilot
 
 
 def test_a_scanned_pdf_is_read_back_page_by_page(client: OpenAIClient, scanned_pdf: Path):
@@ -17,7 +18,7 @@ def test_a_scanned_pdf_is_read_back_page_by_page(client: OpenAIClient, scanned_p
         .with_document(scanned_pdf)
         .with_progress(lambda *step: progress.append(step))
     )
-    result = client.get_ocr_copilot(options).get_text_recognition_result()
+    result = OcrCopilot(client, options).get_text_recognition_result()
 
     assert result.success and [p.page for p in result.pages] == [1, 2]
     first, second = result.pages
@@ -42,7 +43,7 @@ def test_pages_with_a_text_layer_keep_it_and_images_are_read(client: OpenAIClien
         .with_image_bytes("scan.png", render_scan())
         .with_pdf_bytes("broken.pdf", b"%PDF-1.4 not really")
     )
-    result = client.get_ocr_copilot(options).get_text_recognition_result()
+    result = OcrCopilot(client, options).get_text_recognition_result()
 
     typed, image, broken = result.pages
     assert typed.method == "text_layer" and "real text layer" in typed.text
@@ -53,7 +54,7 @@ def test_pages_with_a_text_layer_keep_it_and_images_are_read(client: OpenAIClien
 
 def test_the_vision_model_path(client: OpenAIClient):
     options = OpenAIOcrCopilotOptions.create().with_image_bytes("scan.png", render_scan())
-    result = client.get_ocr_copilot(options.with_local_ocr(False)).get_text_recognition_result()
+    result = OcrCopilot(client, options.with_local_ocr(False)).get_text_recognition_result()
     (page,) = result.pages
     # The engine's built-in model describes images and quotes the text it finds in them.
     assert page.success and page.method == "vision_model" and "pier 7" in page.text

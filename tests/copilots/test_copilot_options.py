@@ -89,7 +89,7 @@ def test_factory_and_client_getters_make_each_copilot(client: OpenAIClient):
     assert isinstance(client.get_ocr_copilot(), OcrCopilot)
     options = OpenAIChatCopilotOptions.create()
     copilot = AICopilotFactory.create_chat_copilot(client, options)
-    assert copilot.options is options and not copilot.has_context()
+    assert copilot.options is options and not copilot.has_context
     assert isinstance(AICopilotFactory.create_summary_copilot(client), SummaryCopilot)
     assert isinstance(
         AICopilotFactory.create_image_description_copilot(client), ImageDescriptionCopilot
@@ -107,3 +107,61 @@ def test_document_sources_know_their_kind(tmp_path: Path):
     assert DocumentSource.from_text("notes.md", "x").name == "notes.md"
     with pytest.raises(DocumentSourceError, match="UTF-8"):
         DocumentSource(name="blob", kind="text", data=b"\xff\xfe\x00\xd8").read_text()
+
+
+def test_seed_option_members(tmp_path: Path):
+    from core import Detail, DocumentCollection, PdfDocument, TextDocument
+
+    pdf = tmp_path / "a.pdf"
+    pdf.write_bytes(b"%PDF-1.4\n")
+    chat = (
+        OpenAIChatCopilotOptions.create(lambda o: o.with_model("m"))
+        .with_context_backup_json_path(tmp_path / "ctx.json")
+        .with_restore_context_from_backup(True)
+        .with_vector_store_expire_days(9)
+    )
+    assert chat.model == "m" and chat.get_options() is chat
+    assert chat.context_backup_json_path == tmp_path / "ctx.json"
+    assert chat.restore_context_from_backup and chat.vector_store_expire_days == 9
+    assert OpenAIChatCopilotOptions.create().restore_context_from_backup is False
+
+    chat.system_instructions = "Answer briefly."
+    assert chat.instructions == "Answer briefly."
+
+    images = (
+        OpenAIImageDescriptionCopilotOptions.create()
+        .with_image_description_prompt("Alt text, please.")
+        .with_image_detail("low")
+    )
+    assert (images.image_prompt, images.detail) == ("Alt text, please.", "low")
+    assert images.image_description_prompt == "Alt text, please." and images.image_detail == "low"
+
+    ocr = (
+        OpenAIOcrCopilotOptions.create()
+        .with_resolution(150)
+        .with_system_instructions("You transcribe.")
+        .with_user_instructions("Read it.")
+        .with_detail(Detail.LOW)
+    )
+    assert (ocr.resolution, ocr.instructions, ocr.ocr_prompt) == (150, "You transcribe.", "Read it.")
+    assert ocr.detail == "low" and OpenAIOcrCopilotOptions().resolution == 300
+    with pytest.raises(ValidationError):
+        ocr.with_resolution(10)
+
+    named = PdfDocument("Another_Pdf_with_images", pdf)
+    unnamed = PdfDocument(document=pdf.read_bytes())
+    text = TextDocument("memo", "Hello")
+    assert named.name == "Another_Pdf_with_images.pdf" and named.kind == "pdf"
+    assert unnamed.name.endswith(".pdf") and len(unnamed.name) > 30  # a GUID
+    assert unnamed.document.startswith(b"%PDF") and text.content == "Hello"
+    with pytest.raises(DocumentSourceError, match="not a PDF"):
+        PdfDocument("x", b"hello")
+
+    summary = OpenAISummaryCopilotOptions.create().with_document(named).with_documents([str(pdf)])
+    collection = summary.document_collection
+    assert collection.document_paths == [str(pdf)] and collection.pdf_documents == [named]
+    # A DocumentCollection replaces the documents (lists add to them), as in the seed.
+    summary.with_documents(DocumentCollection(text_documents=[text]))
+    assert [d.name for d in summary.documents] == ["memo.txt"]
+    summary.with_documents([text])
+    assert len(summary.documents) == 2
