@@ -74,9 +74,7 @@ def create_app(settings: EngineSettings) -> FastAPI:
         try:
             yield
         finally:
-            state.runner.stop()
-            state.ingestion.stop()
-            state.db.close()
+            state.shutdown()
 
     # The docs page's scripts come from the fastapi-offline package, not a CDN: it must work
     # on a machine with no network.

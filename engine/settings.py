@@ -38,6 +38,10 @@ class EngineSettings(BaseSettings):
         None, description="Model for runs that name none; default: the built-in local model."
     )
     run_workers: int = Field(4, ge=1, description="Runs executed at the same time.")
+    shutdown_grace_seconds: float = Field(
+        8.0, ge=0, description="On SIGTERM/SIGINT, how long files being indexed and runs in"
+        " flight may take to finish; what is left resumes at the next start."
+    )
 
 
     def upstream_model_map(self) -> dict[str, str]:
