@@ -69,8 +69,7 @@ def create_app(settings: EngineSettings) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        state.ingestion.start()
-        state.runner.start()
+        state.start()
         try:
             yield
         finally:

@@ -28,6 +28,13 @@ class EngineState:
     _stop_deadline: float | None = field(default=None, init=False, repr=False)
     _stop_lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
 
+    def start(self) -> None:
+        """Clear what a crash left in the blob store, then resume indexing and runs."""
+        known = (row[0] for row in self.db.read().execute("SELECT id FROM files"))
+        self.blobs.sweep(known)
+        self.ingestion.start()
+        self.runner.start()
+
     def begin_shutdown(self) -> None:
         """Take no new work and start the grace period (idempotent; the first call counts)."""
         with self._stop_lock:
