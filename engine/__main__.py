@@ -1,11 +1,20 @@
-"""`python -m engine serve --host 127.0.0.1 --port 8765 --data-dir DIR`."""
+"""`python -m engine serve --host 127.0.0.1 --port 8765 --data-dir DIR`.
+
+SIGTERM or SIGINT (Ctrl-C) stops the engine gracefully: it takes no new work at once, lets
+requests, files being indexed and runs in flight finish within ENGINE_SHUTDOWN_GRACE_SECONDS,
+and leaves the rest to resume at the next start. A second Ctrl-C quits at once (which loses
+nothing either: the next start resumes from the database).
+"""
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import sys
+import threading
 from pathlib import Path
+from types import FrameType
 
 from engine.settings import EngineSettings
 
@@ -35,9 +44,21 @@ def main(argv: list[str] | None = None) -> int:
     print(f"PDF Copilot engine serving http://{args.host}:{args.port}/v1"
           f" (docs: http://{args.host}:{args.port}/docs, data: {settings.data_dir.resolve()})",
           flush=True)
-    uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level,
-                timeout_graceful_shutdown=5)
-    return 0
+    state = app.state.engine
+
+    class Server(uvicorn.Server):
+        def handle_exit(self, sig: int, frame: FrameType | None) -> None:
+            # The engine's workers stop taking work at the signal, while uvicorn drains the
+            # open requests, not after it. Off the signal handler: that takes locks.
+            threading.Thread(target=state.begin_shutdown, name="shutdown", daemon=True).start()
+            super().handle_exit(sig, frame)
+
+    config = uvicorn.Config(app, host=args.host, port=args.port, log_level=args.log_level,
+                            timeout_graceful_shutdown=max(1, int(settings.shutdown_grace_seconds)))
+    server = Server(config)
+    with contextlib.suppress(KeyboardInterrupt):  # uvicorn re-raises the SIGINT it handled
+        server.run()
+    return 0 if server.started else 3  # uvicorn's own code for a failed start
 
 
 if __name__ == "__main__":

@@ -72,16 +72,11 @@ def create_app(settings: EngineSettings) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
-        state.ingestion.start()
-        state.embedding.start()
-        state.runner.start()
+        state.start()
         try:
             yield
         finally:
-            state.runner.stop()
-            state.ingestion.stop()
-            state.embedding.stop()
-            state.db.close()
+            state.shutdown()
 
     # The docs page's scripts come from the fastapi-offline package, not a CDN: it must work
     # on a machine with no network.

@@ -3,6 +3,9 @@
 Status lives only in `vector_store_files`; store and batch `file_counts` are computed from it on
 every read, so they are exact at every moment. Extraction results are cached per file in
 `file_pages`, so adding one file to several stores parses it once.
+
+The queue in memory is only a copy of the `in_progress` rows: a stop (graceful or kill -9) leaves
+unfinished files `in_progress`, and the next start queues them again.
 """
 
 from __future__ import annotations
@@ -10,6 +13,7 @@ from __future__ import annotations
 import logging
 import queue
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -27,6 +31,9 @@ from engine.settings import EngineSettings
 log = logging.getLogger("engine.ingestion")
 
 TITLE_CHARS = 1200
+# After the grace period the extraction children are killed; this long is then left for the
+# worker threads to notice before the stop returns.
+STOP_JOIN_SECONDS = 2.0
 
 
 class IngestionService:
@@ -50,6 +57,7 @@ class IngestionService:
         ]
         self._file_locks: dict[str, threading.Lock] = {}
         self._file_locks_guard = threading.Lock()
+        self._stopping = threading.Event()
 
     def start(self) -> None:
         for thread in self._threads:
@@ -62,24 +70,47 @@ class IngestionService:
         for row in rows.fetchall():
             self.enqueue(row[0], row[1])
 
-    def stop(self) -> None:
-        for _ in self._threads:
+    def begin_stop(self) -> None:
+        """Take no new job from now on; files being indexed go on. Safe in a signal handler."""
+        if self._stopping.is_set():
+            return
+        self._stopping.set()
+        for _ in self._threads:  # wake idle workers; busy ones look at the flag after their job
             self._jobs.put(None)
+
+    def stop(self, deadline: float | None = None) -> None:
+        """Stop taking jobs, let files in flight finish until `deadline` (time.monotonic()), then
+        stop the extractors. Whatever is unfinished stays `in_progress` for the next start."""
+        self.begin_stop()
+        if deadline is None:
+            deadline = time.monotonic() + 5.0
         for thread in self._threads:
-            thread.join(timeout=5)
+            if thread.is_alive():
+                thread.join(timeout=max(0.0, deadline - time.monotonic()))
         self._pool.close()
+        for thread in self._threads:
+            if thread.is_alive():
+                thread.join(timeout=STOP_JOIN_SECONDS)
 
     def enqueue(self, vector_store_id: str, file_id: str) -> None:
+        if self._stopping.is_set():
+            return  # the row is in_progress: the next start queues it
         self._jobs.put((vector_store_id, file_id))
 
     def pending(self) -> int:
         return self._jobs.qsize()
 
     def _work(self) -> None:
-        while (job := self._jobs.get()) is not None:
+        while not self._stopping.is_set():
+            job = self._jobs.get()
+            if job is None or self._stopping.is_set():
+                return  # a job left in the queue stays in_progress in the database
             try:
                 self._ingest(*job)
             except Exception:
+                if self._stopping.is_set():  # the database or the extractors closed under us
+                    log.info("indexing of %s stopped by the engine's shutdown", job[1])
+                    return
                 log.exception("ingestion of %s into %s failed unexpectedly", job[1], job[0])
                 self._finish_failed(*job, "server_error", "The engine failed while indexing.")
 
@@ -96,6 +127,8 @@ class IngestionService:
         try:
             document = self._document(file_id, job["filename"])
         except ExtractionError as exc:
+            if self._stopping.is_set() and exc.code == "server_error":
+                return  # the extractor was stopped under this file: it resumes at the next start
             self._finish_failed(vector_store_id, file_id, exc.code, exc.message)
             return
         chunks = chunk_document(

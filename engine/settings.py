@@ -42,6 +42,10 @@ class EngineSettings(BaseSettings):
         True, description="Embed indexed files in the background for hybrid (dense + BM25)"
         " search; off means lexical search only.",
     )
+    shutdown_grace_seconds: float = Field(
+        8.0, ge=0, description="On SIGTERM/SIGINT, how long files being indexed and runs in"
+        " flight may take to finish; what is left resumes at the next start."
+    )
 
 
     def upstream_model_map(self) -> dict[str, str]:

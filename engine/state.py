@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import threading
+import time
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Annotated
 
 from fastapi import Depends, Request
@@ -25,6 +27,34 @@ class EngineState:
     ingestion: IngestionService
     runner: RunExecutor
     embedding: EmbeddingService
+    _stop_deadline: float | None = field(default=None, init=False, repr=False)
+    _stop_lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
+
+    def start(self) -> None:
+        """Clear what a crash left in the blob store, then resume indexing and runs."""
+        known = (row[0] for row in self.db.read().execute("SELECT id FROM files"))
+        self.blobs.sweep(known)
+        self.ingestion.start()
+        self.embedding.start()
+        self.runner.start()
+
+    def begin_shutdown(self) -> None:
+        """Take no new work and start the grace period (idempotent; the first call counts)."""
+        with self._stop_lock:
+            if self._stop_deadline is None:
+                self._stop_deadline = time.monotonic() + self.settings.shutdown_grace_seconds
+        self.runner.begin_stop()
+        self.ingestion.begin_stop()
+
+    def shutdown(self) -> None:
+        """Finish what can be finished within the grace period, leave the rest resumable, close
+        the database."""
+        self.begin_shutdown()
+        deadline = self._stop_deadline
+        self.runner.stop(deadline)
+        self.ingestion.stop(deadline)
+        self.embedding.stop()
+        self.db.close()
 
 
 def _get_state(request: Request) -> EngineState:

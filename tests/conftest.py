@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from engine_process import PROJECT_ROOT, EngineProcess, start_engine
 
-CORPUS_DIR = PROJECT_ROOT.parent / "shared" / "corpus"
+# A git worktree elsewhere than beside ../shared names the corpus with PDF_COPILOT_CORPUS.
+CORPUS_DIR = Path(os.environ.get("PDF_COPILOT_CORPUS", PROJECT_ROOT.parent / "shared" / "corpus"))
 SEC10Q_DOCS = CORPUS_DIR / "docugami-sec10q" / "sec-10-q" / "data" / "v1" / "docs"
 
 

@@ -20,7 +20,7 @@ import pytest
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 STARTUP_TIMEOUT_S = 30.0
-SHUTDOWN_GRACE_S = 10.0
+SHUTDOWN_GRACE_S = 15.0  # above the engine's own grace period (8 s) for work in flight
 
 
 @dataclass(frozen=True)

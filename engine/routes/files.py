@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import sqlite3
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, File, Form, UploadFile
-from fastapi.responses import FileResponse
+import anyio.to_thread
+from fastapi import APIRouter, Request
+from fastapi.responses import FileResponse, JSONResponse, Response
 
 from core.types.files import FILE_PURPOSES, FileObject
-from engine.errors import InvalidRequest, NotFound
+from engine.blobs import TempBlob
+from engine.errors import APIError, InvalidRequest, NotFound
 from engine.ids import new_id, now
 from engine.pagination import ListQueryDep, list_page
-from engine.state import StateDep
+from engine.state import EngineState, StateDep
 from engine.stores import delete_chunks
+from engine.uploads import UploadAborted, read_upload
 
 router = APIRouter(tags=["files"])
 
@@ -37,29 +40,65 @@ def get_file_row(conn: sqlite3.Connection, file_id: str, param: str = "file_id")
     return row
 
 
-@router.post("/files")
-def create_file(
-    state: StateDep,
-    file: Annotated[UploadFile, File(description="The file to upload.")],
-    purpose: Annotated[str, Form()],
-) -> dict[str, Any]:
-    if purpose not in FILE_PURPOSES:
-        raise InvalidRequest(
-            f"Unknown purpose '{purpose}'; expected one of: {', '.join(FILE_PURPOSES)}.",
-            param="purpose",
-            code="invalid_value",
-        )
-    filename = (file.filename or "").replace("\\", "/").rsplit("/", 1)[-1].strip()
-    if not filename:
-        raise InvalidRequest("The upload has no file name.", param="file")
+UPLOAD_FORM = {
+    "requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
+        "type": "object", "required": ["file", "purpose"],
+        "properties": {
+            "file": {"type": "string", "format": "binary", "description": "The file to upload."},
+            "purpose": {"type": "string", "enum": list(FILE_PURPOSES)},
+        },
+    }}}},
+}
+
+
+@router.post("/files", response_model=None, openapi_extra=UPLOAD_FORM)
+async def create_file(state: StateDep, request: Request) -> dict[str, Any] | Response:
+    """The body is parsed as it streams in (engine/uploads.py): 413 as soon as the file passes
+    ENGINE_MAX_UPLOAD_BYTES, and nothing of it left on disk when the upload fails."""
+    try:
+        upload = await read_upload(request, state.blobs, max_bytes=state.settings.max_upload_bytes)
+    except UploadAborted:
+        return Response(status_code=400)  # nobody is left to read it
+    except APIError as exc:
+        # The rest of the body is still on its way: closing the connection stops it, where
+        # keeping it alive would make the server read (and the client send) all of it first.
+        return JSONResponse(exc.envelope(), status_code=exc.status_code,
+                            headers={"Connection": "close"})
+    blob = upload.blob
+    try:
+        purpose = upload.fields.get("purpose")
+        if purpose is None:
+            raise InvalidRequest("Missing the 'purpose' form field.", param="purpose",
+                                 code="missing_required_parameter")
+        if purpose not in FILE_PURPOSES:
+            raise InvalidRequest(
+                f"Unknown purpose '{purpose[:40]}'; expected one of: {', '.join(FILE_PURPOSES)}.",
+                param="purpose",
+                code="invalid_value",
+            )
+        if blob is None:
+            raise InvalidRequest("Missing the 'file' part.", param="file",
+                                 code="missing_required_parameter")
+        filename = (upload.filename or "").replace("\\", "/").rsplit("/", 1)[-1].strip()
+        if not filename:
+            raise InvalidRequest("The upload has no file name.", param="file")
+        if blob.size == 0:
+            raise InvalidRequest("File is empty.", param="file", code="empty_file")
+        return await anyio.to_thread.run_sync(_store_upload, state, blob, filename, purpose)
+    finally:
+        if blob is not None:
+            blob.discard()  # a no-op once the blob was moved into place
+
+
+def _store_upload(state: EngineState, blob: TempBlob, filename: str, purpose: str) -> dict[str, Any]:
     file_id = new_id("file-")
-    size, sha256 = state.blobs.save(file_id, file.file, max_bytes=state.settings.max_upload_bytes)
+    state.blobs.commit(blob, file_id)
     try:
         with state.db.write() as conn:
             conn.execute(
                 "INSERT INTO files (id, filename, purpose, bytes, created_at, sha256)"
                 " VALUES (?, ?, ?, ?, ?, ?)",
-                (file_id, filename, purpose, size, now(), sha256),
+                (file_id, filename, purpose, blob.size, now(), blob.sha256),
             )
             row = get_file_row(conn, file_id)
     except BaseException:

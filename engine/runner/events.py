@@ -39,3 +39,10 @@ class EventBus:
             listener.put((event, data))
             if event in TERMINAL_RUN_EVENTS:
                 listener.put(("done", None))
+
+    def close(self, run_id: str) -> None:
+        """End every stream of a run without a terminal event (the engine is stopping)."""
+        with self._lock:
+            listeners = list(self._listeners.get(run_id, ()))
+        for listener in listeners:
+            listener.put(("done", None))

@@ -1,17 +1,23 @@
 """Runs move queued → in_progress → completed / incomplete / failed / cancelled / expired.
 
-A small thread pool executes runs. Each run: gather the conversation and vector stores, wait for
+A few worker threads execute runs. Each run: gather the conversation and vector stores, wait for
 their files to finish indexing, perform file_search (a `tool_calls` step), let the model answer
 (a `message_creation` step), and record usage. Every change is written to SQLite first and then
-published to streaming listeners, so polling and streaming see the same story.
+published to streaming listeners, so polling and streaming see the same story. The answer, its
+step and the run's terminal status commit in one transaction.
+
+When the engine stops (gracefully or not), a run that has shown nothing yet (no step) goes back
+to `queued` and runs at the next start; one cut off later fails with STOPPED_MESSAGE. A stop never
+makes a run `cancelled`: only a cancel request does.
 """
 
 from __future__ import annotations
 
 import logging
+import queue
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from typing import Any
 
 from engine import objects
@@ -30,35 +36,81 @@ RUN_TTL_SECONDS = 600
 INDEX_WAIT_SECONDS = 120.0
 DEFAULT_MAX_RESULTS = 8
 ACTIVE = ("queued", "in_progress", "cancelling")
+STOPPED_MESSAGE = "The engine stopped while this run was active."
+# After the grace period runs still going are told to stop; this long is left for them to do so.
+STOP_JOIN_SECONDS = 2.0
+
+
+class EngineStopping(Exception):
+    """Raised inside a run when the engine stops under it."""
+
+
+@dataclass
+class _Control:
+    cancel: threading.Event = field(default_factory=threading.Event)
+    shown: bool = False  # the run has steps: a stop fails it instead of queueing it again
 
 
 class RunExecutor:
     def __init__(self, settings: EngineSettings, db: Database, bus: EventBus):
         self._settings, self._db, self.bus = settings, db, bus
-        self._pool = ThreadPoolExecutor(settings.run_workers, thread_name_prefix="run")
-        self._cancel: dict[str, threading.Event] = {}
+        # Daemon threads, not a ThreadPoolExecutor: a run stuck on a silent upstream must not
+        # keep the process alive after the stop has failed it.
+        self._jobs: queue.Queue[str | None] = queue.Queue()
+        self._threads = [threading.Thread(target=self._work, name=f"run-{i}", daemon=True)
+                         for i in range(settings.run_workers)]
+        self._controls: dict[str, _Control] = {}
         self._lock = threading.Lock()
+        self._stopping = threading.Event()  # no run starts any more
+        self._halt = threading.Event()  # the grace period is over: runs still going stop now
 
     def start(self) -> None:
-        """Runs cut off by a restart fail honestly; queued ones go ahead."""
-        conn = self._db.read()
-        for row in conn.execute("SELECT id, status FROM runs WHERE status IN (?, ?, ?)", ACTIVE):
-            if row["status"] == "queued":
+        """Resume what a stop or a crash cut off: queued runs go ahead, a run that had shown
+        nothing is queued again, a later one fails saying so, a requested cancel is done."""
+        for thread in self._threads:
+            thread.start()
+        rows = self._db.read().execute(
+            "SELECT id, status FROM runs WHERE status IN (?, ?, ?) ORDER BY seq", ACTIVE
+        ).fetchall()
+        for row in rows:
+            if row["status"] == "cancelling":
+                self._finish(row["id"], "cancelled")
+            elif row["status"] == "queued" or self._requeue(row["id"]):
                 self.submit(row["id"])
             else:
-                self._finish(row["id"], "failed",
-                             error=("server_error", "The engine restarted while this run was active."))
+                self._finish(row["id"], "failed", error=("server_error", STOPPED_MESSAGE))
 
-    def stop(self) -> None:
+    def begin_stop(self) -> None:
+        """Start no run from now on; runs waiting for their files go back to the queue."""
+        if self._stopping.is_set():
+            return
+        self._stopping.set()
+        for _ in self._threads:
+            self._jobs.put(None)
+
+    def stop(self, deadline: float | None = None) -> None:
+        """Let runs in flight finish until `deadline` (time.monotonic()); then stop them."""
+        self.begin_stop()
+        if deadline is None:
+            deadline = time.monotonic() + 5.0
+        for thread in self._threads:
+            if thread.is_alive():
+                thread.join(timeout=max(0.0, deadline - time.monotonic()))
+        self._halt.set()
+        for thread in self._threads:
+            if thread.is_alive():
+                thread.join(timeout=STOP_JOIN_SECONDS)
         with self._lock:
-            for event in self._cancel.values():
-                event.set()
-        self._pool.shutdown(wait=True, cancel_futures=True)
+            stuck = list(self._controls)
+        for run_id in stuck:  # blocked where no check reaches it (an upstream that hangs)
+            self._stopped(run_id)
 
     def submit(self, run_id: str) -> None:
+        if self._stopping.is_set():
+            return  # it stays queued in the database: the next start runs it
         with self._lock:
-            self._cancel[run_id] = threading.Event()
-        self._pool.submit(self._execute, run_id)
+            self._controls.setdefault(run_id, _Control())
+        self._jobs.put(run_id)
 
     def cancel(self, run_id: str) -> dict[str, Any]:
         """Ask a run to stop; it becomes `cancelling`, then `cancelled` once its worker notices."""
@@ -70,10 +122,17 @@ class RunExecutor:
             objects.save(conn, "runs", run)
         self.bus.publish(run_id, "thread.run.cancelling", run)
         with self._lock:
-            event = self._cancel.get(run_id)
-        if event is not None:
-            event.set()
+            control = self._controls.get(run_id)
+        if control is not None:
+            control.cancel.set()
         return run
+
+    def _work(self) -> None:
+        while True:
+            run_id = self._jobs.get()
+            if run_id is None or self._stopping.is_set():
+                return  # a run left in the queue stays queued in the database
+            self._execute(run_id)
 
     # --- one run ---------------------------------------------------------------------------
 
@@ -82,24 +141,66 @@ class RunExecutor:
             self._run(run_id)
         except RunCancelled:
             self._finish(run_id, "cancelled")
+        except EngineStopping:
+            self._stopped(run_id)
         except UpstreamError as exc:
             self._finish(run_id, "failed", error=("server_error", exc.message))
         except Exception:
-            log.exception("run %s failed", run_id)
-            self._finish(run_id, "failed", error=("server_error", "The engine failed during this run."))
+            if self._stopping.is_set():  # the database closed under the run
+                log.info("run %s stopped by the engine's shutdown", run_id)
+            else:
+                log.exception("run %s failed", run_id)
+                self._finish(run_id, "failed",
+                             error=("server_error", "The engine failed during this run."))
         finally:
             with self._lock:
-                self._cancel.pop(run_id, None)
+                self._controls.pop(run_id, None)
+
+    def _stopped(self, run_id: str) -> None:
+        """The engine stops under a run: queue it again if it has shown nothing, else fail it."""
+        if self._requeue(run_id):
+            self.bus.close(run_id)  # a streaming client learns nothing more from this process
+        else:
+            self._finish(run_id, "failed", error=("server_error", STOPPED_MESSAGE))
+
+    def _requeue(self, run_id: str) -> bool:
+        """Put an in_progress run without steps back to `queued`; False if it is not one."""
+        with self._db.write() as conn:
+            try:
+                run = objects.fetch(conn, "runs", run_id)
+            except Exception:  # the thread was deleted meanwhile
+                return False
+            if run["status"] == "queued":
+                return True
+            if run["status"] != "in_progress" or conn.execute(
+                    "SELECT 1 FROM run_steps WHERE run_id = ? LIMIT 1", (run_id,)).fetchone():
+                return False
+            run.update(status="queued", started_at=None)
+            objects.save(conn, "runs", run)
+        self.bus.publish(run_id, "thread.run.queued", run)
+        return True
 
     def _check(self, run_id: str, deadline: float) -> None:
         with self._lock:
-            event = self._cancel.get(run_id)
-        if event is not None and event.is_set():
-            raise RunCancelled
+            control = self._controls.get(run_id)
+        if control is not None:
+            if control.cancel.is_set():
+                raise RunCancelled
+            if self._halt.is_set() or (self._stopping.is_set() and not control.shown):
+                raise EngineStopping
         if time.time() > deadline:
             raise TimeoutError
 
+    def _shown(self, run_id: str) -> None:
+        """From here on the run has steps: a stop fails it rather than queueing it again."""
+        with self._lock:
+            control = self._controls.get(run_id)
+        if control is not None:
+            control.shown = True
+
     def _run(self, run_id: str) -> None:
+        if self._stopping.is_set():
+            return  # still queued: the next start runs it
         with self._db.write() as conn:
             run = objects.fetch(conn, "runs", run_id)
             if run["status"] != "queued":
@@ -118,6 +219,8 @@ class RunExecutor:
     def _turn(self, run: dict[str, Any], check: Any) -> None:
         ctx = gather_context(self._db.read(), run)
         self._wait_for_indexing(ctx.store_ids, check)
+        check()
+        self._shown(run["id"])
         hits: list = []
         if ctx.file_search is not None and ctx.store_ids:
             step = self._new_step(run, "tool_calls", {"type": "tool_calls", "tool_calls": []})
@@ -163,23 +266,31 @@ class RunExecutor:
         usage = {"prompt_tokens": answer.prompt_tokens,
                  "completion_tokens": answer.completion_tokens,
                  "total_tokens": answer.prompt_tokens + answer.completion_tokens}
+        status = "incomplete" if answer.truncated else "completed"
+        stamp = now()
+        step.update(status="completed", completed_at=stamp, usage=usage)
+        # The answer, its step and the run's status commit together: a crash leaves either all
+        # of them or none (then the run fails at the next start and the message is incomplete).
         with self._db.write() as wconn:
+            if objects.fetch(wconn, "runs", run["id"])["status"] not in ("in_progress",
+                                                                        "cancelling"):
+                return  # a stop failed the run meanwhile
             message = objects.update(wconn, "messages", message["id"], lambda m: m.update(
-                status="incomplete" if answer.truncated else "completed",
-                completed_at=None if answer.truncated else now(),
-                incomplete_at=now() if answer.truncated else None,
+                status=status,
+                completed_at=None if answer.truncated else stamp,
+                incomplete_at=stamp if answer.truncated else None,
                 incomplete_details={"reason": "max_tokens"} if answer.truncated else None,
                 content=[{"type": "text", "text": {"value": answer.text,
                                                    "annotations": answer.annotations}}],
             ))
-        self.bus.publish(run["id"], "thread.message.incomplete" if answer.truncated
-                         else "thread.message.completed", message)
-        self._complete_step(step, step["step_details"], usage=usage)
-        if answer.truncated:
-            self._finish(run["id"], "incomplete", usage=usage,
-                         incomplete="max_completion_tokens")
-        else:
-            self._finish(run["id"], "completed", usage=usage)
+            objects.save(wconn, "run_steps", step)
+            final = self._finish_in(wconn, run["id"], status, stamp, usage=usage,
+                                    incomplete="max_completion_tokens" if answer.truncated
+                                    else None)
+        self.bus.publish(run["id"], f"thread.message.{status}", message)
+        self.bus.publish(run["id"], "thread.run.step.completed", step)
+        if final is not None:
+            self.bus.publish(run["id"], f"thread.run.{status}", final)
 
     def _wait_for_indexing(self, store_ids: list[str], check: Any) -> None:
         """Files still being indexed are waited for (bounded), as OpenAI's runs do."""
@@ -237,28 +348,40 @@ class RunExecutor:
     def _finish(self, run_id: str, status: str, *, usage: dict[str, int] | None = None,
                 error: tuple[str, str] | None = None, incomplete: str | None = None) -> None:
         """Write a run's terminal state, close its open steps and messages, then announce it."""
-        stamp = now()
         with self._db.write() as conn:
-            try:
-                run = objects.fetch(conn, "runs", run_id)
-            except Exception:  # the thread was deleted meanwhile
-                return
-            run["status"] = status
-            run["usage"] = usage or run.get("usage")
-            if status == "completed":
-                run["completed_at"] = stamp
-            elif status == "cancelled":
-                run["cancelled_at"] = stamp
-            elif status == "failed":
-                run["failed_at"] = stamp
-                run["last_error"] = {"code": error[0], "message": error[1]} if error else None
-            elif status == "incomplete":
-                run["incomplete_details"] = {"reason": incomplete}
-            objects.save(conn, "runs", run)
-            step_status = {"cancelled": "cancelled", "failed": "failed", "expired": "expired"}
-            if status in step_status:
-                _close_open(conn, run_id, step_status[status], stamp, run.get("last_error"))
-        self.bus.publish(run_id, f"thread.run.{status}", run)
+            run = self._finish_in(conn, run_id, status, now(), usage=usage, error=error,
+                                  incomplete=incomplete)
+        if run is not None:
+            self.bus.publish(run_id, f"thread.run.{status}", run)
+
+    @staticmethod
+    def _finish_in(conn: Any, run_id: str, status: str, stamp: int, *,
+                   usage: dict[str, int] | None = None, error: tuple[str, str] | None = None,
+                   incomplete: str | None = None) -> dict[str, Any] | None:
+        """The terminal state inside the caller's transaction; None if the run is gone or
+        already ended (a terminal run never changes again)."""
+        try:
+            run = objects.fetch(conn, "runs", run_id)
+        except Exception:  # the thread was deleted meanwhile
+            return None
+        if run["status"] not in ACTIVE:
+            return None
+        run["status"] = status
+        run["usage"] = usage or run.get("usage")
+        if status == "completed":
+            run["completed_at"] = stamp
+        elif status == "cancelled":
+            run["cancelled_at"] = stamp
+        elif status == "failed":
+            run["failed_at"] = stamp
+            run["last_error"] = {"code": error[0], "message": error[1]} if error else None
+        elif status == "incomplete":
+            run["incomplete_details"] = {"reason": incomplete}
+        objects.save(conn, "runs", run)
+        step_status = {"cancelled": "cancelled", "failed": "failed", "expired": "expired"}
+        if status in step_status:
+            _close_open(conn, run_id, step_status[status], stamp, run.get("last_error"))
+        return run
 
 
 def _close_open(conn: Any, run_id: str, status: str, stamp: int, error: Any) -> None:
