@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import copy
 import logging
+import os
+import re
 import sys
 from pathlib import Path
+from typing import Any
 
 from engine.settings import EngineSettings
 
@@ -22,8 +26,35 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+_KEY_IN_URL = re.compile(r"((?:api[_-]?key|apikey|key|access_token|token)=)[^&\s\"]*", re.I)
+
+
+class RedactKeys(logging.Filter):
+    """Access-log lines never carry a key: `?api_key=…` values become `***` (such requests are
+    refused anyway, but their request line is still logged)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple):
+            record.args = tuple(_KEY_IN_URL.sub(r"\1***", a) if isinstance(a, str) else a
+                                for a in record.args)
+        if isinstance(record.msg, str):
+            record.msg = _KEY_IN_URL.sub(r"\1***", record.msg)
+        return True
+
+
+def log_config() -> dict[str, Any]:
+    from uvicorn.config import LOGGING_CONFIG
+
+    config = copy.deepcopy(LOGGING_CONFIG)
+    config.setdefault("filters", {})["redact_keys"] = {"()": RedactKeys}
+    for handler in config["handlers"].values():
+        handler.setdefault("filters", []).append("redact_keys")
+    return config
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    os.umask(0o077)  # blobs, the database and its journals: the owner's only
     import uvicorn
 
     from engine.app import create_app
@@ -36,7 +67,7 @@ def main(argv: list[str] | None = None) -> int:
           f" (docs: http://{args.host}:{args.port}/docs, data: {settings.data_dir.resolve()})",
           flush=True)
     uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level,
-                timeout_graceful_shutdown=5)
+                log_config=log_config(), timeout_graceful_shutdown=5)
     return 0
 
 

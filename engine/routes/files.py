@@ -12,7 +12,7 @@ from core.types.files import FILE_PURPOSES, FileObject
 from engine.errors import InvalidRequest, NotFound
 from engine.ids import new_id, now
 from engine.pagination import ListQueryDep, list_page
-from engine.state import StateDep
+from engine.state import ProjectDep, StateDep
 from engine.stores import delete_chunks
 
 router = APIRouter(tags=["files"])
@@ -30,8 +30,10 @@ def render_file(row: sqlite3.Row) -> dict[str, Any]:
     ).model_dump(mode="json")
 
 
-def get_file_row(conn: sqlite3.Connection, file_id: str, param: str = "file_id") -> sqlite3.Row:
-    row = conn.execute("SELECT * FROM files WHERE id = ?", (file_id,)).fetchone()
+def get_file_row(conn: sqlite3.Connection, file_id: str, param: str = "file_id", *,
+                 project: str) -> sqlite3.Row:
+    row = conn.execute("SELECT * FROM files WHERE id = ? AND project_id = ?",
+                       (file_id, project)).fetchone()
     if row is None:
         raise NotFound("file", file_id, param=param)
     return row
@@ -40,6 +42,7 @@ def get_file_row(conn: sqlite3.Connection, file_id: str, param: str = "file_id")
 @router.post("/files")
 def create_file(
     state: StateDep,
+    project: ProjectDep,
     file: Annotated[UploadFile, File(description="The file to upload.")],
     purpose: Annotated[str, Form()],
 ) -> dict[str, Any]:
@@ -57,11 +60,11 @@ def create_file(
     try:
         with state.db.write() as conn:
             conn.execute(
-                "INSERT INTO files (id, filename, purpose, bytes, created_at, sha256)"
-                " VALUES (?, ?, ?, ?, ?, ?)",
-                (file_id, filename, purpose, size, now(), sha256),
+                "INSERT INTO files (id, filename, purpose, bytes, created_at, sha256, project_id)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (file_id, filename, purpose, size, now(), sha256, project),
             )
-            row = get_file_row(conn, file_id)
+            row = get_file_row(conn, file_id, project=project)
     except BaseException:
         state.blobs.delete(file_id)
         raise
@@ -69,26 +72,30 @@ def create_file(
 
 
 @router.get("/files")
-def list_files(state: StateDep, query: ListQueryDep, purpose: str | None = None) -> dict[str, Any]:
-    where, params = ("purpose = ?", (purpose,)) if purpose else ("1", ())
+def list_files(state: StateDep, project: ProjectDep, query: ListQueryDep,
+               purpose: str | None = None) -> dict[str, Any]:
+    where, params = "project_id = ?", [project]
+    if purpose:
+        where += " AND purpose = ?"
+        params.append(purpose)
     return list_page(state.db.read(), "files", query, render_file, where=where, params=params)
 
 
 @router.get("/files/{file_id}")
-def retrieve_file(state: StateDep, file_id: str) -> dict[str, Any]:
-    return render_file(get_file_row(state.db.read(), file_id))
+def retrieve_file(state: StateDep, project: ProjectDep, file_id: str) -> dict[str, Any]:
+    return render_file(get_file_row(state.db.read(), file_id, project=project))
 
 
 @router.get("/files/{file_id}/content")
-def download_file(state: StateDep, file_id: str) -> FileResponse:
-    row = get_file_row(state.db.read(), file_id)
+def download_file(state: StateDep, project: ProjectDep, file_id: str) -> FileResponse:
+    row = get_file_row(state.db.read(), file_id, project=project)
     return FileResponse(state.blobs.path(file_id), filename=row["filename"])
 
 
 @router.delete("/files/{file_id}")
-def delete_file(state: StateDep, file_id: str) -> dict[str, Any]:
+def delete_file(state: StateDep, project: ProjectDep, file_id: str) -> dict[str, Any]:
     with state.db.write() as conn:
-        get_file_row(conn, file_id)
+        get_file_row(conn, file_id, project=project)
         delete_chunks(conn, "file_id = ?", (file_id,))
         conn.execute("DELETE FROM vector_store_files WHERE file_id = ?", (file_id,))
         conn.execute("DELETE FROM files WHERE id = ?", (file_id,))
