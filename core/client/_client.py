@@ -11,6 +11,7 @@ from core.client._assistants import AssistantsMixin
 from core.client._base import DEFAULT_BASE_URL
 from core.client._completions import CompletionsMixin
 from core.client._files import FilesMixin
+from core.client._projects import ProjectsMixin
 from core.client._runs import RunsMixin
 from core.client._threads import ThreadsMixin
 from core.client._vector_stores import VectorStoresMixin
@@ -51,6 +52,7 @@ class OpenAIClient(
     FilesMixin,
     VectorStoresMixin,
     CompletionsMixin,
+    ProjectsMixin,
 ):
     """A client for OpenAI's REST API and any server that speaks it (our engine included).
 
