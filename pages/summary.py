@@ -39,7 +39,7 @@ if st.button("Summarize", key=Summary.RUN, type="primary", disabled=not files,
 
 result: summaries.SummaryResult | None = st.session_state.get(Summary.RESULT)
 if result is not None:
-    st.subheader("Summary of " + ", ".join(result.names))
+    st.subheader("Summary of " + escape_markdown(", ".join(result.names)))
     with st.container(border=True):
         st.markdown(escape_markdown(result.text))
     fmt = FORMATS[st.radio("Format", list(FORMATS), horizontal=True, key=Summary.FORMAT) or "PDF"]
