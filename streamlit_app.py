@@ -2,17 +2,20 @@
 
 import streamlit as st
 
+from app import auth, services
+from app.render import page_icon
 from app.sidebar import render_sidebar
 
-st.set_page_config(page_title="PDF Copilot", page_icon=":material/picture_as_pdf:", layout="wide")
+st.set_page_config(page_title="PDF Copilot", page_icon=page_icon(), layout="wide")
+user = auth.gate(services.settings())  # the sign-in screen until someone is signed in
 
-navigation = st.navigation(
-    [
-        st.Page("pages/chat.py", title="Chat", icon=":material/forum:", default=True),
-        st.Page("pages/summary.py", title="Summary", icon=":material/summarize:"),
-        st.Page("pages/images.py", title="Image descriptions", icon=":material/image:"),
-        st.Page("pages/admin.py", title="Admin", icon=":material/admin_panel_settings:"),
-    ]
-)
+pages = [
+    st.Page("pages/chat.py", title="Chat", icon=":material/forum:", default=True),
+    st.Page("pages/summary.py", title="Summary", icon=":material/summarize:"),
+    st.Page("pages/images.py", title="Image descriptions", icon=":material/image:"),
+]
+if user.is_admin:
+    pages.append(st.Page("pages/admin.py", title="Admin", icon=":material/admin_panel_settings:"))
+navigation = st.navigation(pages)
 render_sidebar()
 navigation.run()

@@ -9,6 +9,7 @@ from app.errors import user_message
 from app.state import THREAD_QUERY_PARAM, Chat
 from core import OpenAIClient
 from core.copilots import ChatCopilot
+from core.errors import NotFoundError
 
 
 def copilot() -> ChatCopilot | None:
@@ -59,5 +60,14 @@ def restore_from_url(client: OpenAIClient) -> None:
             use(*restore_from_thread(client, wanted))
     except Exception as exc:
         # Kept in the screen's notes, so the reason stays visible after the next rerun.
-        st.session_state[Chat.NOTES] = [
-            ("error", f"Could not reopen the conversation {wanted}: {user_message(exc)}")]
+        st.session_state[Chat.NOTES] = [("error", _reopen_problem(exc, wanted))]
+        st.query_params.pop(THREAD_QUERY_PARAM, None)
+
+
+def _reopen_problem(exc: Exception, thread_id: str) -> str:
+    """Why a conversation did not reopen, without its id: another user's thread is absent."""
+    if isinstance(exc, NotFoundError) or isinstance(exc.__cause__, NotFoundError):
+        return ("Could not reopen that conversation: it is not one of yours, or it no longer"
+                " exists.")
+    reason = user_message(exc).replace(thread_id, "that thread")
+    return f"Could not reopen the conversation: {reason}"

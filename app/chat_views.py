@@ -153,10 +153,9 @@ def conversation_caption(current: ChatCopilot | None) -> None:
     """Which conversation this is and what it searches."""
     if current is None or not current.has_context:
         return
-    context = current.context
     names = current.document_names()
     files = ", ".join(names) if names else "no documents"
-    st.caption(f"Conversation `{context.thread_id}` · searching {escape_markdown(files)}")
+    st.caption(f"This conversation is searching {escape_markdown(files)}")
 
 
 def show_turn(turn: Turn) -> None:

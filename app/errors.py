@@ -86,4 +86,6 @@ def reported(action: str) -> Iterator[None]:
     except Exception as exc:
         expected = isinstance(exc, OpenAIError | CopilotError | DocumentError | ValueError)
         log.warning("%s failed: %s", action, exc, exc_info=not expected)
-        st.error(f"{action} failed: {user_message(exc)}", icon=":material/error:")
+        from app.render import inert  # names in actions and messages come from documents
+
+        st.error(inert(f"{action} failed: {user_message(exc)}"), icon=":material/error:")

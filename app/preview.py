@@ -7,7 +7,7 @@ import html
 import streamlit as st
 
 from app import services
-from app.render import highlighted_page_html
+from app.render import highlighted_page_html, inert
 from core.copilots import Citation
 from core.documents import DocumentError, read_pdf_pages
 from core.errors import OpenAIError
@@ -28,7 +28,7 @@ def render_citation(number: int, citation: Citation) -> None:
     where = citation.filename or citation.file_id
     if citation.page is not None:
         where += f", p. {citation.page}"
-    with st.expander(f"[{number}] {where}", icon=":material/description:"):
+    with st.expander(f"[{number}] {inert(where)}", icon=":material/description:"):
         if citation.quote:
             st.caption("Quoted passage")
             st.html(f"<blockquote style='margin:0'>{html.escape(citation.quote)}</blockquote>")

@@ -1,16 +1,32 @@
-"""Rendering helpers: markdown-safe text and the cited passage highlighted in its page."""
+"""Rendering helpers: inert text for Markdown, and the cited passage highlighted in its page.
+
+Text that comes from documents, file names, model output or quotes goes through `inert` before
+any Markdown-rendering call (st.markdown, captions, alerts, widget labels): every ASCII
+punctuation character is backslash-escaped, which CommonMark defines as "this character
+literally". So `![x](http://…)` stays text and loads nothing, `[a](b)`, `<a href>`, `<img>`,
+`# heading`, `$x$`, `:material/icon:` and `:red[…]` stay text, and a bare URL or `www.` name is
+not auto-linked (its `:`, `/` and `.` are escaped). The app's own formatting around such text
+is written by the app and stays.
+"""
 
 from __future__ import annotations
 
 import html
 import re
+from typing import Any
 
 _WORD = re.compile(r"\w[\w'’.,%$-]*", re.UNICODE)
+_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
+
+
+def inert(text: str) -> str:
+    """`text` for any Markdown-rendering Streamlit call, shown exactly as it is, never markup."""
+    return _PUNCTUATION.sub(r"\\\1", text)
 
 
 def escape_markdown(text: str) -> str:
-    """Text for st.markdown with `$` escaped, so "$3.5 billion … $1 billion" is no formula."""
-    return text.replace("\\$", "$").replace("$", "\\$")
+    """The name the screens use for `inert` (it was: `$` escaped only)."""
+    return inert(text)
 
 
 def find_passage(page_text: str, quote: str) -> tuple[int, int] | None:
@@ -63,3 +79,17 @@ def _line_start(text: str, index: int) -> int:
 def _line_end(text: str, index: int) -> int:
     found = text.find("\n", index)
     return len(text) if found < 0 else found
+
+
+def page_icon() -> Any:
+    """The favicon, drawn here: a `:material/…:` page icon makes the browser fetch the glyph
+    from a font CDN on every page load, and the app must work offline."""
+    from PIL import Image, ImageDraw
+
+    icon = Image.new("RGBA", (64, 64), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(icon)
+    draw.rounded_rectangle((8, 2, 56, 62), radius=8, fill=(37, 99, 235, 255))
+    draw.polygon([(40, 2), (56, 18), (40, 18)], fill=(191, 219, 254, 255))
+    for y in (28, 38, 48):
+        draw.rectangle((16, y, 48, y + 4), fill=(255, 255, 255, 255))
+    return icon

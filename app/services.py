@@ -29,6 +29,8 @@ class Connection:
     base_url: str
     api_key: str | None = field(repr=False)
     embedded: bool
+    admin_key: str | None = field(default=None, repr=False)
+    server: str = ""  # a stable name of the server (the embedded one's port changes)
 
     @property
     def display_url(self) -> str:
@@ -63,7 +65,9 @@ def connection(app_settings: AppSettings | None = None) -> Connection:
     app_settings = app_settings or settings()
     if not app_settings.uses_embedded_engine:
         key = app_settings.api_key.get_secret_value() if app_settings.api_key else None
-        return Connection(str(app_settings.base_url), key, embedded=False)
+        admin = app_settings.admin_key.get_secret_value() if app_settings.admin_key else None
+        return Connection(str(app_settings.base_url), key, embedded=False, admin_key=admin,
+                          server=str(app_settings.base_url))
     engine = _embedded_engine(
         str(app_settings.engine_data_dir.resolve()),
         tuple(sorted(app_settings.engine_environment().items())),
@@ -71,18 +75,63 @@ def connection(app_settings: AppSettings | None = None) -> Connection:
     )
     if not engine.is_running():  # it died: start another on the next rerun
         _embedded_engine.clear()
-    return Connection(engine.base_url, engine.api_key, embedded=True)
+    return Connection(engine.base_url, engine.api_key, embedded=True,
+                      admin_key=engine.admin_key or None,
+                      server=f"embedded:{engine.data_dir}")
 
 
 @st.cache_resource(show_spinner=False)
-def _client(base_url: str, api_key: str | None) -> OpenAIClient:
-    return OpenAIClient(api_key=api_key, base_url=base_url)
+def _client(base_url: str, api_key: str | None, project: str | None = None) -> OpenAIClient:
+    return OpenAIClient(api_key=api_key, base_url=base_url, project=project)
+
+
+class NoIsolation(RuntimeError):
+    """A shared deployment without the admin key that would give each user their project."""
+
+
+def user_key(current: Connection, app_settings: AppSettings | None = None) -> str | None:
+    """The key of this session's user: their own project's in a shared deployment, the
+    configured (default project's) key for the single local user."""
+    from app import auth
+    from app.accounts import UserProjects
+
+    app_settings = app_settings or settings()
+    if not auth.shared(app_settings):
+        return current.api_key
+    user = auth.current_user(app_settings)
+    if user is None:
+        raise NoIsolation("nobody is signed in")
+    if not current.admin_key:
+        raise NoIsolation("this deployment is shared but has no admin key for its server, so"
+                          " users can't get projects of their own: set admin_key")
+    projects = UserProjects(app_settings.user_projects_file, current.server)
+    return projects.credentials(user, admin_client(current)).api_key
+
+
+def user_project(current: Connection, app_settings: AppSettings | None = None) -> str | None:
+    """The project id of this session's user in a shared deployment (None otherwise)."""
+    from app import auth
+    from app.accounts import UserProjects
+
+    app_settings = app_settings or settings()
+    user = auth.current_user(app_settings)
+    if not auth.shared(app_settings) or user is None or not current.admin_key:
+        return None
+    projects = UserProjects(app_settings.user_projects_file, current.server)
+    return projects.credentials(user, admin_client(current)).project_id
+
+
+def admin_client(current: Connection, project: str | None = None) -> OpenAIClient:
+    """A client with the server's admin key (acting in `project` when given)."""
+    if not current.admin_key:
+        raise NoIsolation("no admin key for this server")
+    return _client(current.base_url, current.admin_key, project)
 
 
 def client() -> OpenAIClient:
-    """The client every page uses."""
+    """The client every page uses: the signed-in user's project."""
     current = connection()
-    return _client(current.base_url, current.api_key)
+    return _client(current.base_url, user_key(current))
 
 
 def require_client() -> OpenAIClient:

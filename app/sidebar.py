@@ -4,16 +4,34 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app import services
+from app import auth, services
 from app.errors import user_message
+from app.render import inert
 from app.state import Sidebar
 from core.settings import LOCAL_MODEL
 
 
+def _who(app_settings) -> None:
+    """Who is signed in (and a way out), or that this is a single-user, local-only app."""
+    if not auth.shared(app_settings):
+        st.caption(":material/person: Single-user mode: no sign-in, reachable from this computer"
+                   " only (127.0.0.1). To share it, add accounts (`python -m app users add NAME`)"
+                   " or an identity provider.")
+        return
+    user = auth.current_user(app_settings)
+    if user is None:
+        return
+    role = " · admin" if user.is_admin else ""
+    st.caption(f":material/person: Signed in as **{inert(user.label)}**{role}")
+    if st.button("Sign out", key=Sidebar.SIGN_OUT, icon=":material/logout:"):
+        auth.sign_out(app_settings)
+
+
 def render_sidebar() -> None:
-    """Server, status and the model picker; the picked model is `current_model()`."""
+    """Who, server, status and the model picker; the picked model is `current_model()`."""
     app_settings = services.settings()
     with st.sidebar:
+        _who(app_settings)
         st.subheader("Server")
         try:
             current = services.connection(app_settings)

@@ -16,6 +16,21 @@ def item_key(base: str, *parts: object) -> str:
 
 class Sidebar:
     MODEL = "sidebar.model"
+    SIGN_OUT = "sidebar.sign_out"
+
+
+class Auth:
+    USER = "auth.user"  # app.accounts.User of this session
+    FORM = "auth.form"
+    NAME = "auth.name"
+    PASSWORD = "auth.password"
+    SIGN_IN = "auth.sign_in"
+    SUBMIT = "auth.submit"
+
+
+class History:
+    SUMMARIES = "history.summaries"  # thread id -> ConversationSummary, this session's cache
+    OPEN = "history.open"  # item_key(OPEN, index): reopen buttons
 
 
 class Chat:
@@ -63,6 +78,7 @@ class Admin:
     PASSWORD_SUBMIT = "admin.password_submit"
     UNLOCKED = "admin.unlocked"
     SECTION = "admin.section"
+    PROJECT = "admin.project"  # whose objects the admin looks at
     CURSOR = "admin.cursor"  # item_key(CURSOR, section): the `after` cursors of the pages seen
     PREV = "admin.prev"
     NEXT = "admin.next"

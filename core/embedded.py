@@ -1,8 +1,9 @@
 """The embedded engine: `python -m engine serve` as a child process on a free loopback port.
 
 The app starts one per server process when no server is configured. It gets a random bearer
-key (in its environment, never on its command line), logs to `<data dir>/engine.log`, and is
-stopped when the interpreter exits.
+key for its default project and a random admin key (with which the app provisions a project per
+signed-in user), both in its environment, never on its command line. It logs to
+`<data dir>/engine.log` and is stopped when the interpreter exits.
 """
 
 from __future__ import annotations
@@ -41,9 +42,10 @@ class EmbeddedEngine:
     """A running engine child process and how to reach it."""
 
     base_url: str  # …/v1
-    api_key: str = field(repr=False)
+    api_key: str = field(repr=False)  # the default project's key
     data_dir: Path
     process: subprocess.Popen[bytes] = field(repr=False)
+    admin_key: str = field(default="", repr=False)  # manages per-user projects and keys
 
     @property
     def root_url(self) -> str:
@@ -102,7 +104,9 @@ def start_embedded_engine(
 def _spawn(data_dir: Path, extra_env: Mapping[str, str]) -> EmbeddedEngine:
     port = _free_port()
     api_key = "sk-embedded-" + secrets.token_urlsafe(24)
-    child_env = {**os.environ, **extra_env, "ENGINE_API_KEY": api_key}
+    admin_key = "sk-admin-embedded-" + secrets.token_urlsafe(24)
+    child_env = {**os.environ, **extra_env, "ENGINE_API_KEY": api_key,
+                 "ENGINE_ADMIN_KEY": admin_key}
     command = [sys.executable, "-m", "engine", "serve", "--host", "127.0.0.1"]
     command += ["--port", str(port), "--data-dir", str(data_dir), "--log-level", "warning"]
     # A file, not a pipe: nobody reads the engine's output, and a full pipe would block it.
@@ -116,7 +120,8 @@ def _spawn(data_dir: Path, extra_env: Mapping[str, str]) -> EmbeddedEngine:
             stderr=subprocess.STDOUT,
         )
     return EmbeddedEngine(
-        base_url=f"http://127.0.0.1:{port}/v1", api_key=api_key, data_dir=data_dir, process=process
+        base_url=f"http://127.0.0.1:{port}/v1", api_key=api_key, data_dir=data_dir,
+        process=process, admin_key=admin_key,
     )
 
 

@@ -52,6 +52,18 @@ class AppSettings(BaseSettings):
     admin_password: SecretStr | None = Field(
         None, description="When set, the Admin screen asks for it."
     )
+    admin_key: SecretStr | None = Field(
+        None, description="Admin key of the server at `base_url`: provisions a project per user."
+    )
+    users_file: Path = Field(
+        Path("app-data/users.json"), description="Built-in accounts (`python -m app users add`)."
+    )
+    user_projects_file: Path = Field(
+        Path("app-data/user-projects.json"), description="Each user's engine project and key."
+    )
+    admin_users: list[str] = Field(
+        default_factory=list, description="Signed-in (OIDC) e-mails or names with the admin role."
+    )
 
     @classmethod
     def settings_customise_sources(

@@ -10,11 +10,15 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import copy
 import logging
+import os
+import re
 import sys
 import threading
 from pathlib import Path
 from types import FrameType
+from typing import Any
 
 from engine.settings import EngineSettings
 
@@ -31,8 +35,35 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+_KEY_IN_URL = re.compile(r"((?:api[_-]?key|apikey|key|access_token|token)=)[^&\s\"]*", re.I)
+
+
+class RedactKeys(logging.Filter):
+    """Access-log lines never carry a key: `?api_key=…` values become `***` (such requests are
+    refused anyway, but their request line is still logged)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple):
+            record.args = tuple(_KEY_IN_URL.sub(r"\1***", a) if isinstance(a, str) else a
+                                for a in record.args)
+        if isinstance(record.msg, str):
+            record.msg = _KEY_IN_URL.sub(r"\1***", record.msg)
+        return True
+
+
+def log_config() -> dict[str, Any]:
+    from uvicorn.config import LOGGING_CONFIG
+
+    config = copy.deepcopy(LOGGING_CONFIG)
+    config.setdefault("filters", {})["redact_keys"] = {"()": RedactKeys}
+    for handler in config["handlers"].values():
+        handler.setdefault("filters", []).append("redact_keys")
+    return config
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    os.umask(0o077)  # blobs, the database and its journals: the owner's only
     import uvicorn
 
     from engine.app import create_app
@@ -54,6 +85,7 @@ def main(argv: list[str] | None = None) -> int:
             super().handle_exit(sig, frame)
 
     config = uvicorn.Config(app, host=args.host, port=args.port, log_level=args.log_level,
+                            log_config=log_config(),
                             timeout_graceful_shutdown=max(1, int(settings.shutdown_grace_seconds)))
     server = Server(config)
     with contextlib.suppress(KeyboardInterrupt):  # uvicorn re-raises the SIGINT it handled

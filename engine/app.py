@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-import hmac
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import Annotated
+from pathlib import Path
 
-from fastapi import APIRouter, Depends, FastAPI, Header
+from fastapi import APIRouter, FastAPI
 from fastapi_offline import FastAPIOffline
 
 from engine.blobs import BlobStore
 from engine.db import Database
-from engine.errors import Unauthorized, install_error_handlers
-from engine.idempotency import IdempotencyMiddleware
+from engine.errors import install_error_handlers
+from engine.idempotency import RequestGuard
 from engine.ingestion import IngestionService
 from engine.retrieval.embedding import EmbeddingService
 from engine.routes import (
@@ -22,6 +22,7 @@ from engine.routes import (
     files,
     messages,
     models,
+    projects,
     runs,
     threads,
     vector_store_files,
@@ -33,13 +34,28 @@ from engine.state import EngineState
 
 API_DESCRIPTION = (
     "OpenAI-compatible server of PDF Copilot: files, vector stores with search, assistants,"
-    " threads, messages, runs with steps and streaming, chat completions and models under /v1. Every /v1 request carries `Authorization: Bearer KEY`"
-    " when the engine was started with ENGINE_API_KEY."
+    " threads, messages, runs with steps and streaming, chat completions and models under /v1."
+    " Every /v1 request carries `Authorization: Bearer KEY`: ENGINE_API_KEY (the default"
+    " project), a project key issued under /v1/organization/projects, or ENGINE_ADMIN_KEY (which"
+    " manages projects and keys, and acts in the project named by an `OpenAI-Project` header)."
+    " A key sees only its project's objects; another project's objects answer 404."
 )
 
 
+def _private_dir(path: Path) -> None:
+    """The data folder and the database are the owner's only (0700 / 0600)."""
+    path.mkdir(parents=True, exist_ok=True)
+    os.chmod(path, 0o700)
+    database = path / "engine.sqlite3"
+    if not database.exists():
+        os.close(os.open(database, os.O_CREAT | os.O_WRONLY, 0o600))
+    for name in ("engine.sqlite3", "engine.sqlite3-wal", "engine.sqlite3-shm"):
+        if (path / name).exists():
+            os.chmod(path / name, 0o600)
+
+
 def build_state(settings: EngineSettings) -> EngineState:
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    _private_dir(settings.data_dir)
     db = Database(settings.data_dir / "engine.sqlite3")
     blobs = BlobStore(settings.data_dir / "blobs")
     embedding = EmbeddingService(db, enabled=settings.embeddings)
@@ -47,24 +63,6 @@ def build_state(settings: EngineSettings) -> EngineState:
                        ingestion=IngestionService(settings, db, blobs,
                                                   on_indexed=embedding.enqueue),
                        runner=RunExecutor(settings, db, EventBus()), embedding=embedding)
-
-
-def _auth_dependency(settings: EngineSettings):
-    expected = settings.api_key.get_secret_value().encode() if settings.api_key else None
-
-    def require_key(authorization: Annotated[str | None, Header()] = None) -> None:
-        if expected is None:
-            return
-        if not authorization:
-            raise Unauthorized(
-                "Missing bearer key: send 'Authorization: Bearer <ENGINE_API_KEY>'.",
-                code="missing_api_key",
-            )
-        scheme, _, token = authorization.partition(" ")
-        if scheme.lower() != "bearer" or not hmac.compare_digest(token.strip().encode(), expected):
-            raise Unauthorized("Incorrect API key provided.", code="invalid_api_key")
-
-    return require_key
 
 
 def create_app(settings: EngineSettings) -> FastAPI:
@@ -83,13 +81,14 @@ def create_app(settings: EngineSettings) -> FastAPI:
     app = FastAPIOffline(title="PDF Copilot engine", version="0.1.0",
                          description=API_DESCRIPTION, lifespan=lifespan)
     app.state.engine = state
-    app.add_middleware(IdempotencyMiddleware, db=state.db)
+    # The key is checked (and the project attached) before routing, so before any body is read.
+    app.add_middleware(RequestGuard, settings=settings, db=state.db)
     install_error_handlers(app)
 
-    v1 = APIRouter(prefix="/v1", dependencies=[Depends(_auth_dependency(settings))])
+    v1 = APIRouter(prefix="/v1")
     # runs before threads: POST /threads/runs must not be taken for POST /threads/{thread_id}.
     for module in (files, vector_stores, vector_store_files, chat, models, assistants, runs,
-                   threads, messages):
+                   threads, messages, projects):
         v1.include_router(module.router)
     app.include_router(v1)
 

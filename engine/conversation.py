@@ -15,15 +15,16 @@ from engine.stores import DEFAULT_CHUNK_MAX, DEFAULT_CHUNK_OVERLAP, attach_file
 
 
 def create_thread(
-    conn: sqlite3.Connection, params: ThreadCreateParams | None
+    conn: sqlite3.Connection, params: ThreadCreateParams | None, *, project: str
 ) -> tuple[dict[str, Any], PendingIngestion]:
     params = params or ThreadCreateParams()
-    resources, pending = create_tool_resources(conn, params.tool_resources, "thread files")
+    resources, pending = create_tool_resources(conn, params.tool_resources, "thread files",
+                                               project=project)
     thread = {"id": new_id("thread_"), "object": "thread", "created_at": now(),
               "tool_resources": resources, "metadata": params.metadata or {}}
-    objects.insert(conn, "threads", thread)
+    objects.insert(conn, "threads", thread, project)
     for i, message in enumerate(params.messages or []):
-        _, more = add_message(conn, thread, message, param=f"messages[{i}]")
+        _, more = add_message(conn, thread, message, param=f"messages[{i}]", project=project)
         pending.extend(more)
     return thread, pending
 
@@ -34,7 +35,7 @@ def text_content(text: str, annotations: list[dict[str, Any]] | None = None) -> 
 
 def add_message(
     conn: sqlite3.Connection, thread: dict[str, Any], params: MessageCreateParams,
-    *, param: str = "content",
+    *, param: str = "content", project: str,
 ) -> tuple[dict[str, Any], PendingIngestion]:
     """Store a user (or assistant) message; file_search attachments join the thread's store."""
     if isinstance(params.content, str):
@@ -53,7 +54,8 @@ def add_message(
     pending: PendingIngestion = []
     attachments = []
     for i, attachment in enumerate(params.attachments or []):
-        if conn.execute("SELECT 1 FROM files WHERE id = ?", (attachment.file_id,)).fetchone() is None:
+        if conn.execute("SELECT 1 FROM files WHERE id = ? AND project_id = ?",
+                        (attachment.file_id, project)).fetchone() is None:
             raise NotFound("file", attachment.file_id, param=f"attachments[{i}].file_id")
         tools = [t.type for t in attachment.tools]
         if "code_interpreter" in tools:
@@ -61,9 +63,9 @@ def add_message(
                                  param=f"attachments[{i}].tools")
         attachments.append(attachment.model_dump(mode="json"))
         if "file_search" in tools or not tools:
-            store_id = thread_store(conn, thread)
+            store_id = thread_store(conn, thread, project)
             if attach_file(conn, store_id, attachment.file_id,
-                           (DEFAULT_CHUNK_MAX, DEFAULT_CHUNK_OVERLAP), None):
+                           (DEFAULT_CHUNK_MAX, DEFAULT_CHUNK_OVERLAP), None, project=project):
                 pending.append((store_id, attachment.file_id))
     message = {
         "id": new_id("msg_"), "object": "thread.message", "created_at": now(),
@@ -72,17 +74,18 @@ def add_message(
         "assistant_id": None, "run_id": None, "attachments": attachments,
         "metadata": params.metadata or {},
     }
-    objects.insert(conn, "messages", message)
+    objects.insert(conn, "messages", message, project)
     return message, pending
 
 
-def thread_store(conn: sqlite3.Connection, thread: dict[str, Any]) -> str:
+def thread_store(conn: sqlite3.Connection, thread: dict[str, Any], project: str) -> str:
     """The thread's own vector store, created on first use as OpenAI does for attachments."""
     resources = thread.setdefault("tool_resources", {}) or {}
     ids = (resources.get("file_search") or {}).get("vector_store_ids") or []
     if ids:
         return str(ids[0])
-    store_id = new_store(conn, f"thread {thread['id']}", {"thread_id": thread["id"]})
+    store_id = new_store(conn, f"thread {thread['id']}", {"thread_id": thread["id"]},
+                         project=project)
     resources["file_search"] = {"vector_store_ids": [store_id]}
     thread["tool_resources"] = resources
     objects.save(conn, "threads", thread)

@@ -19,9 +19,19 @@ TABLES: dict[str, tuple[str, tuple[str, ...]]] = {
 }
 
 
-def insert(conn: sqlite3.Connection, table: str, obj: dict[str, Any]) -> dict[str, Any]:
-    columns = ("id", "created_at", *TABLES[table][1], "data")
-    values = [obj["id"], obj["created_at"], *(obj.get(c) for c in TABLES[table][1]), json.dumps(obj)]
+def insert(
+    conn: sqlite3.Connection, table: str, obj: dict[str, Any], project: str | None = None
+) -> dict[str, Any]:
+    """Store a new object in `project`; messages, runs and steps default to their thread's."""
+    if project is None:
+        row = conn.execute("SELECT project_id FROM threads WHERE id = ?",
+                           (obj.get("thread_id"),)).fetchone()
+        if row is None:
+            raise ValueError(f"{table} row {obj['id']} needs a project")
+        project = row[0]
+    columns = ("id", "created_at", *TABLES[table][1], "data", "project_id")
+    values = [obj["id"], obj["created_at"], *(obj.get(c) for c in TABLES[table][1]),
+              json.dumps(obj), project]
     conn.execute(
         f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
         values,
@@ -31,8 +41,11 @@ def insert(conn: sqlite3.Connection, table: str, obj: dict[str, Any]) -> dict[st
 
 def fetch(
     conn: sqlite3.Connection, table: str, object_id: str, *, param: str | None = None,
-    where: str = "1", params: tuple = (),
+    where: str = "1", params: tuple = (), project: str | None = None,
 ) -> dict[str, Any]:
+    """One object by id; with `project`, another project's object is absent (404)."""
+    if project is not None:
+        where, params = f"({where}) AND project_id = ?", (*params, project)
     row = conn.execute(
         f"SELECT data FROM {table} WHERE id = ? AND {where}", (object_id, *params)
     ).fetchone()
@@ -53,10 +66,11 @@ def save(conn: sqlite3.Connection, table: str, obj: dict[str, Any]) -> dict[str,
 
 
 def update(
-    conn: sqlite3.Connection, table: str, object_id: str, change: Callable[[dict[str, Any]], None]
+    conn: sqlite3.Connection, table: str, object_id: str, change: Callable[[dict[str, Any]], None],
+    *, param: str | None = None, project: str | None = None,
 ) -> dict[str, Any]:
     """Read, change in place and write back one object inside the caller's write transaction."""
-    obj = fetch(conn, table, object_id)
+    obj = fetch(conn, table, object_id, param=param, project=project)
     change(obj)
     return save(conn, table, obj)
 

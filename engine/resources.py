@@ -52,8 +52,24 @@ def check_tools(tools: list[Any] | None, param: str = "tools") -> list[dict[str,
     return result
 
 
+def check_store_ids(conn: sqlite3.Connection, store_ids: list[str], project: str,
+                    param: str = "tool_resources.file_search") -> None:
+    """Every store named must be the project's (another project's store is absent)."""
+    for store_id in store_ids:
+        if conn.execute("SELECT 1 FROM vector_stores WHERE id = ? AND project_id = ?",
+                        (store_id, project)).fetchone() is None:
+            raise NotFound("vector store", store_id, param=param)
+
+
+def check_resources_json(conn: sqlite3.Connection, resources: dict[str, Any] | None,
+                         project: str) -> None:
+    """The stores named by tool_resources sent to a modify call must be the project's."""
+    search = (resources or {}).get("file_search") or {}
+    check_store_ids(conn, list(search.get("vector_store_ids") or []), project)
+
+
 def create_tool_resources(
-    conn: sqlite3.Connection, param: ToolResourcesParam | None, label: str
+    conn: sqlite3.Connection, param: ToolResourcesParam | None, label: str, *, project: str
 ) -> tuple[dict[str, Any], PendingIngestion]:
     """Tool resources of a new assistant or thread, creating the `vector_stores` helper store."""
     if param is None or param.file_search is None:
@@ -63,26 +79,26 @@ def create_tool_resources(
         raise InvalidRequest("Send vector_store_ids or vector_stores, not both.",
                              param="tool_resources.file_search")
     store_ids = list(search.vector_store_ids or [])
-    for store_id in store_ids:
-        if conn.execute("SELECT 1 FROM vector_stores WHERE id = ?", (store_id,)).fetchone() is None:
-            raise NotFound("vector store", store_id, param="tool_resources.file_search")
+    check_store_ids(conn, store_ids, project)
     pending: PendingIngestion = []
     for helper in search.vector_stores or []:
         chunking = chunking_params(helper.chunking_strategy,
                                    "tool_resources.file_search.vector_stores[0].chunking_strategy")
-        store_id = new_store(conn, label, helper.metadata)
+        store_id = new_store(conn, label, helper.metadata, project=project)
         for file_id in dict.fromkeys(helper.file_ids):
-            if attach_file(conn, store_id, file_id, chunking, None):
+            if attach_file(conn, store_id, file_id, chunking, None, project=project):
                 pending.append((store_id, file_id))
         store_ids.append(store_id)
     return {"file_search": {"vector_store_ids": store_ids}}, pending
 
 
-def new_store(conn: sqlite3.Connection, name: str, metadata: dict | None = None) -> str:
+def new_store(conn: sqlite3.Connection, name: str, metadata: dict | None = None, *,
+              project: str) -> str:
     store_id = new_id("vs_")
     conn.execute(
-        "INSERT INTO vector_stores (id, name, created_at, metadata) VALUES (?, ?, ?, ?)",
-        (store_id, name, now(), json.dumps(metadata or {})),
+        "INSERT INTO vector_stores (id, name, created_at, metadata, project_id)"
+        " VALUES (?, ?, ?, ?, ?)",
+        (store_id, name, now(), json.dumps(metadata or {}), project),
     )
     touch(conn, store_id)
     return store_id

@@ -148,3 +148,72 @@ MIGRATIONS: list[tuple[str, str]] = [
     ("0002_assistants_threads_runs", _ASSISTANTS_SIDE),
     ("0003_passage_vectors", _PASSAGE_VECTORS),
 ]
+
+# Projects (OpenAI's project keys): every top-level object carries its project; messages, runs
+# and run steps take their thread's, file batches their store's. Rows made before projects
+# existed land in the default project, whose key is ENGINE_API_KEY. Keys are stored as SHA-256
+# digests (they are 192-bit random values, so a fast digest is not guessable). The idempotency
+# table is rebuilt: scoped to project and path, with the request's fingerprint, a reservation
+# state and the ids each stored answer names (deleted with them).
+_PROJECTS = """
+CREATE TABLE projects (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    archived_at INTEGER
+);
+INSERT INTO projects (id, name, created_at) VALUES ('proj_default', 'Default project',
+    CAST(strftime('%s','now') AS INTEGER));
+CREATE TABLE service_accounts (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT NOT NULL UNIQUE,
+    project_id TEXT NOT NULL REFERENCES projects(id),
+    name TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+);
+CREATE TABLE api_keys (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT NOT NULL UNIQUE,
+    project_id TEXT NOT NULL REFERENCES projects(id),
+    service_account_id TEXT REFERENCES service_accounts(id) ON DELETE CASCADE,
+    name TEXT NOT NULL,
+    digest TEXT NOT NULL UNIQUE,
+    redacted_value TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    last_used_at INTEGER
+);
+ALTER TABLE files ADD COLUMN project_id TEXT NOT NULL DEFAULT 'proj_default';
+ALTER TABLE vector_stores ADD COLUMN project_id TEXT NOT NULL DEFAULT 'proj_default';
+ALTER TABLE file_batches ADD COLUMN project_id TEXT NOT NULL DEFAULT 'proj_default';
+ALTER TABLE assistants ADD COLUMN project_id TEXT NOT NULL DEFAULT 'proj_default';
+ALTER TABLE threads ADD COLUMN project_id TEXT NOT NULL DEFAULT 'proj_default';
+ALTER TABLE messages ADD COLUMN project_id TEXT NOT NULL DEFAULT 'proj_default';
+ALTER TABLE runs ADD COLUMN project_id TEXT NOT NULL DEFAULT 'proj_default';
+ALTER TABLE run_steps ADD COLUMN project_id TEXT NOT NULL DEFAULT 'proj_default';
+CREATE INDEX files_project ON files(project_id, seq);
+CREATE INDEX vector_stores_project ON vector_stores(project_id, seq);
+CREATE INDEX assistants_project ON assistants(project_id, seq);
+CREATE INDEX threads_project ON threads(project_id, seq);
+DROP TABLE idempotency;
+CREATE TABLE idempotency (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    project_id TEXT NOT NULL,
+    path TEXT NOT NULL,
+    key TEXT NOT NULL,
+    fingerprint TEXT,
+    state TEXT NOT NULL,
+    status INTEGER,
+    body BLOB,
+    created_at INTEGER NOT NULL,
+    UNIQUE (project_id, path, key)
+);
+CREATE INDEX idempotency_created ON idempotency(created_at);
+CREATE TABLE idempotency_refs (
+    idempotency_seq INTEGER NOT NULL REFERENCES idempotency(seq) ON DELETE CASCADE,
+    object_id TEXT NOT NULL
+);
+CREATE INDEX idempotency_refs_object ON idempotency_refs(object_id)
+"""
+
+MIGRATIONS.append(("0003_projects", _PROJECTS))

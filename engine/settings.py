@@ -18,8 +18,15 @@ class EngineSettings(BaseSettings):
 
     data_dir: Path = Field(Path("engine-data"), description="SQLite database and file blobs.")
     api_key: SecretStr | None = Field(
-        None, description="Bearer key every /v1 request must carry; unset means no auth."
+        None, description="Key of the default project; with admin_key unset too, no auth."
     )
+    admin_key: SecretStr | None = Field(
+        None, description="Admin key: manages projects and keys under /v1/organization."
+    )
+    idempotency_ttl_seconds: int = Field(
+        24 * 3600, ge=1, description="How long an Idempotency-Key's answer is kept."
+    )
+    max_json_bytes: int = Field(32 * MB, ge=1024, description="Largest accepted JSON body.")
     max_upload_bytes: int = Field(512 * MB, description="Largest accepted upload.")
     ingest_workers: int = Field(2, ge=1, description="Parallel extraction processes.")
     ingest_timeout_seconds: float = Field(120.0, gt=0, description="Per-file extraction limit.")

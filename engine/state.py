@@ -63,3 +63,15 @@ def _get_state(request: Request) -> EngineState:
 
 
 StateDep = Annotated[EngineState, Depends(_get_state)]
+
+
+def _get_project(request: Request) -> str:
+    """The project of the request's key (attached by engine.idempotency.RequestGuard)."""
+    caller = request.scope.get("state", {}).get("caller")
+    if caller is None:  # a route mounted outside the guard: fail closed
+        raise RuntimeError(f"{request.url.path} is not behind the key check")
+    project: str = caller.project_id
+    return project
+
+
+ProjectDep = Annotated[str, Depends(_get_project)]

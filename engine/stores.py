@@ -48,8 +48,14 @@ def _counts(conn: sqlite3.Connection, where: str, params: tuple) -> tuple[FileCo
     return counts, usage
 
 
-def get_store_row(conn: sqlite3.Connection, store_id: str, param: str = "vector_store_id"):
-    row = conn.execute("SELECT * FROM vector_stores WHERE id = ?", (store_id,)).fetchone()
+def get_store_row(conn: sqlite3.Connection, store_id: str, param: str = "vector_store_id",
+                  *, project: str | None = None):
+    """The store's row; with `project`, another project's store is absent (404)."""
+    if project is None:
+        row = conn.execute("SELECT * FROM vector_stores WHERE id = ?", (store_id,)).fetchone()
+    else:
+        row = conn.execute("SELECT * FROM vector_stores WHERE id = ? AND project_id = ?",
+                           (store_id, project)).fetchone()
     if row is None:
         raise NotFound("vector store", store_id, param=param)
     return row
@@ -145,9 +151,13 @@ def attach_file(
     file_id: str,
     chunking: tuple[int, int],
     attributes: dict | None,
+    *,
+    project: str,
 ) -> bool:
-    """Add a file to a store as in_progress; False when it is already there and not failed."""
-    if conn.execute("SELECT 1 FROM files WHERE id = ?", (file_id,)).fetchone() is None:
+    """Add a file of `project` to a store as in_progress; False when it is already there and not
+    failed."""
+    if conn.execute("SELECT 1 FROM files WHERE id = ? AND project_id = ?",
+                    (file_id, project)).fetchone() is None:
         raise NotFound("file", file_id, param="file_id")
     existing = conn.execute(
         "SELECT status FROM vector_store_files WHERE vector_store_id = ? AND file_id = ?",

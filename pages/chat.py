@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from app import chat_session, chat_views, services
+from app import chat_session, chat_views, history, services
 from app.conversation import Turn
 from app.errors import reported
 from app.render import escape_markdown
@@ -12,6 +12,7 @@ from app.state import Chat, item_key
 st.title("Chat with your documents")
 client = services.require_client()
 chat_session.restore_from_url(client)
+history.render(client)  # the user's own past conversations, to reopen
 copilot = chat_session.copilot()
 turns = chat_session.turns()
 

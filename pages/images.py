@@ -5,6 +5,7 @@ import streamlit as st
 from app import images, services, uploads
 from app.errors import reported
 from app.progress import progress_bar
+from app.render import inert
 from app.sidebar import current_model
 from app.state import Images, item_key
 
@@ -24,7 +25,7 @@ if st.button("Describe images", key=Images.RUN, type="primary", disabled=not fil
 
 found: images.ImagesResult | None = st.session_state.get(Images.RESULT)
 for index, source in enumerate(found.sources if found else []):
-    st.subheader(source.source.name)
+    st.subheader(inert(source.source.name))
     if not source.results:
         st.info("No images found.", icon=":material/hide_image:")
     for i, result in source.described:
@@ -36,12 +37,12 @@ for index, source in enumerate(found.sources if found else []):
         text.text_area("Description", value=result.description or "", height=90,
                        key=item_key(Images.DESCRIPTION, index, i))
         if result.error:
-            text.warning(f"No description: {result.error}", icon=":material/warning:")
+            text.warning(inert(f"No description: {result.error}"), icon=":material/warning:")
     if source.skipped:
         with st.expander(f"{len(source.skipped)} image(s) skipped", icon=":material/block:"):
             for result in source.skipped:
                 where = f"page {result.page}, " if result.page else ""
-                st.write(f"{where}{result.name}: {result.skipped_reason}")
+                st.write(inert(f"{where}{result.name}: {result.skipped_reason}"))
     if source.source.kind != "pdf":
         continue
     st.caption(f"Before: {images.figures_line(source.before)}")

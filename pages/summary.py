@@ -62,7 +62,7 @@ if result is not None:
         st.error(escape_markdown(f"**{name}** was not summarized: {reason}"),
                  icon=":material/error:")
 if result is not None and result.text:
-    st.subheader("Summary of " + ", ".join(result.names))
+    st.subheader("Summary of " + escape_markdown(", ".join(result.names)))
     with st.container(border=True):
         st.markdown(escape_markdown(result.text))
     fmt = FORMATS[st.radio("Format", list(FORMATS), horizontal=True, key=Summary.FORMAT) or "PDF"]

@@ -18,6 +18,7 @@ from core.client._completions import CompletionsMixin
 from core.client._completions import Params as CompletionParams
 from core.client._files import FilesMixin
 from core.client._pagination import Page, PageSpec
+from core.client._projects import ProjectsMixin
 from core.client._runs import RunParams, RunsMixin, ThreadAndRunParams
 from core.client._steps import Read, Send, Sleep, Steps, SyncRunner
 from core.client._streaming import AssistantEventStream, ChatCompletionStream, StreamSpec
@@ -65,6 +66,7 @@ class Resources(
     FilesMixin,
     VectorStoresMixin,
     CompletionsMixin,
+    ProjectsMixin,
 ):
     """Every resource method of both clients, written once as steps (see `_steps`)."""
 

@@ -12,7 +12,7 @@ from engine.conversation import add_message
 from engine.errors import Conflict
 from engine.pagination import ListQueryDep, list_page
 from engine.resources import BetaDep
-from engine.state import StateDep
+from engine.state import ProjectDep, StateDep
 
 router = APIRouter(tags=["messages"], dependencies=[BetaDep])
 
@@ -26,13 +26,13 @@ def _active_run(conn, thread_id: str) -> str | None:
 
 
 @router.post("/threads/{thread_id}/messages")
-def create_message(state: StateDep, thread_id: str, body: MessageCreateParams) -> dict[str, Any]:
+def create_message(state: StateDep, project: ProjectDep, thread_id: str, body: MessageCreateParams) -> dict[str, Any]:
     with state.db.write() as conn:
-        thread = objects.fetch(conn, "threads", thread_id, param="thread_id")
+        thread = objects.fetch(conn, "threads", thread_id, param="thread_id", project=project)
         if run_id := _active_run(conn, thread_id):
             raise Conflict(f"Can't add messages to {thread_id} while a run {run_id} is active.",
                            code="thread_locked")
-        message, pending = add_message(conn, thread, body)
+        message, pending = add_message(conn, thread, body, project=project)
     for job in pending:
         state.ingestion.enqueue(*job)
     return message
@@ -40,10 +40,10 @@ def create_message(state: StateDep, thread_id: str, body: MessageCreateParams) -
 
 @router.get("/threads/{thread_id}/messages")
 def list_messages(
-    state: StateDep, thread_id: str, query: ListQueryDep, run_id: str | None = None
+    state: StateDep, project: ProjectDep, thread_id: str, query: ListQueryDep, run_id: str | None = None
 ) -> dict[str, Any]:
     conn = state.db.read()
-    objects.fetch(conn, "threads", thread_id, param="thread_id")
+    objects.fetch(conn, "threads", thread_id, param="thread_id", project=project)
     where, params = "thread_id = ?", [thread_id]
     if run_id:
         where += " AND run_id = ?"
@@ -52,27 +52,27 @@ def list_messages(
 
 
 @router.get("/threads/{thread_id}/messages/{message_id}")
-def retrieve_message(state: StateDep, thread_id: str, message_id: str) -> dict[str, Any]:
+def retrieve_message(state: StateDep, project: ProjectDep, thread_id: str, message_id: str) -> dict[str, Any]:
     return objects.fetch(state.db.read(), "messages", message_id, param="message_id",
-                         where="thread_id = ?", params=(thread_id,))
+                         where="thread_id = ?", params=(thread_id,), project=project)
 
 
 @router.post("/threads/{thread_id}/messages/{message_id}")
 def modify_message(
-    state: StateDep, thread_id: str, message_id: str, body: MessageUpdateParams
+    state: StateDep, project: ProjectDep, thread_id: str, message_id: str, body: MessageUpdateParams
 ) -> dict[str, Any]:
     with state.db.write() as conn:
         message = objects.fetch(conn, "messages", message_id, param="message_id",
-                                where="thread_id = ?", params=(thread_id,))
+                                where="thread_id = ?", params=(thread_id,), project=project)
         if "metadata" in body.model_fields_set:
             message["metadata"] = body.metadata or {}
         return objects.save(conn, "messages", message)
 
 
 @router.delete("/threads/{thread_id}/messages/{message_id}")
-def delete_message(state: StateDep, thread_id: str, message_id: str) -> dict[str, Any]:
+def delete_message(state: StateDep, project: ProjectDep, thread_id: str, message_id: str) -> dict[str, Any]:
     with state.db.write() as conn:
         objects.fetch(conn, "messages", message_id, param="message_id",
-                      where="thread_id = ?", params=(thread_id,))
+                      where="thread_id = ?", params=(thread_id,), project=project)
         conn.execute("DELETE FROM messages WHERE id = ?", (message_id,))
     return {"id": message_id, "object": "thread.message.deleted", "deleted": True}

@@ -18,11 +18,11 @@ from engine.errors import Conflict, InvalidRequest, NotFound
 from engine.ids import new_id, now
 from engine.llm.local import LOCAL_MODEL_ID
 from engine.pagination import ListQueryDep, list_page
-from engine.resources import BetaDep, check_model, check_tools
+from engine.resources import BetaDep, check_model, check_resources_json, check_tools
 from engine.runner.events import Event
 from engine.runner.executor import RUN_TTL_SECONDS, RunExecutor
 from engine.sse import sse_data, sse_response
-from engine.state import EngineState, StateDep
+from engine.state import EngineState, ProjectDep, StateDep
 
 router = APIRouter(tags=["runs"], dependencies=[BetaDep])
 POLL_AFTER_MS = "100"  # a built-in-model turn takes tens of milliseconds
@@ -118,16 +118,17 @@ def _active_run(conn: Any, thread_id: str) -> None:
 
 
 @router.post("/threads/{thread_id}/runs", response_model=None)
-def create_run(state: StateDep, thread_id: str, body: RunCreateParams,
+def create_run(state: StateDep, project: ProjectDep, thread_id: str, body: RunCreateParams,
                response: Response) -> dict[str, Any] | StreamingResponse:
     pending = []
     with state.db.write() as conn:
-        thread = objects.fetch(conn, "threads", thread_id, param="thread_id")
-        assistant = objects.fetch(conn, "assistants", body.assistant_id, param="assistant_id")
+        thread = objects.fetch(conn, "threads", thread_id, param="thread_id", project=project)
+        assistant = objects.fetch(conn, "assistants", body.assistant_id, param="assistant_id", project=project)
         _active_run(conn, thread_id)
         run = _new_run(state, assistant, thread_id, body)
         for i, message in enumerate(body.additional_messages or []):
-            _, more = add_message(conn, thread, message, param=f"additional_messages[{i}]")
+            _, more = add_message(conn, thread, message, param=f"additional_messages[{i}]",
+                                  project=project)
             pending += more
         objects.insert(conn, "runs", run)
     for job in pending:
@@ -136,12 +137,13 @@ def create_run(state: StateDep, thread_id: str, body: RunCreateParams,
 
 
 @router.post("/threads/runs", response_model=None)
-def create_thread_and_run(state: StateDep, body: ThreadAndRunCreateParams,
+def create_thread_and_run(state: StateDep, project: ProjectDep, body: ThreadAndRunCreateParams,
                           response: Response) -> dict[str, Any] | StreamingResponse:
     with state.db.write() as conn:
-        assistant = objects.fetch(conn, "assistants", body.assistant_id, param="assistant_id")
-        thread, pending = store_thread(conn, body.thread)
+        assistant = objects.fetch(conn, "assistants", body.assistant_id, param="assistant_id", project=project)
+        thread, pending = store_thread(conn, body.thread, project=project)
         if body.tool_resources is not None:
+            check_resources_json(conn, body.tool_resources.model_dump(mode="json"), project)
             thread["tool_resources"] = body.tool_resources.model_dump(mode="json",
                                                                        exclude_none=True)
             objects.save(conn, "threads", thread)
@@ -153,36 +155,36 @@ def create_thread_and_run(state: StateDep, body: ThreadAndRunCreateParams,
 
 
 @router.get("/threads/{thread_id}/runs")
-def list_runs(state: StateDep, thread_id: str, query: ListQueryDep) -> dict[str, Any]:
+def list_runs(state: StateDep, project: ProjectDep, thread_id: str, query: ListQueryDep) -> dict[str, Any]:
     conn = state.db.read()
-    objects.fetch(conn, "threads", thread_id, param="thread_id")
+    objects.fetch(conn, "threads", thread_id, param="thread_id", project=project)
     return list_page(conn, "runs", query, objects.render, where="thread_id = ?",
                      params=(thread_id,))
 
 
 @router.get("/threads/{thread_id}/runs/{run_id}")
-def retrieve_run(state: StateDep, thread_id: str, run_id: str, response: Response) -> dict[str, Any]:
+def retrieve_run(state: StateDep, project: ProjectDep, thread_id: str, run_id: str, response: Response) -> dict[str, Any]:
     run = objects.fetch(state.db.read(), "runs", run_id, param="run_id", where="thread_id = ?",
-                        params=(thread_id,))
+                        params=(thread_id,), project=project)
     if run["status"] in ("queued", "in_progress", "cancelling"):
         response.headers["openai-poll-after-ms"] = POLL_AFTER_MS
     return run
 
 
 @router.post("/threads/{thread_id}/runs/{run_id}")
-def modify_run(state: StateDep, thread_id: str, run_id: str, body: RunUpdateParams) -> dict[str, Any]:
+def modify_run(state: StateDep, project: ProjectDep, thread_id: str, run_id: str, body: RunUpdateParams) -> dict[str, Any]:
     with state.db.write() as conn:
         run = objects.fetch(conn, "runs", run_id, param="run_id", where="thread_id = ?",
-                            params=(thread_id,))
+                            params=(thread_id,), project=project)
         if "metadata" in body.model_fields_set:
             run["metadata"] = body.metadata or {}
         return objects.save(conn, "runs", run)
 
 
 @router.post("/threads/{thread_id}/runs/{run_id}/cancel")
-def cancel_run(state: StateDep, thread_id: str, run_id: str) -> dict[str, Any]:
+def cancel_run(state: StateDep, project: ProjectDep, thread_id: str, run_id: str) -> dict[str, Any]:
     run = objects.fetch(state.db.read(), "runs", run_id, param="run_id", where="thread_id = ?",
-                        params=(thread_id,))
+                        params=(thread_id,), project=project)
     if run["status"] not in ("queued", "in_progress", "cancelling"):
         raise InvalidRequest(f"Cannot cancel run with status '{run['status']}'.",
                              param="run_id", code="run_not_active")
@@ -190,9 +192,9 @@ def cancel_run(state: StateDep, thread_id: str, run_id: str) -> dict[str, Any]:
 
 
 @router.post("/threads/{thread_id}/runs/{run_id}/submit_tool_outputs")
-def submit_tool_outputs(state: StateDep, thread_id: str, run_id: str) -> dict[str, Any]:
+def submit_tool_outputs(state: StateDep, project: ProjectDep, thread_id: str, run_id: str) -> dict[str, Any]:
     objects.fetch(state.db.read(), "runs", run_id, param="run_id", where="thread_id = ?",
-                  params=(thread_id,))
+                  params=(thread_id,), project=project)
     raise InvalidRequest("This engine runs no function tools, so no run ever waits for tool"
                          " outputs.", param="run_id", code="run_not_requires_action")
 
@@ -212,20 +214,20 @@ def _render_step(include: list[str] | None):
 
 
 @router.get("/threads/{thread_id}/runs/{run_id}/steps")
-def list_run_steps(state: StateDep, thread_id: str, run_id: str, query: ListQueryDep,
+def list_run_steps(state: StateDep, project: ProjectDep, thread_id: str, run_id: str, query: ListQueryDep,
                    include: Include = None) -> dict[str, Any]:
     conn = state.db.read()
-    objects.fetch(conn, "runs", run_id, param="run_id", where="thread_id = ?", params=(thread_id,))
+    objects.fetch(conn, "runs", run_id, param="run_id", where="thread_id = ?", params=(thread_id,), project=project)
     return list_page(conn, "run_steps", query, _render_step(include), where="run_id = ?",
                      params=(run_id,))
 
 
 @router.get("/threads/{thread_id}/runs/{run_id}/steps/{step_id}")
-def retrieve_run_step(state: StateDep, thread_id: str, run_id: str, step_id: str,
+def retrieve_run_step(state: StateDep, project: ProjectDep, thread_id: str, run_id: str, step_id: str,
                       include: Include = None) -> dict[str, Any]:
     row = state.db.read().execute(
-        "SELECT data FROM run_steps WHERE id = ? AND run_id = ? AND thread_id = ?",
-        (step_id, run_id, thread_id)).fetchone()
+        "SELECT data FROM run_steps WHERE id = ? AND run_id = ? AND thread_id = ?"
+        " AND project_id = ?", (step_id, run_id, thread_id, project)).fetchone()
     if row is None:
         raise NotFound("run step", step_id, param="step_id")
     return _render_step(include)(row)

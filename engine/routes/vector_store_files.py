@@ -15,7 +15,7 @@ from core.types.vector_stores import (
 from engine.errors import InvalidRequest, NotFound
 from engine.ids import new_id, now
 from engine.pagination import ListQueryDep, list_page
-from engine.state import StateDep
+from engine.state import ProjectDep, StateDep
 from engine.stores import (
     attach_file,
     chunking_params,
@@ -56,13 +56,14 @@ def _store_file_row(conn, store_id: str, file_id: str):
 
 @router.post("/vector_stores/{vector_store_id}/files")
 def create_vector_store_file(
-    state: StateDep, vector_store_id: str, body: VectorStoreFileCreateParams
+    state: StateDep, project: ProjectDep, vector_store_id: str, body: VectorStoreFileCreateParams
 ) -> dict[str, Any]:
     chunking = chunking_params(body.chunking_strategy, "chunking_strategy")
     check_attributes(body.attributes)
     with state.db.write() as conn:
-        get_store_row(conn, vector_store_id)
-        added = attach_file(conn, vector_store_id, body.file_id, chunking, body.attributes)
+        get_store_row(conn, vector_store_id, project=project)
+        added = attach_file(conn, vector_store_id, body.file_id, chunking, body.attributes,
+                            project=project)
         row = _store_file_row(conn, vector_store_id, body.file_id)
     if added:
         state.ingestion.enqueue(vector_store_id, body.file_id)
@@ -71,10 +72,10 @@ def create_vector_store_file(
 
 @router.get("/vector_stores/{vector_store_id}/files")
 def list_vector_store_files(
-    state: StateDep, vector_store_id: str, query: ListQueryDep, status: StatusFilter = None
+    state: StateDep, project: ProjectDep, vector_store_id: str, query: ListQueryDep, status: StatusFilter = None
 ) -> dict[str, Any]:
     conn = state.db.read()
-    get_store_row(conn, vector_store_id)
+    get_store_row(conn, vector_store_id, project=project)
     where, params = "vector_store_id = ?", [vector_store_id]
     if status:
         where += " AND status = ?"
@@ -84,19 +85,19 @@ def list_vector_store_files(
 
 
 @router.get("/vector_stores/{vector_store_id}/files/{file_id}")
-def retrieve_vector_store_file(state: StateDep, vector_store_id: str, file_id: str) -> dict[str, Any]:
+def retrieve_vector_store_file(state: StateDep, project: ProjectDep, vector_store_id: str, file_id: str) -> dict[str, Any]:
     conn = state.db.read()
-    get_store_row(conn, vector_store_id)
+    get_store_row(conn, vector_store_id, project=project)
     return render_store_file(_store_file_row(conn, vector_store_id, file_id))
 
 
 @router.post("/vector_stores/{vector_store_id}/files/{file_id}")
 def update_vector_store_file(
-    state: StateDep, vector_store_id: str, file_id: str, body: VectorStoreFileUpdateParams
+    state: StateDep, project: ProjectDep, vector_store_id: str, file_id: str, body: VectorStoreFileUpdateParams
 ) -> dict[str, Any]:
     check_attributes(body.attributes)
     with state.db.write() as conn:
-        get_store_row(conn, vector_store_id)
+        get_store_row(conn, vector_store_id, project=project)
         _store_file_row(conn, vector_store_id, file_id)
         conn.execute(
             "UPDATE vector_store_files SET attributes = ? WHERE vector_store_id = ? AND file_id = ?",
@@ -106,9 +107,9 @@ def update_vector_store_file(
 
 
 @router.delete("/vector_stores/{vector_store_id}/files/{file_id}")
-def delete_vector_store_file(state: StateDep, vector_store_id: str, file_id: str) -> dict[str, Any]:
+def delete_vector_store_file(state: StateDep, project: ProjectDep, vector_store_id: str, file_id: str) -> dict[str, Any]:
     with state.db.write() as conn:
-        get_store_row(conn, vector_store_id)
+        get_store_row(conn, vector_store_id, project=project)
         _store_file_row(conn, vector_store_id, file_id)
         delete_chunks(conn, "vector_store_id = ? AND file_id = ?", (vector_store_id, file_id))
         conn.execute("DELETE FROM vector_store_files WHERE vector_store_id = ? AND file_id = ?",
@@ -116,9 +117,10 @@ def delete_vector_store_file(state: StateDep, vector_store_id: str, file_id: str
     return {"id": file_id, "object": "vector_store.file.deleted", "deleted": True}
 
 
-def _batch_row(conn, store_id: str, batch_id: str):
+def _batch_row(conn, store_id: str, batch_id: str, project: str):
     row = conn.execute(
-        "SELECT * FROM file_batches WHERE id = ? AND vector_store_id = ?", (batch_id, store_id)
+        "SELECT * FROM file_batches WHERE id = ? AND vector_store_id = ? AND project_id = ?",
+        (batch_id, store_id, project),
     ).fetchone()
     if row is None:
         raise NotFound("file batch", batch_id, param="batch_id")
@@ -127,7 +129,7 @@ def _batch_row(conn, store_id: str, batch_id: str):
 
 @router.post("/vector_stores/{vector_store_id}/file_batches")
 def create_file_batch(
-    state: StateDep, vector_store_id: str, body: FileBatchCreateParams
+    state: StateDep, project: ProjectDep, vector_store_id: str, body: FileBatchCreateParams
 ) -> dict[str, Any]:
     if body.files and body.file_ids:
         raise InvalidRequest("Send either file_ids or files, not both.", param="files")
@@ -139,32 +141,33 @@ def create_file_batch(
     default = chunking_params(body.chunking_strategy, "chunking_strategy")
     batch_id, added = new_id("vsfb_"), []
     with state.db.write() as conn:
-        get_store_row(conn, vector_store_id)
-        conn.execute("INSERT INTO file_batches (id, vector_store_id, created_at) VALUES (?, ?, ?)",
-                     (batch_id, vector_store_id, now()))
+        get_store_row(conn, vector_store_id, project=project)
+        conn.execute("INSERT INTO file_batches (id, vector_store_id, created_at, project_id)"
+                     " VALUES (?, ?, ?, ?)", (batch_id, vector_store_id, now(), project))
         for i, entry in enumerate(entries):
             check_attributes(entry.attributes, f"files[{i}].attributes")
             chunking = (chunking_params(entry.chunking_strategy, f"files[{i}].chunking_strategy")
                         if entry.chunking_strategy else default)
-            if attach_file(conn, vector_store_id, entry.file_id, chunking, entry.attributes):
+            if attach_file(conn, vector_store_id, entry.file_id, chunking, entry.attributes,
+                           project=project):
                 added.append(entry.file_id)
             conn.execute("INSERT OR IGNORE INTO batch_files VALUES (?, ?)", (batch_id, entry.file_id))
-        result = render_batch(conn, _batch_row(conn, vector_store_id, batch_id))
+        result = render_batch(conn, _batch_row(conn, vector_store_id, batch_id, project))
     for file_id in added:
         state.ingestion.enqueue(vector_store_id, file_id)
     return result
 
 
 @router.get("/vector_stores/{vector_store_id}/file_batches/{batch_id}")
-def retrieve_file_batch(state: StateDep, vector_store_id: str, batch_id: str) -> dict[str, Any]:
+def retrieve_file_batch(state: StateDep, project: ProjectDep, vector_store_id: str, batch_id: str) -> dict[str, Any]:
     conn = state.db.read()
-    return render_batch(conn, _batch_row(conn, vector_store_id, batch_id))
+    return render_batch(conn, _batch_row(conn, vector_store_id, batch_id, project))
 
 
 @router.post("/vector_stores/{vector_store_id}/file_batches/{batch_id}/cancel")
-def cancel_file_batch(state: StateDep, vector_store_id: str, batch_id: str) -> dict[str, Any]:
+def cancel_file_batch(state: StateDep, project: ProjectDep, vector_store_id: str, batch_id: str) -> dict[str, Any]:
     with state.db.write() as conn:
-        _batch_row(conn, vector_store_id, batch_id)
+        _batch_row(conn, vector_store_id, batch_id, project)
         conn.execute("UPDATE file_batches SET cancelled = 1 WHERE id = ?", (batch_id,))
         conn.execute(
             "UPDATE vector_store_files SET status = 'cancelled' WHERE vector_store_id = ?"
@@ -172,16 +175,16 @@ def cancel_file_batch(state: StateDep, vector_store_id: str, batch_id: str) -> d
             " AND file_id IN (SELECT file_id FROM batch_files WHERE batch_id = ?)",
             (vector_store_id, batch_id),
         )
-        return render_batch(conn, _batch_row(conn, vector_store_id, batch_id))
+        return render_batch(conn, _batch_row(conn, vector_store_id, batch_id, project))
 
 
 @router.get("/vector_stores/{vector_store_id}/file_batches/{batch_id}/files")
 def list_file_batch_files(
-    state: StateDep, vector_store_id: str, batch_id: str, query: ListQueryDep,
+    state: StateDep, project: ProjectDep, vector_store_id: str, batch_id: str, query: ListQueryDep,
     status: StatusFilter = None,
 ) -> dict[str, Any]:
     conn = state.db.read()
-    _batch_row(conn, vector_store_id, batch_id)
+    _batch_row(conn, vector_store_id, batch_id, project)
     where = ("vector_store_id = ? AND file_id IN (SELECT file_id FROM batch_files"
              " WHERE batch_id = ?)")
     params: list[Any] = [vector_store_id, batch_id]

