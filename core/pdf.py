@@ -37,7 +37,7 @@ from pathlib import Path
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 from pypdf import PasswordType, PdfReader, apply_configuration
-from pypdf.errors import DependencyError
+from pypdf.errors import DependencyError, LimitReachedError
 
 __all__ = [
     "Box",
@@ -142,6 +142,10 @@ def reading(where: str) -> Iterator[None]:
 
 
 def damaged(where: str, exc: BaseException) -> DamagedDocumentError:
+    if isinstance(exc, LimitReachedError):  # a decompression bomb, or a giant array
+        return DamagedDocumentError(
+            f"The PDF is too large to read safely: {where} ({detail(exc)})."
+        )
     return DamagedDocumentError(f"The PDF is damaged: {where} ({detail(exc)}).")
 
 

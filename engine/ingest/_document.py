@@ -26,6 +26,8 @@ class ExtractedDocument:
     pages: list[PageText]
     page_count: int
     warnings: list[str] = field(default_factory=list)
+    ocr_pages: int = 0  # pages whose text came from OCR
+    ocr_seconds: float = 0.0  # wall-clock time spent OCRing them
 
     @property
     def char_count(self) -> int:

@@ -14,6 +14,7 @@ way completes with a warning that names them.
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -71,6 +72,8 @@ class PdfReading:
     page_count: int
     _pages: Callable[[], Iterator[Page]]
     warnings: list[str] = field(default_factory=list)
+    ocr_pages: int = 0
+    ocr_seconds: float = 0.0
 
     def pages(self) -> Iterator[Page]:
         return self._pages()
@@ -205,13 +208,19 @@ class _Classifier:
         self._before_ocr()
         from ._ocr import ocr_page
 
+        started = time.monotonic()
         try:
-            return clean_text(ocr_page(document, index, dpi=OCR_DPI, max_side=OCR_MAX_SIDE_PX))
+            text = clean_text(ocr_page(document, index, dpi=OCR_DPI, max_side=OCR_MAX_SIDE_PX))
         except MemoryError:
             raise
         except Exception:
             self.ocr_failed.append(number)
             return ""
+        finally:
+            self._reading.ocr_seconds += time.monotonic() - started
+        if text.strip():
+            self._reading.ocr_pages += 1
+        return text
 
     def finish(self) -> None:
         warnings = self._reading.warnings

@@ -4,7 +4,7 @@ Replies to one (path, filename, budget) request, in order:
 
     ("open", page_count, cpu_budget)        once the page count is known
     ("page", number, text)                  each page as soon as it is read
-    ("done", warnings) | ("error", code, message) | ("memory",)
+    ("done", warnings, ocr_pages, ocr_seconds) | ("error", code, message) | ("memory",)
 
 The child bounds itself: RLIMIT_AS caps its memory, and RLIMIT_CPU, raised for each file to what
 the file's budget allows, makes the kernel stop it (SIGXCPU) when a file exceeds its CPU time;
@@ -77,7 +77,7 @@ def _extract(conn: Connection, path: Path, filename: str, budget: Budget) -> tup
         conn.send(("open", reading.page_count, allowed))
         for page in reading.pages():
             conn.send(("page", page.number, page.text))
-        return ("done", reading.warnings)
+        return ("done", reading.warnings, reading.ocr_pages, reading.ocr_seconds)
     except ExtractionError as exc:
         return ("error", exc.code, exc.message)
     except MemoryError:

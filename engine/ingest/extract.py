@@ -35,7 +35,8 @@ def extract_document(
     reading = open_document(data_path, filename, ocr)
     pages = [PageText(page.number, page.text) for page in reading.pages()]
     return ExtractedDocument(pages=pages, page_count=reading.page_count,
-                             warnings=reading.warnings)
+                             warnings=reading.warnings, ocr_pages=reading.ocr_pages,
+                             ocr_seconds=reading.ocr_seconds)
 
 
 def open_document(

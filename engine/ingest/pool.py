@@ -116,7 +116,8 @@ class ExtractorPool:
             raise self._crash_error(exitcode, run, budget) from None
         if reply[0] == "done":
             total = run.total if run.total is not None else len(run.pages)
-            return ExtractedDocument(pages=run.pages, page_count=total, warnings=reply[1])
+            return ExtractedDocument(pages=run.pages, page_count=total, warnings=reply[1],
+                                     ocr_pages=reply[2], ocr_seconds=reply[3])
         if reply[0] == "memory":
             slot.stop()  # after a MemoryError the child's heap is not worth trusting
             raise self._memory_error(run)
@@ -131,7 +132,7 @@ class ExtractorPool:
             return self._memory_error(run)
         error = ExtractionError(
             "invalid_file",
-            f"Both PDF readers failed on this file{run.where()} (the second exited with code"
+            f"Both PDF readers crashed on this file{run.where()} (the second exited with code"
             f" {exitcode}): the file is damaged in a way they cannot handle.",
         )
         return _Crashed(error.code, error.message) if budget.pdfium else error

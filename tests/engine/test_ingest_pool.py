@@ -125,7 +125,7 @@ def test_a_file_that_crashes_both_readers_fails_with_a_reason(
     pool = ExtractorPool(workers=1)
     try:
         crash = CrashOnFirstPage(others, times=2)
-        with pytest.raises(ExtractionError, match="Both PDF readers failed") as caught:
+        with pytest.raises(ExtractionError, match="Both PDF readers crashed") as caught:
             pool.extract(big_filing, big_filing.name, on_progress=crash)
         assert len(crash.killed) == 2
         assert caught.value.code == "invalid_file"
