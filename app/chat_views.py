@@ -30,7 +30,8 @@ MIME = {"pdf": "application/pdf", "md": "text/markdown",
         "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
 INDEXING_STAGES = {"reading": "Read {done} of {total} files",
                    "uploading": "Uploaded {done} of {total} files",
-                   "indexing": "Indexing: {done} of {total} files processed by the server"}
+                   "indexing": "Indexing: {done} of {total} files processed by the server",
+                   "indexing pages": "Reading page {done} of {total}"}
 Note = tuple[str, str]  # (level "ok" or "error", Markdown text)
 
 

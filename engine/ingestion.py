@@ -16,15 +16,17 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import NoReturn
 
 from engine.blobs import BlobStore
 from engine.db import Database
 from engine.ingest import (
+    Budget,
     ExtractedDocument,
     ExtractionError,
     ExtractorPool,
     PageText,
-    chunk_document,
+    chunk_pages,
 )
 from engine.settings import EngineSettings
 
@@ -34,6 +36,20 @@ TITLE_CHARS = 1200
 # After the grace period the extraction children are killed; this long is then left for the
 # worker threads to notice before the stop returns.
 STOP_JOIN_SECONDS = 2.0
+MAX_ATTEMPTS = 3  # times a file's reading may be started before it fails for good
+PROGRESS_SECONDS = 0.5  # how often per-page progress is written
+
+
+def budget_of(settings: EngineSettings) -> Budget:
+    """The per-file extraction budget the settings describe."""
+    return Budget(
+        cpu_seconds=settings.ingest_cpu_seconds,
+        cpu_seconds_per_page=settings.ingest_cpu_seconds_per_page,
+        max_cpu_seconds=settings.ingest_max_cpu_seconds,
+        ocr=settings.ingest_ocr,
+        ocr_seconds_per_page=settings.ingest_ocr_seconds_per_page,
+        ocr_max_pages=settings.ingest_ocr_max_pages,
+    )
 
 
 class IngestionService:
@@ -47,7 +63,7 @@ class IngestionService:
         self._on_indexed = on_indexed  # told each file id once its text is searchable
         self._pool = ExtractorPool(
             workers=settings.ingest_workers,
-            timeout_seconds=settings.ingest_timeout_seconds,
+            budget=budget_of(settings),
             memory_limit_mb=settings.ingest_memory_mb,
         )
         self._jobs: queue.Queue[tuple[str, str] | None] = queue.Queue()
@@ -131,9 +147,6 @@ class IngestionService:
                 return  # the extractor was stopped under this file: it resumes at the next start
             self._finish_failed(vector_store_id, file_id, exc.code, exc.message)
             return
-        chunks = chunk_document(
-            document, max_tokens=job["chunk_max"], overlap_tokens=job["chunk_overlap"]
-        )
         title = _title(job["filename"], document)
         with self._db.write() as wconn:
             still = wconn.execute(
@@ -144,7 +157,10 @@ class IngestionService:
             if still is None:
                 return
             usage = 0
-            for chunk in chunks:
+            # Chunks are made as they are stored: memory holds one chunk, not the document's.
+            for chunk in chunk_pages(
+                document.pages, max_tokens=job["chunk_max"], overlap_tokens=job["chunk_overlap"]
+            ):
                 cursor = wconn.execute(
                     "INSERT INTO chunks (vector_store_id, file_id, idx, text, page_start,"
                     " page_end, tokens) VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -159,35 +175,106 @@ class IngestionService:
                 "INSERT INTO titles_fts (rowid, title) SELECT seq, ? FROM vector_store_files"
                 " WHERE vector_store_id = ? AND file_id = ?", (title, vector_store_id, file_id),
             )
+            warning = "; ".join(document.warnings)
             wconn.execute(
-                "UPDATE vector_store_files SET status = 'completed', usage_bytes = ?"
+                "UPDATE vector_store_files SET status = 'completed', usage_bytes = ?,"
+                " pages_done = pages_total, error_code = ?, error_message = ?"
                 " WHERE vector_store_id = ? AND file_id = ?",
-                (usage, vector_store_id, file_id),
+                (usage, "invalid_file" if warning else None,
+                 f"Indexed, except {warning}." if warning else None, vector_store_id, file_id),
             )
         if self._on_indexed is not None:
             self._on_indexed(file_id)
 
     def _document(self, file_id: str, filename: str) -> ExtractedDocument:
-        """Pages of a file, extracted once and cached; concurrent jobs for one file wait."""
+        """Pages of a file, extracted once and cached; concurrent jobs for one file wait.
+
+        A failure that lies in the file is kept, so the file is not read again (at the next
+        start, or for another store); a file whose reading was started `MAX_ATTEMPTS` times
+        without finishing (the engine died each time) fails too.
+        """
         with self._file_locks_guard:
             lock = self._file_locks.setdefault(file_id, threading.Lock())
         with lock:
-            rows = self._db.read().execute(
+            conn = self._db.read()
+            state = conn.execute(
+                "SELECT attempts, error_code, error_message, warning FROM file_extractions"
+                " WHERE file_id = ?", (file_id,),
+            ).fetchone()
+            if state is not None and state["error_code"]:
+                raise ExtractionError(state["error_code"], state["error_message"])
+            rows = conn.execute(
                 "SELECT page, text FROM file_pages WHERE file_id = ? ORDER BY page", (file_id,)
             ).fetchall()
             if rows:
                 pages = [PageText(number=r["page"], text=r["text"]) for r in rows]
-                return ExtractedDocument(pages=pages, page_count=len(pages))
+                warnings = [state["warning"]] if state is not None and state["warning"] else []
+                return ExtractedDocument(pages=pages, page_count=len(pages), warnings=warnings)
             path: Path = self._blobs.path(file_id)
             if not path.exists():
                 raise ExtractionError("server_error", "The file's content is missing.")
-            document = self._pool.extract(path, filename)
+            attempts = (state["attempts"] if state is not None else 0) + 1
+            if attempts > MAX_ATTEMPTS:
+                self._keep_failure(file_id, ExtractionError(
+                    "invalid_file",
+                    f"Reading this file was started {MAX_ATTEMPTS} times and never finished (the"
+                    " engine stopped during each); it is not tried again.",
+                ))
+            with self._db.write() as wconn:
+                wconn.execute(
+                    "INSERT INTO file_extractions (file_id, attempts) VALUES (?, ?)"
+                    " ON CONFLICT (file_id) DO UPDATE SET attempts = excluded.attempts",
+                    (file_id, attempts),
+                )
+            try:
+                document = self._pool.extract(path, filename, self._progress_writer(file_id))
+            except ExtractionError as exc:
+                if exc.code == "server_error":  # ours, not the file's: try again another time
+                    self._set_attempts(file_id, attempts - 1)
+                    raise
+                self._keep_failure(file_id, exc)
             with self._db.write() as wconn:
                 wconn.executemany(
                     "INSERT OR REPLACE INTO file_pages (file_id, page, text) VALUES (?, ?, ?)",
                     [(file_id, p.number, p.text) for p in document.pages],
                 )
+                wconn.execute(
+                    "UPDATE file_extractions SET attempts = 0, warning = ? WHERE file_id = ?",
+                    ("; ".join(document.warnings) or None, file_id),
+                )
             return document
+
+    def _keep_failure(self, file_id: str, error: ExtractionError) -> NoReturn:
+        with self._db.write() as wconn:
+            wconn.execute(
+                "UPDATE file_extractions SET error_code = ?, error_message = ? WHERE file_id = ?",
+                (error.code, error.message, file_id),
+            )
+        raise error
+
+    def _set_attempts(self, file_id: str, attempts: int) -> None:
+        with self._db.write() as wconn:
+            wconn.execute("UPDATE file_extractions SET attempts = ? WHERE file_id = ?",
+                          (attempts, file_id))
+
+    def _progress_writer(self, file_id: str) -> Callable[[int, int], None]:
+        """A pool progress callback that writes pages read to the file's in-progress rows."""
+        last = 0.0
+
+        def write(done: int, total: int) -> None:
+            nonlocal last
+            now = time.monotonic()
+            if done not in (0, total) and now - last < PROGRESS_SECONDS:
+                return
+            last = now
+            with self._db.write() as wconn:
+                wconn.execute(
+                    "UPDATE vector_store_files SET pages_done = ?, pages_total = ?"
+                    " WHERE file_id = ? AND status = 'in_progress'",
+                    (done, total, file_id),
+                )
+
+        return write
 
     def _finish_failed(self, vector_store_id: str, file_id: str, code: str, message: str) -> None:
         with self._db.write() as conn:

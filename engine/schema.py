@@ -143,10 +143,27 @@ CREATE TABLE file_embeddings (
 )
 """
 
+# Per-page progress of a vector-store file being read, and what reading a file has cost: how
+# many times it was started (a file that took the engine down with it is not tried forever), the
+# failure that stays (a file that exhausted its budget is not read again at every start), and
+# the warning of a file completed with pages left out.
+_INGESTION_PROGRESS = """
+ALTER TABLE vector_store_files ADD COLUMN pages_done INTEGER;
+ALTER TABLE vector_store_files ADD COLUMN pages_total INTEGER;
+CREATE TABLE file_extractions (
+    file_id TEXT PRIMARY KEY REFERENCES files(id) ON DELETE CASCADE,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    error_code TEXT,
+    error_message TEXT,
+    warning TEXT
+)
+"""
+
 MIGRATIONS: list[tuple[str, str]] = [
     ("0001_files_and_vector_stores", _FILES_AND_STORES),
     ("0002_assistants_threads_runs", _ASSISTANTS_SIDE),
     ("0003_passage_vectors", _PASSAGE_VECTORS),
+    ("0003_ingestion_progress", _INGESTION_PROGRESS),
 ]
 
 # Projects (OpenAI's project keys): every top-level object carries its project; messages, runs

@@ -29,7 +29,22 @@ class EngineSettings(BaseSettings):
     max_json_bytes: int = Field(32 * MB, ge=1024, description="Largest accepted JSON body.")
     max_upload_bytes: int = Field(512 * MB, description="Largest accepted upload.")
     ingest_workers: int = Field(2, ge=1, description="Parallel extraction processes.")
-    ingest_timeout_seconds: float = Field(120.0, gt=0, description="Per-file extraction limit.")
+    ingest_cpu_seconds: float = Field(
+        60.0, gt=0, description="CPU seconds every file may take to be read, plus per page below."
+    )
+    ingest_cpu_seconds_per_page: float = Field(
+        1.0, ge=0, description="CPU seconds a file's budget grows by per page."
+    )
+    ingest_max_cpu_seconds: float = Field(
+        3600.0, gt=0, description="Most CPU seconds any file may take (OCR not counted)."
+    )
+    ingest_ocr: bool = Field(
+        True, description="OCR pages without text (scans) while indexing, with RapidOCR."
+    )
+    ingest_ocr_seconds_per_page: float = Field(
+        60.0, gt=0, description="CPU seconds one page may take to be OCRed."
+    )
+    ingest_ocr_max_pages: int = Field(1000, ge=0, description="Most pages OCRed per file.")
     ingest_memory_mb: int = Field(2048, ge=256, description="Per-process extraction memory limit.")
     upstream_base_url: str | None = Field(
         None, description="OpenAI-compatible chat-completions server for upstream models."

@@ -97,7 +97,15 @@ def render_store_file(row: sqlite3.Row) -> dict[str, Any]:
             },
         },
         "attributes": json.loads(row["attributes"]) if row["attributes"] else {},
+        **_progress(row),
     }).model_dump(mode="json")
+
+
+def _progress(row: sqlite3.Row) -> dict[str, Any]:
+    """Our extension while a file is read: `progress: {"pages_done": 312, "pages_total": 784}`."""
+    if row["status"] != "in_progress" or row["pages_total"] is None:
+        return {}
+    return {"progress": {"pages_done": row["pages_done"] or 0, "pages_total": row["pages_total"]}}
 
 
 def render_batch(conn: sqlite3.Connection, row: sqlite3.Row) -> dict[str, Any]:

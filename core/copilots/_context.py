@@ -237,7 +237,8 @@ class ContextBuilder:
     """Creates the context's objects and remembers them, so a failure can undo them all.
 
     Progress goes to `on_progress`: ("uploading", files uploaded, files), then ("indexing",
-    files the server has finished with, files) each time that count moves.
+    files the server has finished with, files) each time that count moves, and ("indexing
+    pages", pages read, pages) where the server reports pages.
     """
 
     def __init__(self, client: OpenAIClient, on_progress: ProgressCallback | None = None) -> None:
@@ -261,14 +262,14 @@ class ContextBuilder:
             name=name, file_ids=file_ids, expires_after=expires, metadata=METADATA
         )
         self.created.append(("vector_store", store.id))
-        self._client.wait_for_vector_store_to_complete(store.id, on_poll=self._indexing())
+        self._client.wait_for_vector_store_to_complete(store.id, on_poll=self._indexing(store.id))
         return store.id
 
     def attach(self, store_id: str, file_ids: list[str]) -> None:
         """Add files to an existing store and wait until the server has finished with them."""
         batch = self._client.create_vector_store_file_batch(store_id, file_ids=file_ids)
         self._client.wait_for_vector_store_file_batch_to_complete(
-            store_id, batch.id, on_poll=self._indexing()
+            store_id, batch.id, on_poll=self._indexing(store_id)
         )
 
     def failures(self, store_id: str, file_ids: list[str]) -> dict[str, str]:
@@ -306,19 +307,40 @@ class ContextBuilder:
             log.warning("could not undo the %s %s: %s", kind, object_id, error)
         self.created.clear()
 
-    def _indexing(self) -> Callable[[VectorStore | VectorStoreFileBatch], None]:
-        """A poll hook that reports the store's or batch's `file_counts` when they move."""
+    def _indexing(self, store_id: str) -> Callable[[VectorStore | VectorStoreFileBatch], None]:
+        """A poll hook that reports the store's or batch's `file_counts` when they move, and
+        the pages read so far ("indexing pages", pages done, pages) where the server tells
+        them (the engine's `progress` extension of vector-store files)."""
         last = -1
+        last_pages = (-1, -1)
 
         def hook(polled: VectorStore | VectorStoreFileBatch) -> None:
-            nonlocal last
+            nonlocal last, last_pages
             counts = polled.file_counts
             done = counts.total - counts.in_progress  # completed, failed or cancelled
             if done != last:
                 last = done
                 report(self._on_progress, done, counts.total, "indexing")
+            if counts.in_progress:
+                pages = self._pages_read(store_id)
+                if pages is not None and pages != last_pages:
+                    last_pages = pages
+                    report(self._on_progress, pages[0], pages[1], "indexing pages")
 
         return hook
+
+    def _pages_read(self, store_id: str) -> tuple[int, int] | None:
+        """(pages read, pages) over the store's files being read, if the server says."""
+        try:
+            files = self._client.get_vector_store_files(store_id, filter="in_progress", limit=100)
+        except OpenAIError:
+            return None
+        progress = [getattr(f, "progress", None) for f in files.data]
+        known = [p for p in progress if isinstance(p, dict) and p.get("pages_total")]
+        if not known:
+            return None
+        return (sum(int(p.get("pages_done") or 0) for p in known),
+                sum(int(p["pages_total"]) for p in known))
 
 
 def delete_objects(

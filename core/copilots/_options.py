@@ -196,7 +196,8 @@ class OpenAIChatCopilotOptions(_Progress, _OcrSettings, Options):
     `restore_context_from_backup` the copilot resumes the context saved there (only then).
 
     `on_progress` hears ("uploading", files done, files) and then ("indexing", files the
-    server has finished with — indexed or failed —, files). `keep_indexed_documents` (default
+    server has finished with — indexed or failed —, files), and, from a server that reports
+    per-page progress (our engine), ("indexing pages", pages read, pages). `keep_indexed_documents` (default
     True) keeps the documents that indexed when others fail; False makes any failure undo the
     whole batch (see `ChatCopilot.failed_documents`).
     """

@@ -4,6 +4,7 @@ from ._alt_text import write_alt_texts
 from ._errors import DamagedDocumentError, DocumentError, EncryptedDocumentError
 from ._export import export_document
 from ._images import PdfImage, Rect, extract_images
+from ._open import count_pages
 from ._outline import Section
 from ._structure import Bookmark, FigureReport, read_bookmarks, read_figure_alt_text
 from ._text import PageText, read_pdf_pages
@@ -18,6 +19,7 @@ __all__ = [
     "PdfImage",
     "Rect",
     "Section",
+    "count_pages",
     "export_document",
     "extract_images",
     "read_bookmarks",

@@ -1,102 +1,344 @@
-"""PDF text extraction with pypdf: every failure becomes an ExtractionError that says what broke."""
+"""PDF pages for ingestion: PDFium text, form and annotation text, OCR of pages without text.
+
+Runs inside an extraction child (see `_worker`). Each page's text is checked before it is kept:
+
+- text that maps to no readable characters (broken font encodings make "Computer Science" come
+  out as "$PNQVUFS4DJFODF") is *mojibake* and is not stored as text;
+- a page without usable text gets the text of its form fields and annotations when it has any;
+- else, when it shows an image, it is OCRed (RapidOCR, bounded per page) if OCR is on.
+
+A document that ends without any usable text fails with the reason; one that lost pages on the
+way completes with a warning that names them.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
+import re
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from pypdf import PasswordType, PdfReader, apply_configuration
-from pypdf.errors import DependencyError
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
 
-from ._document import ExtractedDocument, ExtractionError, PageText, clean_text
+from core.pdf import (
+    DamagedDocumentError,
+    DocumentError,
+    EncryptedDocumentError,
+    open_pdf,
+    open_pdfium,
+    page_count,
+    page_text,
+    pdf_limits,
+    pypdf_page_texts,
+)
 
-# pypdf caps every parsed array at 100,000 elements (`array_maximum_element_count`). Real
-# filings exceed it: the 10-Qs "2023 Q1 MSFT.pdf" and "2023 Q2 MSFT.pdf" keep their structure
-# tree's /IDTree as one flat /Names array of ~110,000 elements, so the default reader raises
-# LimitReachedError before it reaches page 1. Ten times the default admits them while a hostile
-# array stays bounded; the pool's time and memory limits are the backstop for the rest.
-ARRAY_ELEMENT_LIMIT = 1_000_000
+from ._document import ExtractionError, clean_text
 
-PASSWORD_MESSAGE = "The PDF is password-protected; upload a copy without a password."
 SCANNED_MESSAGE = "No extractable text: the PDF seems to be scanned images; run OCR first."
-DETAIL_CHARS = 200
+MAX_PAGE_CHARS = 1_000_000  # far above any real page (a dense page holds ~20,000 characters)
+MIN_DOCUMENT_CHARS = 5
+OCR_DPI = 200
+OCR_MAX_SIDE_PX = 3000  # a huge page is rendered smaller, never to more than 3000 px a side
+_LATIN = re.compile(r"[A-Za-z]")
+_COMMON_LETTERS = frozenset("eaionrstEAIONRST")  # the commonest letters of Latin-script languages
 
 
-def extract_pdf(path: Path) -> ExtractedDocument:
-    """Text of every page; a page that fails is kept empty unless every page fails."""
-    with apply_configuration(array_maximum_element_count=ARRAY_ELEMENT_LIMIT):
-        reader = _open(path)
-        with _reading("the page tree could not be read"):
-            page_count = len(reader.pages)
-        if page_count == 0:
-            raise ExtractionError("invalid_file", "The PDF has no pages.")
-        pages, failures = [], []
-        for index in range(page_count):
-            try:
-                text = clean_text(reader.pages[index].extract_text())
-            except MemoryError:
-                raise
-            except Exception as exc:
-                failures.append((index + 1, exc))
-                text = ""
-            pages.append(PageText(number=index + 1, text=text))
-    if len(failures) == page_count:
-        number, first_error = failures[0]
-        raise _damaged(f"no page could be read; page {number} failed", first_error)
-    if not any(page.text.strip() for page in pages):
-        raise ExtractionError("invalid_file", SCANNED_MESSAGE)
-    return ExtractedDocument(pages=pages, page_count=page_count)
+@dataclass(frozen=True)
+class OcrPolicy:
+    """How pages without text are OCRed: off, or on with a CPU budget per page and a page cap."""
+
+    enabled: bool = True
+    seconds_per_page: float = 60.0
+    max_pages: int = 1000
+    pdfium: bool = True  # False: read with pypdf alone
 
 
-def _open(path: Path) -> PdfReader:
-    """A reader past the cross-reference table and, when needed, decrypted with an empty password."""
-    with _reading("the cross-reference table could not be read"):
-        reader = PdfReader(path)
-    # PdfReader has already tried the empty user password; ask again to learn if it worked.
-    with _reading("its encryption settings could not be read"):
-        if reader.is_encrypted and reader.decrypt("") == PasswordType.NOT_DECRYPTED:
-            raise ExtractionError("invalid_file", PASSWORD_MESSAGE)
-    return reader
+@dataclass
+class Page:
+    """One page's stored text and how it was obtained."""
+
+    number: int
+    text: str
+    method: str  # "text", "annotations", "ocr" or "none"
 
 
-@contextmanager
-def _reading(where: str) -> Iterator[None]:
-    """Turn any parser failure inside the block into an ExtractionError that names `where`."""
+@dataclass
+class PdfReading:
+    """An open PDF read page by page; `warnings` collects what a person should know."""
+
+    page_count: int
+    _pages: Callable[[], Iterator[Page]]
+    warnings: list[str] = field(default_factory=list)
+    ocr_pages: int = 0
+    ocr_seconds: float = 0.0
+
+    def pages(self) -> Iterator[Page]:
+        return self._pages()
+
+
+def open_reading(path: Path, policy: OcrPolicy, before_ocr: Callable[[], None]) -> PdfReading:
+    """Open a PDF (PDFium, else pypdf) and learn its page count; ExtractionError if it can't be.
+
+    `before_ocr()` is called before each page is OCRed (the worker raises its CPU budget there).
+    """
+    if not policy.pdfium:
+        return _pypdf_reading(path)
     try:
-        yield
-    except (ExtractionError, MemoryError):
-        raise  # MemoryError is the pool's to report: the child that raised it is replaced
-    except DependencyError as exc:  # pypdf's word for a cipher it cannot run
-        raise ExtractionError(
-            "invalid_file", f"The PDF uses an encryption method we cannot open ({_detail(exc)})."
-        ) from exc
-    except Exception as exc:
-        if _caused_by_memory(exc):
-            # pypdf wraps some MemoryErrors in its own errors: the file may be fine, the
-            # process ran out of room, and the pool reports that as the memory limit.
-            raise MemoryError from exc
-        raise _damaged(where, exc) from exc
+        document = open_pdfium(path)
+    except EncryptedDocumentError as exc:
+        raise ExtractionError("invalid_file", str(exc)) from exc
+    except DamagedDocumentError:
+        return _pypdf_reading(path)
+    except DocumentError as exc:
+        raise ExtractionError("server_error", str(exc)) from exc
+    count = len(document)
+    if count == 0:
+        document.close()
+        raise ExtractionError("invalid_file", "The PDF is damaged: it has no pages.")
+    reading = PdfReading(count, lambda: iter(()))
+    state = _Classifier(path, reading, policy, before_ocr)
+
+    def pages() -> Iterator[Page]:
+        try:
+            for index in range(count):
+                try:
+                    text = page_text(document, index)
+                except pdfium.PdfiumError:
+                    state.unreadable.append(index + 1)
+                    text = ""
+                yield state.page(document, index, text)
+        finally:
+            document.close()
+        state.finish()
+
+    reading._pages = pages
+    return reading
 
 
-def _caused_by_memory(exc: BaseException) -> bool:
-    seen: BaseException | None = exc
-    for _ in range(10):  # cause chains are short; never loop on a cycle
-        if seen is None:
-            return False
-        if isinstance(seen, MemoryError):
+def _pypdf_reading(path: Path) -> PdfReading:
+    """PDFium refused the file: pypdf reads it (its repairs get further on some damaged files)."""
+    try:
+        with pdf_limits():
+            count = page_count(open_pdf(path))
+    except EncryptedDocumentError as exc:
+        raise ExtractionError("invalid_file", str(exc)) from exc
+    except DocumentError as exc:
+        raise ExtractionError("invalid_file", str(exc)) from exc
+    reading = PdfReading(count, lambda: iter(()))
+
+    def pages() -> Iterator[Page]:
+        kept = 0
+        try:
+            for page in pypdf_page_texts(path):
+                text = _capped(page.text, page.number, reading.warnings)
+                usable = _usable(text)
+                kept += len(usable.strip())
+                yield Page(page.number, usable, "text" if usable else "none")
+        except DocumentError as exc:
+            raise ExtractionError("invalid_file", str(exc)) from exc
+        if kept == 0:
+            raise ExtractionError("invalid_file", SCANNED_MESSAGE)
+
+    reading._pages = pages
+    return reading
+
+
+class _Classifier:
+    """Decides, page by page, what text to keep; at the end, whether the document has any."""
+
+    def __init__(self, path: Path, reading: PdfReading, policy: OcrPolicy,
+                 before_ocr: Callable[[], None]):
+        self._path, self._reading, self._policy = path, reading, policy
+        self._before_ocr = before_ocr
+        self._reader: Any = None  # pypdf, opened on the first page that needs annotations
+        self.chars = 0
+        self.mojibake: list[int] = []
+        self.scanned: list[int] = []  # pages with an image and no text
+        self.ocr_pages = 0
+        self.ocr_failed: list[int] = []
+        self.skipped_ocr: list[int] = []
+        self.unreadable: list[int] = []  # pages PDFium could not load
+
+    def page(self, document: pdfium.PdfDocument, index: int, raw: str) -> Page:
+        number = index + 1
+        text = _capped(raw, number, self._reading.warnings)
+        if _is_mojibake(text):
+            self.mojibake.append(number)
+            text = ""
+        if _substantial(text):
+            return self._kept(Page(number, text, "text"))
+        extra = self._annotation_text(index)
+        if _substantial(extra):
+            return self._kept(Page(number, _join(text, extra), "annotations"))
+        if _has_image(document, index):
+            self.scanned.append(number)
+            recognised = self._ocr(document, index, number)
+            if recognised.strip():
+                return self._kept(Page(number, _join(text, recognised), "ocr"))
+        text = _join(text, extra)
+        return self._kept(Page(number, text, "text" if text.strip() else "none"))
+
+    def _kept(self, page: Page) -> Page:
+        self.chars += len(page.text.strip())
+        return page
+
+    def _annotation_text(self, index: int) -> str:
+        try:
+            if self._reader is None:
+                with pdf_limits():
+                    self._reader = open_pdf(self._path)
+            with pdf_limits():
+                return _annotations(self._reader, index)
+        except MemoryError:
+            raise
+        except Exception:  # the annotations are a bonus; a file pypdf can't read has none
+            self._reader = False
+            return ""
+
+    def _ocr(self, document: pdfium.PdfDocument, index: int, number: int) -> str:
+        if not self._policy.enabled:
+            return ""
+        if self.ocr_pages >= self._policy.max_pages:
+            self.skipped_ocr.append(number)
+            return ""
+        self.ocr_pages += 1
+        self._before_ocr()
+        from ._ocr import ocr_page
+
+        started = time.monotonic()
+        try:
+            text = clean_text(ocr_page(document, index, dpi=OCR_DPI, max_side=OCR_MAX_SIDE_PX))
+        except MemoryError:
+            raise
+        except Exception:
+            self.ocr_failed.append(number)
+            return ""
+        finally:
+            self._reading.ocr_seconds += time.monotonic() - started
+        if text.strip():
+            self._reading.ocr_pages += 1
+        return text
+
+    def finish(self) -> None:
+        warnings = self._reading.warnings
+        if len(self.unreadable) == self._reading.page_count:
+            raise ExtractionError(
+                "invalid_file",
+                f"The PDF is damaged: no page could be read; page {self.unreadable[0]} failed"
+                " to load.",
+            )
+        if self.chars < MIN_DOCUMENT_CHARS:
+            raise ExtractionError("invalid_file", self._no_text_reason())
+        if self.mojibake:
+            warnings.append(
+                f"{_pages(self.mojibake)}: the fonts map to no readable text"
+                + ("; OCRed instead" if self._policy.enabled else "; left out")
+            )
+        if self.scanned and not self._policy.enabled:
+            warnings.append(f"{_pages(self.scanned)}: images without text (OCR at ingestion is off)")
+        if self.ocr_failed:
+            warnings.append(f"{_pages(self.ocr_failed)}: OCR failed")
+        if self.unreadable:
+            warnings.append(f"{_pages(self.unreadable)}: damaged, could not be read")
+        if self.skipped_ocr:
+            warnings.append(
+                f"{_pages(self.skipped_ocr)}: not OCRed (at most {self._policy.max_pages} pages"
+                " per file)"
+            )
+
+    def _no_text_reason(self) -> str:
+        ocr = self._policy.enabled
+        if self.mojibake:
+            return ("The PDF's fonts map to no readable text"
+                    + (" and OCR found none either." if ocr else "; OCR needed (it is off here)."))
+        if self.scanned:
+            if not ocr:
+                return SCANNED_MESSAGE.replace("run OCR first", "OCR at ingestion is off")
+            return "No extractable text: the PDF's pages are images and OCR found no text in them."
+        if self.chars:
+            return f"The PDF holds almost no text ({self.chars} characters)."
+        return "No extractable text: the PDF's pages hold no text and no images."
+
+
+def _capped(text: str, number: int, warnings: list[str]) -> str:
+    if len(text) <= MAX_PAGE_CHARS:
+        return text
+    warnings.append(f"page {number}: text cut at {MAX_PAGE_CHARS:,} characters")
+    return text[:MAX_PAGE_CHARS]
+
+
+def _usable(text: str) -> str:
+    return "" if _is_mojibake(text) else text
+
+
+def _substantial(text: str) -> bool:
+    return len(text.strip()) >= MIN_DOCUMENT_CHARS
+
+
+def _join(first: str, second: str) -> str:
+    return "\n".join(part for part in (first.strip(), second.strip()) if part)
+
+
+def _pages(numbers: list[int]) -> str:
+    shown = ", ".join(str(n) for n in numbers[:10]) + (", …" if len(numbers) > 10 else "")
+    return f"page{'s' if len(numbers) > 1 else ''} {shown}"
+
+
+def _is_mojibake(text: str) -> bool:
+    """Text whose characters do not read as any language: a font with a broken Unicode map.
+
+    Two signs, each needing enough text to judge: most characters are private-use, replacement
+    or control characters; or the text is Latin letters of which few are the letters every
+    Latin-script language uses most (e a i o n r s t make up over half of English, French,
+    German, Spanish text; a shifted encoding leaves a quarter).
+    """
+    visible = [c for c in text if not c.isspace()]
+    if len(visible) < 40:
+        return False
+    junk = sum(1 for c in visible if "\ue000" <= c <= "\uf8ff" or c == "\ufffd" or ord(c) < 32)
+    if junk > len(visible) * 0.3:
+        return True
+    letters = [c for c in visible if c.isalpha()]
+    latin = _LATIN.findall(text)
+    if len(latin) < 100 or len(latin) < len(letters) * 0.8:
+        return False
+    common = sum(1 for c in latin if c in _COMMON_LETTERS)
+    return common < len(latin) * 0.35
+
+
+def _has_image(document: pdfium.PdfDocument, index: int) -> bool:
+    try:
+        page = document[index]
+    except pdfium.PdfiumError:
+        return False
+    try:
+        for _ in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=4):
             return True
-        seen = seen.__cause__ or seen.__context__
-    return False
+        return False
+    except Exception:
+        return False
+    finally:
+        page.close()
 
 
-def _damaged(where: str, exc: BaseException) -> ExtractionError:
-    return ExtractionError("invalid_file", f"The PDF is damaged: {where} ({_detail(exc)}).")
-
-
-def _detail(exc: BaseException) -> str:
-    """The exception in one short line, for people reporting a bad file."""
-    text = " ".join(str(exc).split()) or "no details"
-    if len(text) > DETAIL_CHARS:
-        text = text[: DETAIL_CHARS - 1] + "…"
-    return f"{type(exc).__name__}: {text}"
+def _annotations(reader: Any, index: int) -> str:
+    """Text a page holds outside its content stream: form field values and annotation notes."""
+    page = reader.pages[index]
+    annotations = page.get("/Annots")
+    if annotations is None:
+        return ""
+    texts: list[str] = []
+    for ref in list(annotations.get_object())[:1000]:
+        annotation = ref.get_object()
+        if not hasattr(annotation, "get"):
+            continue
+        for key in ("/Contents", "/V"):
+            value = annotation.get(key)
+            if value is None and key == "/V" and annotation.get("/Parent") is not None:
+                value = annotation["/Parent"].get_object().get("/V")
+            if isinstance(value, str) and value.strip() and value not in texts:
+                texts.append(value.strip())
+    return clean_text("\n".join(texts))

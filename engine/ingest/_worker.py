@@ -1,21 +1,42 @@
-"""The extraction child's main loop: requests in over a pipe, page texts out."""
+"""The extraction child's main loop: requests in over a pipe, pages out as they are read.
+
+Replies to one (path, filename, budget) request, in order:
+
+    ("open", page_count, cpu_budget)        once the page count is known
+    ("page", number, text)                  each page as soon as it is read
+    ("done", warnings, ocr_pages, ocr_seconds) | ("error", code, message) | ("memory",)
+
+The child bounds itself: RLIMIT_AS caps its memory, and RLIMIT_CPU, raised for each file to what
+the file's budget allows, makes the kernel stop it (SIGXCPU) when a file exceeds its CPU time;
+the parent then reports the budget and the page reached. It dies with its parent (Linux
+PR_SET_PDEATHSIG), so a killed engine leaves no extraction running.
+"""
 
 from __future__ import annotations
 
+import ctypes
 import logging
+import math
+import os
 import resource
 import signal
+import sys
 from multiprocessing.connection import Connection
 from pathlib import Path
 
-from ._document import ExtractionError
-from .extract import extract_document  # imports pypdf before "ready", off any file's clock
+from ._document import Budget, ExtractionError
+from ._pdf import OcrPolicy
+from .extract import open_document  # imports PDFium and pypdf before "ready", off any file's clock
+
+PR_SET_PDEATHSIG = 1
 
 
 def serve(conn: Connection, memory_limit_mb: int) -> None:
-    """Answer (path, filename) requests until the pipe closes; exit after a MemoryError."""
+    """Answer requests until the pipe closes; exit after a MemoryError."""
+    _die_with_parent()
     limit = memory_limit_mb * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))  # a child stopped by SIGXCPU dumps nothing
     # Ctrl-C is the parent's business; it stops us by closing the pipe or killing us.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     # Broken files make pypdf log by the thousand, errors it recovers from included; what
@@ -24,22 +45,10 @@ def serve(conn: Connection, memory_limit_mb: int) -> None:
     conn.send("ready")
     while True:
         try:
-            data_path, filename = conn.recv()
+            data_path, filename, budget = conn.recv()
         except EOFError:
             return
-        try:
-            doc = extract_document(Path(data_path), filename)
-            reply: tuple[object, ...] = (
-                "ok",
-                [(page.number, page.text) for page in doc.pages],
-                doc.page_count,
-            )
-        except ExtractionError as exc:
-            reply = ("error", exc.code, exc.message)
-        except MemoryError:
-            reply = ("memory",)
-        except Exception as exc:  # extract_document should not raise anything else; be sure
-            reply = ("error", "server_error", f"Extraction failed unexpectedly ({exc!r:.200}).")
+        reply = _extract(conn, Path(data_path), filename, budget)
         try:
             conn.send(reply)
         except MemoryError:
@@ -47,3 +56,62 @@ def serve(conn: Connection, memory_limit_mb: int) -> None:
             conn.send(reply)
         if reply[0] == "memory":
             return
+
+
+def _extract(conn: Connection, path: Path, filename: str, budget: Budget) -> tuple[object, ...]:
+    start = cpu_seconds()
+    allowed = budget.cpu_seconds  # opening the file and counting its pages come out of the base
+    _allow_cpu(start + allowed)
+
+    def before_ocr() -> None:
+        nonlocal allowed
+        allowed += budget.ocr_seconds_per_page
+        _allow_cpu(start + allowed)
+
+    policy = OcrPolicy(budget.ocr, budget.ocr_seconds_per_page, budget.ocr_max_pages,
+                       budget.pdfium)
+    try:
+        reading = open_document(path, filename, policy, before_ocr)
+        allowed = budget.for_pages(reading.page_count)
+        _allow_cpu(start + allowed)
+        conn.send(("open", reading.page_count, allowed))
+        for page in reading.pages():
+            conn.send(("page", page.number, page.text))
+        return ("done", reading.warnings, reading.ocr_pages, reading.ocr_seconds)
+    except ExtractionError as exc:
+        return ("error", exc.code, exc.message)
+    except MemoryError:
+        return ("memory",)
+    except Exception as exc:  # open_document should not raise anything else; be sure
+        return ("error", "server_error", f"Extraction failed unexpectedly ({exc!r:.200}).")
+    finally:
+        _allow_cpu(math.inf)
+
+
+def cpu_seconds() -> float:
+    """CPU time this process has used, user and system, all threads."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _allow_cpu(until: float) -> None:
+    """Let the kernel stop us (SIGXCPU) once our CPU time reaches `until` seconds."""
+    _, hard = resource.getrlimit(resource.RLIMIT_CPU)
+    soft = hard if math.isinf(until) else math.ceil(until)
+    if hard != resource.RLIM_INFINITY and soft > hard:
+        soft = hard
+    resource.setrlimit(resource.RLIMIT_CPU, (soft, hard))
+
+
+def _die_with_parent() -> None:
+    """Ask Linux to kill us when our parent dies; elsewhere the closed pipe stops us."""
+    if not sys.platform.startswith("linux"):
+        return
+    parent = os.getppid()
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:  # the parent died before the request took effect
+        os._exit(1)

@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 import codecs
+from collections.abc import Callable
 from pathlib import Path
 
 from ._document import ErrorCode, ExtractedDocument, ExtractionError, PageText, clean_text
-from ._pdf import extract_pdf
+from ._pdf import OcrPolicy, Page, PdfReading, open_reading
 
-__all__ = ["ErrorCode", "ExtractedDocument", "ExtractionError", "PageText", "extract_document"]
+__all__ = [
+    "ErrorCode",
+    "ExtractedDocument",
+    "ExtractionError",
+    "OcrPolicy",
+    "PageText",
+    "extract_document",
+    "open_document",
+]
 
 _PROSE = {".txt", ".text", ".md", ".markdown", ".rst", ".tex", ".log"}
 _MARKUP = {".html", ".htm", ".xml", ".css"}
@@ -19,8 +28,28 @@ TEXT_EXTENSIONS = frozenset(_PROSE | _MARKUP | _DATA | _CODE)
 PDF_MAGIC, PDF_MAGIC_WINDOW = b"%PDF-", 1024
 
 
-def extract_document(data_path: Path, filename: str) -> ExtractedDocument:
-    """Pages of a PDF (found by its %PDF header) or of a text file (found by its extension)."""
+def extract_document(
+    data_path: Path, filename: str, ocr: OcrPolicy | None = None
+) -> ExtractedDocument:
+    """Every page of a PDF (found by its %PDF header) or a text file (found by its extension)."""
+    reading = open_document(data_path, filename, ocr)
+    pages = [PageText(page.number, page.text) for page in reading.pages()]
+    return ExtractedDocument(pages=pages, page_count=reading.page_count,
+                             warnings=reading.warnings, ocr_pages=reading.ocr_pages,
+                             ocr_seconds=reading.ocr_seconds)
+
+
+def open_document(
+    data_path: Path,
+    filename: str,
+    ocr: OcrPolicy | None = None,
+    before_ocr: Callable[[], None] = lambda: None,
+) -> PdfReading:
+    """The document opened, its page count known, its pages to be read one by one.
+
+    Raises ExtractionError; so may iterating its pages (for a file that turns out to hold no
+    usable text, say).
+    """
     try:
         with data_path.open("rb") as handle:
             head = handle.read(PDF_MAGIC_WINDOW)
@@ -30,11 +59,19 @@ def extract_document(data_path: Path, filename: str) -> ExtractedDocument:
         raise ExtractionError("invalid_file", "The file is empty.")
     extension = Path(filename).suffix.lower()
     if PDF_MAGIC in head:
-        return extract_pdf(data_path)
+        return open_reading(data_path, ocr or OcrPolicy(), before_ocr)
     if extension == ".pdf":
-        raise ExtractionError("invalid_file", "The file is named .pdf but is not a PDF.")
+        # No header where readers look for it; some such files still open as PDFs.
+        try:
+            return open_reading(data_path, ocr or OcrPolicy(), before_ocr)
+        except ExtractionError:
+            raise ExtractionError(
+                "invalid_file", "The file is named .pdf but is not a PDF."
+            ) from None
     if extension in TEXT_EXTENSIONS:
-        return _extract_text(data_path.read_bytes())
+        document = _extract_text(data_path.read_bytes())
+        pages = [Page(p.number, p.text, "text") for p in document.pages]
+        return PdfReading(document.page_count, lambda: iter(pages))
     kind = f"{extension} files" if extension else "Files without an extension"
     raise ExtractionError(
         "unsupported_file", f"{kind} are not supported; upload a PDF or a text file."

@@ -1,4 +1,4 @@
-"""Extraction in long-lived child processes, each bounded in time and memory.
+"""Extraction in long-lived child processes, each bounded in CPU time and memory.
 
 A hostile or broken file can hang pypdf, exhaust memory or crash the interpreter; in a child
 that costs one replaceable process, not the engine. Children are spawned by a forkserver (never
@@ -8,12 +8,15 @@ trip on top of the extraction itself.
 
 from __future__ import annotations
 
+import dataclasses
 import multiprocessing
 import queue
+import signal
 import sys
 import threading
+import time
 import types
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from multiprocessing.connection import Connection
 from multiprocessing.context import ForkServerContext, SpawnContext
@@ -21,19 +24,32 @@ from multiprocessing.process import BaseProcess
 from pathlib import Path
 
 from . import _worker
-from ._document import ExtractedDocument, ExtractionError, PageText
+from ._document import Budget, ExtractedDocument, ExtractionError, PageText
 
 STARTUP_TIMEOUT_SECONDS = 60.0
 
 
+ProgressCallback = Callable[[int, int], None]
+"""`on_progress(pages_done, pages_total)`, called as pages arrive from the child."""
+
+POLL_SECONDS = 1.0
+WALL_FACTOR = 10.0  # a file may take this many times its CPU budget in wall-clock time
+MIN_WALL_SECONDS = 600.0
+
+
 class ExtractorPool:
-    """A fixed number of extraction children; `extract` blocks until one is free."""
+    """A fixed number of extraction children; `extract` blocks until one is free.
+
+    Each file gets a CPU-time budget that grows with its page count (see `Budget`); the child
+    enforces it with RLIMIT_CPU. A generous wall-clock limit (ten times the CPU budget, at
+    least ten minutes) is only a backstop for a child that stops making progress altogether.
+    """
 
     def __init__(
-        self, *, workers: int = 2, timeout_seconds: float = 120.0, memory_limit_mb: int = 2048
+        self, *, workers: int = 2, budget: Budget | None = None, memory_limit_mb: int = 2048
     ):
         self._context = _child_context()
-        self._timeout = timeout_seconds
+        self.budget = budget or Budget()
         self._memory_limit_mb = memory_limit_mb
         self._slots: queue.Queue[_Slot] = queue.Queue()
         self._all_slots = [_Slot() for _ in range(workers)]
@@ -41,13 +57,20 @@ class ExtractorPool:
             self._slots.put(slot)
         self._closed = threading.Event()
 
-    def extract(self, data_path: Path, filename: str) -> ExtractedDocument:
+    def extract(
+        self, data_path: Path, filename: str, on_progress: ProgressCallback | None = None
+    ) -> ExtractedDocument:
         """Pages of the file, extracted in a child; raises ExtractionError."""
         slot = self._slots.get()
         try:
             if self._closed.is_set():
                 raise ExtractionError("server_error", "The extractor is shut down.")
-            return self._run(slot, str(data_path), filename)
+            try:
+                return self._run(slot, str(data_path), filename, on_progress, self.budget)
+            except _Crashed:
+                # PDFium is C: a file can crash it where pypdf, in Python, only raises.
+                pypdf_only = dataclasses.replace(self.budget, pdfium=False)
+                return self._run(slot, str(data_path), filename, on_progress, pypdf_only)
         finally:
             if self._closed.is_set():
                 slot.stop()  # close() may have run while this slot was starting a child
@@ -59,44 +82,108 @@ class ExtractorPool:
         for slot in self._all_slots:
             slot.stop()
 
-    def _run(self, slot: _Slot, data_path: str, filename: str) -> ExtractedDocument:
+    def _run(
+        self,
+        slot: _Slot,
+        data_path: str,
+        filename: str,
+        on_progress: ProgressCallback | None,
+        budget: Budget,
+    ) -> ExtractedDocument:
         conn = slot.connection(self._context, self._memory_limit_mb)
+        run = _Run(budget)
         try:
-            conn.send((data_path, filename))
-            if not conn.poll(self._timeout):
-                slot.stop()
-                raise ExtractionError(
-                    "invalid_file",
-                    f"Gave up after {self._timeout:g} s: the PDF is too complex or damaged.",
-                )
-            reply = conn.recv()
+            conn.send((data_path, filename, budget))
+            while True:
+                if not conn.poll(POLL_SECONDS):
+                    if run.overdue():
+                        slot.stop()
+                        raise run.stalled_error()
+                    continue
+                reply = conn.recv()
+                if reply[0] == "open":
+                    run.opened(reply[1], reply[2])
+                elif reply[0] == "page":
+                    run.pages.append(PageText(number=reply[1], text=reply[2]))
+                else:
+                    break
+                if on_progress is not None and run.total is not None:
+                    on_progress(len(run.pages), run.total)
         except (EOFError, OSError):
             # The pipe closes a moment before the child can be reaped; wait so its own exit
             # code, not our kill, says what happened.
             exitcode = slot.stop(grace_seconds=1.0)
-            raise self._crash_error(exitcode) from None
-        if reply[0] == "ok":
-            pages = [PageText(number=number, text=text) for number, text in reply[1]]
-            return ExtractedDocument(pages=pages, page_count=reply[2])
+            raise self._crash_error(exitcode, run, budget) from None
+        if reply[0] == "done":
+            total = run.total if run.total is not None else len(run.pages)
+            return ExtractedDocument(pages=run.pages, page_count=total, warnings=reply[1],
+                                     ocr_pages=reply[2], ocr_seconds=reply[3])
         if reply[0] == "memory":
             slot.stop()  # after a MemoryError the child's heap is not worth trusting
-            raise self._memory_error()
+            raise self._memory_error(run)
         raise ExtractionError(reply[1], reply[2])
 
-    def _crash_error(self, exitcode: int | None) -> ExtractionError:
+    def _crash_error(self, exitcode: int | None, run: _Run, budget: Budget) -> ExtractionError:
         if self._closed.is_set():
             return ExtractionError("server_error", "The extractor was shut down mid-file.")
-        if exitcode == -9:  # SIGKILL from outside is nearly always the kernel's OOM killer
-            return self._memory_error()
-        return ExtractionError(
-            "server_error", f"The text extractor crashed on this file (exit code {exitcode})."
+        if exitcode == -signal.SIGXCPU:
+            return run.budget_error()
+        if exitcode == -signal.SIGKILL:  # from outside, nearly always the kernel's OOM killer
+            return self._memory_error(run)
+        error = ExtractionError(
+            "invalid_file",
+            f"Both PDF readers crashed on this file{run.where()} (the second exited with code"
+            f" {exitcode}): the file is damaged in a way they cannot handle.",
         )
+        return _Crashed(error.code, error.message) if budget.pdfium else error
 
-    def _memory_error(self) -> ExtractionError:
+    def _memory_error(self, run: _Run) -> ExtractionError:
         return ExtractionError(
             "invalid_file",
-            f"Extraction exceeded the memory limit of {self._memory_limit_mb} MB:"
+            f"Extraction exceeded the memory limit of {self._memory_limit_mb} MB{run.where()}:"
             " the file is too large or damaged.",
+        )
+
+
+class _Crashed(ExtractionError):
+    """The child died reading the file with PDFium: worth one more try with pypdf alone."""
+
+
+class _Run:
+    """What the parent knows of one extraction in progress."""
+
+    def __init__(self, budget: Budget):
+        self.started = time.monotonic()
+        self.total: int | None = None
+        self.cpu_budget = budget.cpu_seconds
+        self.pages: list[PageText] = []
+
+    def opened(self, total: int, cpu_budget: float) -> None:
+        self.total, self.cpu_budget = total, cpu_budget
+
+    def overdue(self) -> bool:
+        limit = max(MIN_WALL_SECONDS, WALL_FACTOR * self.cpu_budget)
+        return time.monotonic() - self.started > limit
+
+    def where(self) -> str:
+        if self.total is None:
+            return " while opening it"
+        return f" at page {min(len(self.pages) + 1, self.total)} of {self.total}"
+
+    def budget_error(self) -> ExtractionError:
+        pages = f" for {self.total} pages" if self.total is not None else " to open it"
+        return ExtractionError(
+            "invalid_file",
+            f"Stopped after {self.cpu_budget:.0f} s of CPU time{self.where()} (its budget"
+            f"{pages}): the PDF is too complex or damaged.",
+        )
+
+    def stalled_error(self) -> ExtractionError:
+        waited = time.monotonic() - self.started
+        return ExtractionError(
+            "invalid_file",
+            f"Stopped after {waited:.0f} s without finishing{self.where()}: the PDF reader made"
+            " no progress within its time limit.",
         )
 
 

@@ -28,6 +28,7 @@ def recorder(events: list[Event]):
 
 def assert_uploads_then_indexing(events: list[Event], total: int) -> None:
     """Every file uploaded in turn, then indexing counts that only grow, up to `total`."""
+    events = [e for e in events if e[0] != "indexing pages"]  # see the per-page test
     uploading = [(d, t) for stage, d, t in events if stage == "uploading"]
     indexing = [(d, t) for stage, d, t in events if stage == "indexing"]
     assert events == [("uploading", *e) for e in uploading] + [("indexing", *e) for e in indexing]
@@ -51,6 +52,36 @@ def test_progress_counts_uploads_then_indexing_up_to_the_total(client: OpenAICli
         copilot.delete_context()
 
     assert_uploads_then_indexing(events, total=2)
+
+
+def ledger_pdf(pages: int) -> bytes:
+    """A PDF of `pages` short pages of text, built directly (fpdf takes too long for thousands)."""
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "e2e"))
+    from hostile_pdfs import pdf, text_page
+
+    return pdf([text_page(f"Ledger entry {i}") for i in range(1, pages + 1)])
+
+
+def test_progress_tells_the_pages_read_while_a_long_pdf_is_indexed(client: OpenAIClient, tmp_path):
+    path = tmp_path / "ledger.pdf"
+    path.write_bytes(ledger_pdf(20_000))
+    events: list[Event] = []
+    options = (
+        OpenAIChatCopilotOptions.create().with_document(path).with_ocr(False)
+        .with_progress(recorder(events))
+    )
+    copilot = client.get_chat_copilot(options)
+    try:
+        copilot.create_context()
+    finally:
+        copilot.delete_context()
+    pages = [(d, t) for stage, d, t in events if stage == "indexing pages"]
+    assert pages and {t for _, t in pages} == {20_000}
+    assert any(0 < d < 20_000 for d, _ in pages), pages  # "Reading page 312 of 20000" on screen
+    assert [d for d, _ in pages] == sorted(d for d, _ in pages)
 
 
 def test_a_file_the_server_rejects_is_left_out_named_and_deleted(
