@@ -8,10 +8,10 @@ st.set_page_config(page_title="PDF Copilot", page_icon=":material/picture_as_pdf
 
 navigation = st.navigation(
     [
-        st.Page("pages/chat.py", title="Chat", icon=":material/forum:", default=True),
-        st.Page("pages/summary.py", title="Summary", icon=":material/summarize:"),
-        st.Page("pages/images.py", title="Image descriptions", icon=":material/image:"),
-        st.Page("pages/admin.py", title="Admin", icon=":material/admin_panel_settings:"),
+        st.Page("screens/chat.py", title="Chat", icon=":material/forum:", default=True),
+        st.Page("screens/summary.py", title="Summary", icon=":material/summarize:"),
+        st.Page("screens/images.py", title="Image descriptions", icon=":material/image:"),
+        st.Page("screens/admin.py", title="Admin", icon=":material/admin_panel_settings:"),
     ]
 )
 render_sidebar()

@@ -18,7 +18,7 @@ from app.conversation import (
     restore_from_backup,
 )
 from app.errors import reported, user_message
-from app.preview import render_citation
+from app.preview import keep_documents, render_citations
 from app.progress import stage_bars
 from app.render import escape_markdown
 from app.state import Chat
@@ -28,14 +28,14 @@ from core.copilots import ChatCopilot, DocumentIndexingError, FailedDocument
 EXPORT_FORMATS: dict[str, ExportFormat] = {"PDF": "pdf", "Word (DOCX)": "docx", "Markdown": "md"}
 MIME = {"pdf": "application/pdf", "md": "text/markdown",
         "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
-INDEXING_STAGES = {"reading": "Read {done} of {total} files",
+INDEXING_STAGES = {"reading": "Checked {done} of {total} files",
                    "uploading": "Uploaded {done} of {total} files",
                    "indexing": "Indexing: {done} of {total} files processed by the server"}
 Note = tuple[str, str]  # (level "ok" or "error", Markdown text)
 
 
 def index_documents(client: OpenAIClient, uploads: list[UploadedFile], model: str) -> bool:
-    """Read, upload and index `uploads` with progress; True when the conversation has some.
+    """Check, upload and index `uploads` with progress; True when the conversation has some.
 
     What happened to each file (indexed with its pages, or left out and why) stays in session
     state for `show_notes`, so it outlives the rerun that follows.
@@ -45,7 +45,8 @@ def index_documents(client: OpenAIClient, uploads: list[UploadedFile], model: st
     st.session_state[Chat.NOTES] = notes
     with st.status(f"Adding {_count(len(uploads), 'document')}…", expanded=True) as status:
         progress = stage_bars(INDEXING_STAGES)
-        report = read_uploads([(u.name, u.getvalue()) for u in uploads], progress)
+        files = [(u.name, u.getvalue()) for u in uploads]
+        report = read_uploads(files, progress)
         if not report.sources:
             notes += _results(names, report, [])
             status.update(label="No document could be read", state="error")
@@ -67,6 +68,7 @@ def index_documents(client: OpenAIClient, uploads: list[UploadedFile], model: st
             status.update(label="Indexing failed", state="error")
             return False
         chat_session.use(copilot)
+        keep_documents(files)
         notes += _results(names, report, copilot.failed_documents)
         indexed = len(report.sources) - len({name for name, _ in copilot.failed_documents})
         counted = (f"{indexed} of {_count(len(uploads), 'document')}" if indexed < len(uploads)
@@ -86,8 +88,7 @@ def _results(names: list[str], report: ReadReport, failed: list[FailedDocument])
         elif name in not_indexed:
             notes.append(("error", f"**{name}** could not be indexed: {not_indexed[name]}"))
         elif name in report.pages:
-            notes.append(("ok", f"**{name}**: {_count(report.pages[name], 'page')} read and"
-                                f" indexed"))
+            notes.append(("ok", f"**{name}**: {_count(report.pages[name], 'page')}, indexed"))
         else:
             notes.append(("ok", f"**{name}**: indexed"))
     return notes
@@ -159,8 +160,8 @@ def conversation_caption(current: ChatCopilot | None) -> None:
     st.caption(f"Conversation `{context.thread_id}` · searching {escape_markdown(files)}")
 
 
-def show_turn(turn: Turn) -> None:
+def show_turn(turn: Turn, index: int) -> None:
+    """One message; an answer ends with its sources as one row of chips."""
     with st.chat_message(turn.role):
         st.markdown(escape_markdown(turn.text))
-        for number, citation in enumerate(turn.citations, start=1):
-            render_citation(number, citation)
+        render_citations(index, turn.citations)

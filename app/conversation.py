@@ -4,8 +4,8 @@ Plain Python (no Streamlit), so the Chat screen stays thin and this is testable 
 The copilot keeps the server-side context; the app adds two things on top:
 - the context's assistant and vector store ids are written into the thread's metadata, so the
   thread id alone (the page URL's `?thread=`) is enough to reopen the conversation;
-- uploads are read here first, so a damaged PDF is reported by name (and its pages counted)
-  before anything is uploaded.
+- uploads are checked here first, so an empty file or a damaged PDF is reported by name (and a
+  PDF's pages counted, from its page tree) before anything is uploaded.
 Files the server then fails to index are left out by the copilot, which names them with the
 server's reason in `failed_documents`.
 """
@@ -27,7 +27,7 @@ from core.copilots import (
     OpenAIChatCopilotOptions,
     ProgressCallback,
 )
-from core.documents import DocumentError, Section, export_document, read_pdf_pages
+from core.documents import DocumentError, Section, count_pdf_pages, export_document
 from core.errors import NotFoundError
 from core.types.messages import FileCitationAnnotation, Message, TextContent
 
@@ -62,13 +62,15 @@ def read_uploads(files: list[tuple[str, bytes]], on_progress: ProgressCallback) 
     report = ReadReport()
     for done, (name, data) in enumerate(files, start=1):
         try:
+            if not data:
+                raise ValueError("empty file (0 bytes)")
             if data.startswith(b"%PDF"):
-                report.pages[name] = len(read_pdf_pages(data))
+                report.pages[name] = count_pdf_pages(data)  # PDFium reads only the page tree
                 report.sources.append(DocumentSource.from_pdf_bytes(name, data))
             elif name.lower().endswith(TEXT_SUFFIXES):
                 text = data.decode("utf-8-sig")
                 if not text.strip():
-                    raise ValueError("the file is empty")
+                    raise ValueError("empty file (only blank space)")
                 report.sources.append(DocumentSource.from_text(name, text))
             else:
                 raise ValueError("not a PDF, text or Markdown file")

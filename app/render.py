@@ -63,3 +63,9 @@ def _line_start(text: str, index: int) -> int:
 def _line_end(text: str, index: int) -> int:
     found = text.find("\n", index)
     return len(text) if found < 0 else found
+
+
+def quote_html(quote: str) -> str:
+    """A quoted passage of a document as an HTML block quote (its text escaped)."""
+    return ('<blockquote style="margin:0;padding:0.2rem 0.8rem;border-left:3px solid #fde047;'
+            f'font-size:0.9rem;white-space:pre-wrap">{html.escape(quote)}</blockquote>')

@@ -12,7 +12,7 @@ from app import services
 from core.embedded import EngineStartError, start_embedded_engine
 from core.settings import AppSettings
 
-PAGES = ["pages/chat.py", "pages/summary.py", "pages/images.py", "pages/admin.py"]
+PAGES = ["screens/chat.py", "screens/summary.py", "screens/images.py", "screens/admin.py"]
 
 
 def test_settings_read_environment_then_secrets_file(clean_env, tmp_path: Path):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from app_helpers import errors
 
-PAGE = "pages/summary.py"
+PAGE = "screens/summary.py"
 TEXT = " ".join(
     f"Paragraph {n}: the Contoso board approved a plan to expand recycling in region {n}."
     for n in range(60)
