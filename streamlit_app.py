@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from app import services
 from app.sidebar import render_sidebar
 
 st.set_page_config(page_title="PDF Copilot", page_icon=":material/picture_as_pdf:", layout="wide")
@@ -14,5 +15,6 @@ navigation = st.navigation(
         st.Page("screens/admin.py", title="Admin", icon=":material/admin_panel_settings:"),
     ]
 )
+services.warm_up_exports()
 render_sidebar()
 navigation.run()

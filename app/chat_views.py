@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
+from dataclasses import asdict
 
 import streamlit as st
 from streamlit.runtime.uploaded_file_manager import UploadedFile
@@ -17,7 +19,7 @@ from app.conversation import (
     read_uploads,
     restore_from_backup,
 )
-from app.errors import reported, user_message
+from app.errors import log, reported, user_message
 from app.preview import keep_documents, render_citations
 from app.progress import stage_bars
 from app.render import escape_markdown
@@ -141,13 +143,37 @@ def toolbar(current: ChatCopilot | None, turns: list[Turn]) -> None:
                 chat_session.forget()
                 st.rerun()
     with export.popover("Download", icon=":material/download:", width="stretch",
-                        disabled=not turns):
-        label = st.radio("Format", list(EXPORT_FORMATS), key=Chat.EXPORT_FORMAT)
-        fmt = EXPORT_FORMATS[label or "PDF"]
-        st.download_button(
-            "Download conversation", key=Chat.EXPORT_DOWNLOAD, icon=":material/download:",
-            data=lambda: export_conversation(turns, fmt, "PDF Copilot conversation"),
-            file_name=f"conversation.{fmt}", mime=MIME[fmt])
+                        disabled=not turns, key=Chat.EXPORT_POPOVER, on_change="rerun") as box:
+        if box.open:  # made when the box opens, before its button shows: no deferred file
+            export_box(turns)
+
+
+def export_box(turns: list[Turn]) -> None:
+    """The format, then the conversation made in it (or why it could not be) and its button."""
+    label = st.radio("Format", list(EXPORT_FORMATS), key=Chat.EXPORT_FORMAT) or "PDF"
+    fmt = EXPORT_FORMATS[label]
+    try:
+        with st.spinner(f"Preparing the {label} file…"):
+            data = _exported(_fingerprint(turns), fmt, turns)
+    except Exception as exc:
+        log.warning("conversation export failed: %s", exc, exc_info=True)
+        st.error(f"The {label} file could not be made: {user_message(exc)}",
+                 icon=":material/error:")
+        return
+    st.download_button("Download conversation", data, key=Chat.EXPORT_DOWNLOAD,
+                       icon=":material/download:", file_name=f"conversation.{fmt}",
+                       mime=MIME[fmt], on_click="ignore")
+
+
+def _fingerprint(turns: list[Turn]) -> str:
+    return hashlib.sha256(json.dumps([asdict(turn) for turn in turns]).encode()).hexdigest()
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _exported(fingerprint: str, fmt: ExportFormat, _turns: list[Turn]) -> bytes:
+    """The conversation as a file, made once per content and format."""
+    del fingerprint
+    return export_conversation(_turns, fmt, "PDF Copilot conversation")
 
 
 def conversation_caption(current: ChatCopilot | None) -> None:

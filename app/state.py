@@ -32,6 +32,7 @@ class Chat:
     DELETE_CONTEXT = "chat.delete_context"
     EXPORT_FORMAT = "chat.export_format"
     EXPORT_DOWNLOAD = "chat.export_download"
+    EXPORT_POPOVER = "chat.export_popover"  # True while the Download box is open
     UPLOADER_GENERATION = "chat.uploader_generation"  # bumped to clear the uploader
     DOCUMENTS = "chat.documents"  # {file name: PDF bytes} uploaded in this session
     CITATION = "chat.citation"  # item_key(CITATION, turn index): the chip row of an answer
@@ -50,6 +51,7 @@ class Summary:
     RESULT = "summary.result"  # SummaryResult of the last run
     FORMAT = "summary.format"
     DOWNLOAD = "summary.download"
+    EXPORTS = "summary.exports"  # {format: bytes} of the current result
 
 
 class Images:

@@ -4,6 +4,7 @@ page images with the cited passage highlighted with PDFium."""
 from ._alt_text import write_alt_texts
 from ._errors import DamagedDocumentError, DocumentError, EncryptedDocumentError
 from ._export import export_document
+from ._fonts import prepare_fonts as prepare_export_fonts
 from ._images import PdfImage, Rect, extract_images
 from ._outline import Section
 from ._render import RenderedPage, count_pdf_pages, render_page
@@ -23,6 +24,7 @@ __all__ = [
     "count_pdf_pages",
     "export_document",
     "extract_images",
+    "prepare_export_fonts",
     "read_figure_alt_text",
     "read_pdf_pages",
     "render_page",

@@ -87,11 +87,13 @@ def test_bad_pdfs_are_left_out_with_the_reason(use_engine, open_page):
     at = upload(open_page(PAGE),
                 ("broken.pdf", b"%PDF-1.7\nthis is not really a pdf", "application/pdf"),
                 (password_pdf.name, password_pdf.read_bytes(), "application/pdf"),
+                ("empty.pdf", b"", "application/pdf"),
                 ("notes.md", NOTE.encode(), "text/markdown"))
     problems = errors(at)
     assert any("broken.pdf** is left out: The PDF is damaged" in e for e in problems), problems
+    assert any("empty.pdf** is left out: empty file (0 bytes)" in e for e in problems), problems
     assert any(password_pdf.name in e and "password" in e for e in problems), problems
-    assert "Indexed 1 of 3 document" in texts(at)
+    assert "Indexed 1 of 4 document" in texts(at)
 
 
 def test_a_file_the_server_cannot_index_is_named_and_the_conversation_starts(
@@ -182,3 +184,19 @@ def test_more_documents_join_the_same_conversation(use_engine, open_page, engine
     ask(at, "Where did Fabrikam's headquarters move?")
     answer = at.session_state["chat.history"][-1]
     assert "Oslo" in answer.text and answer.citations[0].filename == "fabrikam.md"
+
+
+def test_the_download_is_made_when_its_box_opens(use_engine, open_page):
+    at = upload(open_page(PAGE), ("notes.md", NOTE.encode(), "text/markdown"))
+    ask(at, "How many pallets does the Lyon warehouse store?")
+    assert not at.get("download_button") or all(
+        b.proto.label != "Download conversation" for b in at.get("download_button")), \
+        "nothing is exported while the box is closed"
+    at.session_state["chat.export_popover"] = True
+    at.run()
+    button = next(b for b in at.get("download_button") if b.proto.label ==
+                  "Download conversation")
+    assert not button.proto.HasField("deferred_file_id"), "no deferred file that can expire"
+    assert button.proto.url, "the file is made before the button shows"
+    at.radio(key="chat.export_format").set_value("Markdown").run()
+    assert not errors(at)

@@ -37,6 +37,16 @@ def test_summary_of_text_with_a_prompt(use_engine, open_page):
     result = at.session_state["summary.result"]
     assert result.copilot.options.summary_prompt == "Summarize the board's plan."
     assert "contoso" in result.text.lower()
+    button = at.download_button(key="summary.download")
+    assert button.proto.url and not button.proto.HasField("deferred_file_id"), \
+        "the file is made before the button shows, so it cannot expire"
+
+
+def test_an_empty_file_says_so(use_engine, open_page):
+    at = open_page(PAGE)
+    at.file_uploader(key="summary.uploader").set_value([("empty.pdf", b"", "application/pdf")]).run()
+    at.button(key="summary.run").click().run()
+    assert any("empty.pdf: is an empty file (0 bytes)" in e for e in errors(at)), errors(at)
 
 
 def test_damaged_pdf_is_a_clear_error(use_engine, open_page):
