@@ -10,12 +10,13 @@ st.set_page_config(page_title="PDF Copilot", page_icon=page_icon(), layout="wide
 user = auth.gate(services.settings())  # the sign-in screen until someone is signed in
 
 pages = [
-    st.Page("pages/chat.py", title="Chat", icon=":material/forum:", default=True),
-    st.Page("pages/summary.py", title="Summary", icon=":material/summarize:"),
-    st.Page("pages/images.py", title="Image descriptions", icon=":material/image:"),
+    st.Page("screens/chat.py", title="Chat", icon=":material/forum:", default=True),
+    st.Page("screens/summary.py", title="Summary", icon=":material/summarize:"),
+    st.Page("screens/images.py", title="Image descriptions", icon=":material/image:"),
 ]
 if user.is_admin:
-    pages.append(st.Page("pages/admin.py", title="Admin", icon=":material/admin_panel_settings:"))
+    pages.append(st.Page("screens/admin.py", title="Admin", icon=":material/admin_panel_settings:"))
 navigation = st.navigation(pages)
+services.warm_up_exports()
 render_sidebar()
 navigation.run()

@@ -35,8 +35,9 @@ def known_thread_ids() -> list[str]:
 def use(new: ChatCopilot, history: list[Turn] | None = None) -> None:
     """Make `new` this session's conversation and put its thread in the URL."""
     st.session_state[Chat.COPILOT] = new
-    if history is not None:
+    if history is not None:  # another conversation: this session's uploads are not its files
         st.session_state[Chat.HISTORY] = history
+        st.session_state.pop(Chat.DOCUMENTS, None)
     if (thread := thread_id()) is not None:
         st.query_params[THREAD_QUERY_PARAM] = thread
         st.session_state[Chat.RESTORED_THREAD] = thread
@@ -44,7 +45,7 @@ def use(new: ChatCopilot, history: list[Turn] | None = None) -> None:
 
 def forget() -> None:
     """Start afresh: no copilot, no turns, no thread in the URL (server objects stay)."""
-    for key in (Chat.COPILOT, Chat.HISTORY, Chat.NOTES, Chat.RESTORED_THREAD):
+    for key in (Chat.COPILOT, Chat.HISTORY, Chat.NOTES, Chat.RESTORED_THREAD, Chat.DOCUMENTS):
         st.session_state.pop(key, None)
     st.query_params.pop(THREAD_QUERY_PARAM, None)
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
+from dataclasses import asdict
 
 import streamlit as st
 from streamlit.runtime.uploaded_file_manager import UploadedFile
@@ -17,8 +19,8 @@ from app.conversation import (
     read_uploads,
     restore_from_backup,
 )
-from app.errors import reported, user_message
-from app.preview import render_citation
+from app.errors import log, reported, user_message
+from app.preview import keep_documents, render_citations
 from app.progress import stage_bars
 from app.render import escape_markdown
 from app.state import Chat
@@ -28,7 +30,7 @@ from core.copilots import ChatCopilot, DocumentIndexingError, FailedDocument
 EXPORT_FORMATS: dict[str, ExportFormat] = {"PDF": "pdf", "Word (DOCX)": "docx", "Markdown": "md"}
 MIME = {"pdf": "application/pdf", "md": "text/markdown",
         "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document"}
-INDEXING_STAGES = {"reading": "Read {done} of {total} files",
+INDEXING_STAGES = {"reading": "Checked {done} of {total} files",
                    "uploading": "Uploaded {done} of {total} files",
                    "indexing": "Indexing: {done} of {total} files processed by the server",
                    "indexing pages": "Reading page {done} of {total}"}
@@ -36,7 +38,7 @@ Note = tuple[str, str]  # (level "ok" or "error", Markdown text)
 
 
 def index_documents(client: OpenAIClient, uploads: list[UploadedFile], model: str) -> bool:
-    """Read, upload and index `uploads` with progress; True when the conversation has some.
+    """Check, upload and index `uploads` with progress; True when the conversation has some.
 
     What happened to each file (indexed with its pages, or left out and why) stays in session
     state for `show_notes`, so it outlives the rerun that follows.
@@ -46,7 +48,8 @@ def index_documents(client: OpenAIClient, uploads: list[UploadedFile], model: st
     st.session_state[Chat.NOTES] = notes
     with st.status(f"Adding {_count(len(uploads), 'document')}…", expanded=True) as status:
         progress = stage_bars(INDEXING_STAGES)
-        report = read_uploads([(u.name, u.getvalue()) for u in uploads], progress)
+        files = [(u.name, u.getvalue()) for u in uploads]
+        report = read_uploads(files, progress)
         if not report.sources:
             notes += _results(names, report, [])
             status.update(label="No document could be read", state="error")
@@ -68,6 +71,7 @@ def index_documents(client: OpenAIClient, uploads: list[UploadedFile], model: st
             status.update(label="Indexing failed", state="error")
             return False
         chat_session.use(copilot)
+        keep_documents(files)
         notes += _results(names, report, copilot.failed_documents)
         indexed = len(report.sources) - len({name for name, _ in copilot.failed_documents})
         counted = (f"{indexed} of {_count(len(uploads), 'document')}" if indexed < len(uploads)
@@ -87,8 +91,7 @@ def _results(names: list[str], report: ReadReport, failed: list[FailedDocument])
         elif name in not_indexed:
             notes.append(("error", f"**{name}** could not be indexed: {not_indexed[name]}"))
         elif name in report.pages:
-            notes.append(("ok", f"**{name}**: {_count(report.pages[name], 'page')} read and"
-                                f" indexed"))
+            notes.append(("ok", f"**{name}**: {_count(report.pages[name], 'page')}, indexed"))
         else:
             notes.append(("ok", f"**{name}**: indexed"))
     return notes
@@ -141,13 +144,37 @@ def toolbar(current: ChatCopilot | None, turns: list[Turn]) -> None:
                 chat_session.forget()
                 st.rerun()
     with export.popover("Download", icon=":material/download:", width="stretch",
-                        disabled=not turns):
-        label = st.radio("Format", list(EXPORT_FORMATS), key=Chat.EXPORT_FORMAT)
-        fmt = EXPORT_FORMATS[label or "PDF"]
-        st.download_button(
-            "Download conversation", key=Chat.EXPORT_DOWNLOAD, icon=":material/download:",
-            data=lambda: export_conversation(turns, fmt, "PDF Copilot conversation"),
-            file_name=f"conversation.{fmt}", mime=MIME[fmt])
+                        disabled=not turns, key=Chat.EXPORT_POPOVER, on_change="rerun") as box:
+        if box.open:  # made when the box opens, before its button shows: no deferred file
+            export_box(turns)
+
+
+def export_box(turns: list[Turn]) -> None:
+    """The format, then the conversation made in it (or why it could not be) and its button."""
+    label = st.radio("Format", list(EXPORT_FORMATS), key=Chat.EXPORT_FORMAT) or "PDF"
+    fmt = EXPORT_FORMATS[label]
+    try:
+        with st.spinner(f"Preparing the {label} file…"):
+            data = _exported(_fingerprint(turns), fmt, turns)
+    except Exception as exc:
+        log.warning("conversation export failed: %s", exc, exc_info=True)
+        st.error(f"The {label} file could not be made: {user_message(exc)}",
+                 icon=":material/error:")
+        return
+    st.download_button("Download conversation", data, key=Chat.EXPORT_DOWNLOAD,
+                       icon=":material/download:", file_name=f"conversation.{fmt}",
+                       mime=MIME[fmt], on_click="ignore")
+
+
+def _fingerprint(turns: list[Turn]) -> str:
+    return hashlib.sha256(json.dumps([asdict(turn) for turn in turns]).encode()).hexdigest()
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def _exported(fingerprint: str, fmt: ExportFormat, _turns: list[Turn]) -> bytes:
+    """The conversation as a file, made once per content and format."""
+    del fingerprint
+    return export_conversation(_turns, fmt, "PDF Copilot conversation")
 
 
 def conversation_caption(current: ChatCopilot | None) -> None:
@@ -159,8 +186,8 @@ def conversation_caption(current: ChatCopilot | None) -> None:
     st.caption(f"This conversation is searching {escape_markdown(files)}")
 
 
-def show_turn(turn: Turn) -> None:
+def show_turn(turn: Turn, index: int) -> None:
+    """One message; an answer ends with its sources as one row of chips."""
     with st.chat_message(turn.role):
         st.markdown(escape_markdown(turn.text))
-        for number, citation in enumerate(turn.citations, start=1):
-            render_citation(number, citation)
+        render_citations(index, turn.citations)

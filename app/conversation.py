@@ -62,13 +62,15 @@ def read_uploads(files: list[tuple[str, bytes]], on_progress: ProgressCallback) 
     report = ReadReport()
     for done, (name, data) in enumerate(files, start=1):
         try:
+            if not data:
+                raise ValueError("empty file (0 bytes)")
             if data.startswith(b"%PDF"):
                 report.pages[name] = count_pages(data)  # the page tree only, with PDFium
                 report.sources.append(DocumentSource.from_pdf_bytes(name, data))
             elif name.lower().endswith(TEXT_SUFFIXES):
                 text = data.decode("utf-8-sig")
                 if not text.strip():
-                    raise ValueError("the file is empty")
+                    raise ValueError("empty file (only blank space)")
                 report.sources.append(DocumentSource.from_text(name, text))
             else:
                 raise ValueError("not a PDF, text or Markdown file")

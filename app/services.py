@@ -7,6 +7,7 @@ so a changed configuration (a test, a new secrets file) gets its own engine or c
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -15,6 +16,7 @@ import streamlit as st
 
 from app.errors import user_message
 from core import OpenAIClient
+from core.documents import prepare_export_fonts
 from core.embedded import EmbeddedEngine, start_embedded_engine
 from core.errors import OpenAIError
 from core.settings import LOCAL_MODEL, AppSettings
@@ -164,3 +166,15 @@ def default_model(app_settings: AppSettings, status: ServerStatus) -> str:
     if LOCAL_MODEL in status.models or not status.models:
         return LOCAL_MODEL
     return status.models[0]
+
+
+@st.cache_resource(show_spinner=False)
+def warm_up_exports() -> threading.Thread:
+    """Prepare the export fonts once per process, in the background, when the app starts.
+
+    Cutting a variable font's instances takes seconds the first time on a machine (then they
+    are on disk); done here, the first download does not wait for it.
+    """
+    thread = threading.Thread(target=prepare_export_fonts, name="export-fonts", daemon=True)
+    thread.start()
+    return thread

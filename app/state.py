@@ -39,7 +39,6 @@ class Chat:
     NOTES = "chat.notes"  # [(level, text)]: what the last indexing or reopening did
     RESTORED_THREAD = "chat.restored_thread"  # the thread id the URL was last restored from
     UPLOADER = "chat.uploader"
-    INDEX_BUTTON = "chat.index"
     PROMPT = "chat.prompt"
     NEW_CONVERSATION = "chat.new"
     SAVE_CONTEXT = "chat.save_context"
@@ -48,7 +47,13 @@ class Chat:
     DELETE_CONTEXT = "chat.delete_context"
     EXPORT_FORMAT = "chat.export_format"
     EXPORT_DOWNLOAD = "chat.export_download"
+    EXPORT_POPOVER = "chat.export_popover"  # True while the Download box is open
     UPLOADER_GENERATION = "chat.uploader_generation"  # bumped to clear the uploader
+    DOCUMENTS = "chat.documents"  # {file name: PDF bytes} uploaded in this session
+    CITATION = "chat.citation"  # item_key(CITATION, turn index): the chip row of an answer
+    CITATION_PAGE = "chat.citation_page"  # item_key(CITATION_PAGE, turn, citation): page shown
+    CITATION_PREV = "chat.citation_prev"  # item_key(…, turn index)
+    CITATION_NEXT = "chat.citation_next"  # item_key(…, turn index)
 
 
 class Summary:
@@ -61,6 +66,7 @@ class Summary:
     RESULT = "summary.result"  # SummaryResult of the last run
     FORMAT = "summary.format"
     DOWNLOAD = "summary.download"
+    EXPORTS = "summary.exports"  # {format: bytes} of the current result
 
 
 class Images:

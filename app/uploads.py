@@ -19,6 +19,8 @@ def as_sources(uploads: Iterable[UploadedFile]) -> list[DocumentSource]:
     sources = []
     for upload in uploads:
         data = upload.getvalue()
+        if not data:
+            raise DocumentSourceError(upload.name, "is an empty file (0 bytes)")
         if data.startswith(b"%PDF"):
             sources.append(DocumentSource.from_pdf_bytes(upload.name, data))
         elif Path(upload.name).suffix.lower().lstrip(".") in IMAGE_TYPES:

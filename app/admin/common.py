@@ -60,7 +60,7 @@ def paged(section: str, fetch: Callable[[str | None], Page[T]]) -> list[T]:
 
 def table(rows: Sequence[dict[str, Any]], empty: str) -> None:
     if rows:
-        st.dataframe(list(rows), hide_index=True, use_container_width=True)
+        st.dataframe(list(rows), hide_index=True, width="stretch")
     else:
         st.info(empty, icon=":material/inbox:")
 

@@ -7,7 +7,7 @@ import re
 
 from fpdf import FPDF
 
-from ._fonts import FontChoice, find_fonts
+from ._fonts import FontChoice, find_fonts, static_instance
 from ._outline import Block
 
 logger = logging.getLogger(__name__)
@@ -75,8 +75,15 @@ class _Writer:
     def _load(self, fonts: FontChoice) -> None:
         assert fonts.regular is not None
         if fonts.variable:
-            self.pdf.add_font(BODY, "", fonts.regular, variations={"wght": 400.0})
-            self.pdf.add_font(BODY, "B", fonts.regular, variations={"wght": 700.0})
+            try:
+                regular, bold = (static_instance(fonts.regular, w) for w in (400.0, 700.0))
+            except Exception as exc:  # no cache to write: instantiate in this export (slow)
+                logger.warning("font instances not cached (%s); instantiating per export", exc)
+                self.pdf.add_font(BODY, "", fonts.regular, variations={"wght": 400.0})
+                self.pdf.add_font(BODY, "B", fonts.regular, variations={"wght": 700.0})
+            else:
+                self.pdf.add_font(BODY, "", regular)
+                self.pdf.add_font(BODY, "B", bold)
             self.has_bold = True
         else:
             self.pdf.add_font(BODY, "", fonts.regular, collection_font_number=0)

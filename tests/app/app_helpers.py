@@ -3,6 +3,7 @@ has a conftest.py, so importing from "conftest" would be ambiguous)."""
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -11,7 +12,8 @@ from streamlit.testing.v1 import AppTest
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 APP_SCRIPT = PROJECT_ROOT / "streamlit_app.py"
-CORPUS = PROJECT_ROOT.parent / "shared" / "corpus"
+# ../shared/corpus beside the checkout; $TEST_CORPUS_DIR for a checkout elsewhere (a worktree).
+CORPUS = Path(os.environ.get("TEST_CORPUS_DIR") or PROJECT_ROOT.parent / "shared" / "corpus")
 AAPL_10Q = CORPUS / "docugami-sec10q" / "sec-10-q" / "data" / "v1" / "docs" / "2023 Q1 AAPL.pdf"
 PASSWORD_PDF = CORPUS / "pypdf-sample-files" / "005-libreoffice-writer-password" / \
     "libreoffice-writer-password.pdf"

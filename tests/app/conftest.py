@@ -51,7 +51,7 @@ def use_engine(clean_env: pytest.MonkeyPatch, engine: EmbeddedEngine) -> Embedde
 
 @pytest.fixture
 def open_page() -> Callable[..., AppTest]:
-    """`open_page("pages/chat.py")`: the app run once, then switched to that page and run."""
+    """`open_page("screens/chat.py")`: the app run once, then switched to that page and run."""
 
     def open_(page: str | None = None, **query_params: str) -> AppTest:
         at = AppTest.from_file(str(APP_SCRIPT), default_timeout=RUN_TIMEOUT)

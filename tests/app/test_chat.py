@@ -12,17 +12,17 @@ from core import OpenAIClient
 from core.copilots import Citation
 from core.documents import export_document
 
-PAGE = "pages/chat.py"
+PAGE = "screens/chat.py"
 QUESTION = "Why did Americas net sales decrease during the first quarter of 2023?"
 NOTE = ("# Contoso field notes\n\nThe Contoso warehouse in Lyon stores 4,200 pallets of"
         " recycled paper. Revenue was $3.5 million in 2023, up from $2.9 million.\n")
 
 
 def upload(at, *files: tuple[str, bytes, str]):
+    """Choose files: indexing starts with no button to press."""
     uploader = next(u for u in at.get("file_uploader") if u.label.startswith("PDF, text"))
     uploader.set_value(list(files))
     at.run()
-    at.button(key="chat.index").click().run()
     return at
 
 
@@ -34,7 +34,7 @@ def ask(at, question: str):
 def test_index_ask_and_cite(use_engine, open_page, aapl_10q, engine_client: OpenAIClient):
     at = upload(open_page(PAGE), (aapl_10q.name, aapl_10q.read_bytes(), "application/pdf"))
     assert not errors(at), errors(at)
-    assert "pages read" in texts(at) and "Indexed 1 document" in texts(at)
+    assert "46 pages, indexed" in texts(at) and "Indexed 1 document" in texts(at)
     thread_id = at.query_params.get("thread")
     assert thread_id and str(thread_id).startswith("thread")
 
@@ -45,7 +45,17 @@ def test_index_ask_and_cite(use_engine, open_page, aapl_10q, engine_client: Open
     assert answer.role == "assistant" and answer.text
     assert answer.citations and all(c.page for c in answer.citations)
     assert answer.citations[0].filename == aapl_10q.name
-    assert any(f"[1] {aapl_10q.name}, p. " in shown(e.label) for e in at.expander)
+    chips = at.pills(key="chat.citation.1")
+    assert chips.format_func(0).startswith(f"[1] {aapl_10q.name}, p. ")
+    assert not at.image, "no page is rendered before a chip is chosen"
+    chips.set_value(0).run()
+    assert not errors(at), errors(at)
+    assert at.image, "the chosen citation shows its page image"
+    cited = answer.citations[0].page
+    assert f"Page {cited} of 46 (cited)" in texts(at)
+    assert "highlighted on the page" in texts(at), texts(at)
+    at.button(key="chat.citation_next.1").click().run()
+    assert f"Page {cited + 1} of 46" in texts(at) and "(cited)" not in texts(at)
     messages = list(engine_client.get_thread_messages(str(thread_id)))
     assert [m.role for m in messages] == ["assistant", "user"]
 
@@ -79,11 +89,13 @@ def test_bad_pdfs_are_left_out_with_the_reason(use_engine, open_page):
     at = upload(open_page(PAGE),
                 ("broken.pdf", b"%PDF-1.7\nthis is not really a pdf", "application/pdf"),
                 (password_pdf.name, password_pdf.read_bytes(), "application/pdf"),
+                ("empty.pdf", b"", "application/pdf"),
                 ("notes.md", NOTE.encode(), "text/markdown"))
     problems = errors(at)
     assert any("broken.pdf** is left out: The PDF is damaged" in e for e in problems), problems
+    assert any("empty.pdf** is left out: empty file (0 bytes)" in e for e in problems), problems
     assert any(password_pdf.name in e and "password" in e for e in problems), problems
-    assert "Indexed 1 of 3 document" in texts(at)
+    assert "Indexed 1 of 4 document" in texts(at)
 
 
 def test_a_file_the_server_cannot_index_is_named_and_the_conversation_starts(
@@ -94,7 +106,7 @@ def test_a_file_the_server_cannot_index_is_named_and_the_conversation_starts(
     problems = errors(at)
     assert [e for e in problems if "blank.pdf** could not be indexed: No extractable text" in e]
     assert len(problems) == 1, problems
-    assert "**contoso.pdf**: 1 page read and indexed" in texts(at)
+    assert "**contoso.pdf**: 1 page, indexed" in texts(at)
     assert "Indexed 1 of 2 document" in texts(at)
     assert str(at.query_params.get("thread", "")).startswith("thread")
     assert not at.chat_input(key="chat.prompt").disabled
@@ -174,3 +186,19 @@ def test_more_documents_join_the_same_conversation(use_engine, open_page, engine
     ask(at, "Where did Fabrikam's headquarters move?")
     answer = at.session_state["chat.history"][-1]
     assert "Oslo" in answer.text and answer.citations[0].filename == "fabrikam.md"
+
+
+def test_the_download_is_made_when_its_box_opens(use_engine, open_page):
+    at = upload(open_page(PAGE), ("notes.md", NOTE.encode(), "text/markdown"))
+    ask(at, "How many pallets does the Lyon warehouse store?")
+    assert not at.get("download_button") or all(
+        b.proto.label != "Download conversation" for b in at.get("download_button")), \
+        "nothing is exported while the box is closed"
+    at.session_state["chat.export_popover"] = True
+    at.run()
+    button = next(b for b in at.get("download_button") if b.proto.label ==
+                  "Download conversation")
+    assert not button.proto.HasField("deferred_file_id"), "no deferred file that can expire"
+    assert button.proto.url, "the file is made before the button shows"
+    at.radio(key="chat.export_format").set_value("Markdown").run()
+    assert not errors(at)

@@ -10,7 +10,7 @@ from app_helpers import PROJECT_ROOT
 
 from core.settings import AppSettings
 
-UI_FILES = sorted([PROJECT_ROOT / "streamlit_app.py", *(PROJECT_ROOT / "pages").glob("*.py"),
+UI_FILES = sorted([PROJECT_ROOT / "streamlit_app.py", *(PROJECT_ROOT / "screens").glob("*.py"),
                    *(PROJECT_ROOT / "app").rglob("*.py")])
 WIDGETS = {"button", "download_button", "file_uploader", "selectbox", "text_input", "text_area",
            "number_input", "slider", "checkbox", "toggle", "radio", "multiselect", "chat_input",
@@ -29,7 +29,7 @@ def test_every_widget_has_a_key(path: Path):
     assert not unkeyed
 
 
-@pytest.mark.parametrize("path", sorted((PROJECT_ROOT / "pages").glob("*.py")),
+@pytest.mark.parametrize("path", sorted((PROJECT_ROOT / "screens").glob("*.py")),
                          ids=lambda p: p.name)
 def test_pages_stay_thin(path: Path):
     tree = ast.parse(path.read_text())

@@ -6,7 +6,7 @@ from app_helpers import IMAGE_JPG, IMAGE_PDF, corpus_file, errors, texts
 
 from core.documents import read_figure_alt_text
 
-PAGE = "pages/images.py"
+PAGE = "screens/images.py"
 
 
 def test_describe_edit_and_write_alt_text(use_engine, open_page):

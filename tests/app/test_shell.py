@@ -12,7 +12,7 @@ from app import services
 from core.embedded import EngineStartError, start_embedded_engine
 from core.settings import AppSettings
 
-PAGES = ["pages/chat.py", "pages/summary.py", "pages/images.py", "pages/admin.py"]
+PAGES = ["screens/chat.py", "screens/summary.py", "screens/images.py", "screens/admin.py"]
 
 
 def test_settings_read_environment_then_secrets_file(clean_env, tmp_path: Path):
@@ -94,3 +94,22 @@ def test_broken_embedded_engine_is_a_clear_message(clean_env, open_page, tmp_pat
     assert not at.exception
     assert any("No server to talk to" in e for e in errors(at)), errors(at)
     assert any("did not start" in e.value for e in at.sidebar.error)
+
+
+def test_no_screen_logs_a_deprecation_warning(use_engine, open_page, engine_client,
+                                              monkeypatch: pytest.MonkeyPatch):
+    """Streamlit logs every deprecated call (use_container_width=…) through this logger."""
+    from streamlit import deprecation_util
+
+    warned: list[str] = []
+    monkeypatch.setattr(deprecation_util._LOGGER, "warning",
+                        lambda message, *args, **kwargs: warned.append(str(message)))
+    file = engine_client.upload_file(b"Deprecation check.", filename="deprecation.txt")
+    engine_client.create_vector_store_and_wait_to_complete(name="deprecation", file_ids=[file.id])
+    for page in PAGES:
+        at = open_page(page)
+        if page.endswith("admin.py"):
+            for section in ["Assistants", "Threads", "Files", "Vector stores", "Clean-up"]:
+                at.segmented_control(key="admin.section").set_value(section).run()
+                assert not errors(at), (section, errors(at))
+    assert not warned, warned

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from app_helpers import errors, texts
 
-PAGE = "pages/summary.py"
+PAGE = "screens/summary.py"
 TEXT = " ".join(
     f"Paragraph {n}: the Contoso board approved a plan to expand recycling in region {n}."
     for n in range(60)
@@ -40,6 +40,16 @@ def test_summary_of_text_with_a_prompt(use_engine, open_page):
     result = at.session_state["summary.result"]
     assert result.copilot.options.summary_prompt == "Summarize the board's plan."
     assert "contoso" in result.text.lower()
+    button = at.download_button(key="summary.download")
+    assert button.proto.url and not button.proto.HasField("deferred_file_id"), \
+        "the file is made before the button shows, so it cannot expire"
+
+
+def test_an_empty_file_says_so(use_engine, open_page):
+    at = open_page(PAGE)
+    at.file_uploader(key="summary.uploader").set_value([("empty.pdf", b"", "application/pdf")]).run()
+    at.button(key="summary.run").click().run()
+    assert any("empty.pdf: is an empty file (0 bytes)" in e for e in errors(at)), errors(at)
 
 
 def test_each_bad_file_is_named_and_the_others_summarised(use_engine, open_page):

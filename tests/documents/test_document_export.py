@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from io import BytesIO
+from pathlib import Path
 
 import docx
 import pytest
 from docx.shared import Mm
 from pypdf import PdfReader
 
-from core.documents import DocumentError, Section, export_document, read_pdf_pages
-from core.documents._fonts import FONT_ENV, find_fonts
+from core.documents import DocumentError, Section, _fonts, export_document, read_pdf_pages
+from core.documents._fonts import FONT_CACHE_ENV, FONT_ENV, find_fonts
 
 TITLE = "Quarterly summary — Café Société"
 SECTIONS = [
@@ -141,3 +142,52 @@ def test_bad_arguments_are_value_errors(kwargs: dict[str, object], message: str)
 
 def test_errors_are_document_errors() -> None:
     assert issubclass(DocumentError, Exception)
+
+
+@pytest.fixture
+def variable_font() -> Path:
+    fonts = find_fonts()
+    if not fonts.variable or fonts.regular is None:
+        pytest.skip("the body font here is not a variable font (pip: fontpkg-noto-sans)")
+    return fonts.regular
+
+
+def _font_programs(data: bytes) -> set[bytes]:
+    """The embedded font files of the PDF, by content."""
+    programs = set()
+    for page in PdfReader(BytesIO(data)).pages:
+        for font in page["/Resources"]["/Font"].values():
+            descendant = font.get_object()["/DescendantFonts"][0].get_object()
+            programs.add(descendant["/FontDescriptor"]["/FontFile2"].get_object().get_data())
+    return programs
+
+
+def test_variable_font_instances_are_cut_once_and_kept_on_disk(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path, variable_font: Path) -> None:
+    cache = tmp_path / "fonts"
+    monkeypatch.setenv(FONT_CACHE_ENV, str(cache))
+    monkeypatch.setattr(_fonts, "_instances", {})
+    data = export_document(TITLE, SECTIONS, "pdf")
+    cut = sorted(cache.glob("*.ttf"))
+    assert len(cut) == 2, "a regular and a bold instance"
+    assert len(_font_programs(data)) == 2, "headings keep their bold face"
+    assert "naïve façade" in _pdf_text(data)
+    stamps = [path.stat().st_mtime_ns for path in cut]
+
+    monkeypatch.setattr(_fonts, "_instances", {})  # as a new process would start
+    written = []
+    monkeypatch.setattr(_fonts, "_write_instance", lambda *args: written.append(args))
+    assert export_document(TITLE, SECTIONS, "pdf").startswith(b"%PDF")
+    assert not written and [path.stat().st_mtime_ns for path in cut] == stamps
+
+
+def test_an_unwritable_font_cache_falls_back_to_a_temporary_folder(
+        monkeypatch: pytest.MonkeyPatch, tmp_path: Path, variable_font: Path) -> None:
+    blocked = tmp_path / "a-file"
+    blocked.write_text("not a folder")
+    monkeypatch.setenv(FONT_CACHE_ENV, str(blocked / "fonts"))
+    monkeypatch.setattr(_fonts, "_instances", {})
+    monkeypatch.setattr(_fonts, "_fallback_cache", [])
+    data = export_document(TITLE, SECTIONS, "pdf")
+    assert "Café" in _pdf_text(data)
+    assert _fonts._fallback_cache and list(_fonts._fallback_cache[0].glob("*.ttf"))

@@ -31,6 +31,7 @@ prompt = left.text_input("Prompt", key=Summary.PROMPT, placeholder="Summarize th
 if st.button("Summarize", key=Summary.RUN, type="primary", disabled=not files,
              icon=":material/summarize:"):
     st.session_state.pop(Summary.RESULT, None)
+    st.session_state.pop(Summary.EXPORTS, None)
     with st.status("Summarizing…", expanded=True) as status, reported("Summarizing"):
         sources, unreadable = summaries.read_uploads(files or [])
         preview = st.empty()
@@ -65,8 +66,12 @@ if result is not None and result.text:
     st.subheader("Summary of " + escape_markdown(", ".join(result.names)))
     with st.container(border=True):
         st.markdown(escape_markdown(result.text))
-    fmt = FORMATS[st.radio("Format", list(FORMATS), horizontal=True, key=Summary.FORMAT) or "PDF"]
-    export = result.export
-    st.download_button("Download summary", data=lambda: export(fmt),
-                       file_name=f"summary.{fmt}", key=Summary.DOWNLOAD, type="primary",
-                       icon=":material/download:")
+    label = st.radio("Format", list(FORMATS), horizontal=True, key=Summary.FORMAT) or "PDF"
+    fmt, made = FORMATS[label], st.session_state.setdefault(Summary.EXPORTS, {})
+    with reported(f"Making the {label} file"), st.spinner(f"Preparing the {label} file…"):
+        if fmt not in made:  # made before the button shows: no deferred file to expire
+            made[fmt] = result.export(fmt)
+    if fmt in made:
+        st.download_button("Download summary", data=made[fmt], file_name=f"summary.{fmt}",
+                           key=Summary.DOWNLOAD, type="primary", icon=":material/download:",
+                           on_click="ignore")
