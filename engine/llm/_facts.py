@@ -92,7 +92,7 @@ def render_fact(row: Row) -> str:
     parts = []
     for i, figure in enumerate(row.figures):
         column = row.columns[i] if i < len(row.columns) else ""
-        amount = _with_unit(figure, row.unit) if column != "change" else figure
+        amount = figure if column.endswith("change") else _with_unit(figure, row.unit)
         parts.append(_placed(amount, column))
     return f"{label}: {'; '.join(parts)}"
 
@@ -101,8 +101,8 @@ def _placed(amount: str, column: str) -> str:
     """'$65,775 million for the three months ended …', '… as of December 31, 2022', '… in 2022'."""
     if not column:
         return amount
-    if column == "change":
-        return f"change {amount}"
+    if column.endswith("change"):
+        return f"{column} {amount}"
     if column[:1].isdigit():
         return f"{amount} in {column}"
     if _PERIOD_START.match(column):

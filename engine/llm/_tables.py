@@ -181,11 +181,16 @@ def _columns(headings: str, count: int) -> list[str]:
         base = [f"{month_days[0]}, {y}" for y in years]
     else:
         base = years
-    if len(base) == count - 1 and base and re.search(r"change|%", headings, re.IGNORECASE):
-        return [*_with_periods(base, periods), "change"]
+    changes = [f"{m.group(1) or ''}change".lower().strip()
+               for m in _CHANGE.finditer(headings)] or (["change"] if "%" in headings else [])
+    if base and len(base) < count <= len(base) + len(changes):
+        return [*_with_periods(base, periods), *changes[: count - len(base)]]
     if len(base) < count:
         return []
     return _with_periods(base[:count], periods)
+
+
+_CHANGE = re.compile(r"\b([A-Za-z][\w-]*(?:-over-[\w-]+)?\s+)?change\b", re.IGNORECASE)
 
 
 def _with_periods(columns: list[str], periods: list[str]) -> list[str]:
