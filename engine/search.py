@@ -176,39 +176,41 @@ def _with_title(scores: list[np.ndarray], titles: np.ndarray) -> list[np.ndarray
 
 def _best_page_score(chunks: ChunkPart, pages: PagePart, scores: np.ndarray) -> np.ndarray:
     """Each chunk's best score among the pages it spans."""
-    by_page = dict(zip(pages.numbers.tolist(), scores.tolist(), strict=True))
     out = np.zeros(len(chunks.ids), dtype=np.float32)
-    for i, (first, last) in enumerate(zip(chunks.page_start, chunks.page_end, strict=True)):
-        if first is not None:
-            out[i] = max((by_page.get(p, 0.0) for p in range(first, (last or first) + 1)),
-                         default=0.0)
+    if len(pages.numbers) == 0:
+        return out
+    chunk_positions, page_positions = chunks.page_pairs(pages.numbers)
+    np.maximum.at(out, chunk_positions, scores[page_positions])
     return out
 
 
 def _dense_scores(chunks: ChunkPart, dense: DensePart, vector: np.ndarray) -> np.ndarray:
     """Each chunk's best passage similarity (-1 for chunks holding no embedded passage)."""
     out = np.full(len(chunks.ids), -1.0, dtype=np.float32)
-    if len(dense.vectors):
+    if len(dense.pair_passages):
         similarity = dense.vectors @ vector
-        for passage, holders in enumerate(dense.passage_chunks):
-            for position in holders:
-                out[position] = max(out[position], similarity[passage])
+        np.maximum.at(out, dense.pair_chunks, similarity[dense.pair_passages])
     return out
 
 
 def _fuse(rankings: list[list[np.ndarray]]) -> list[tuple[tuple[int, int], float]]:
     """Reciprocal rank fusion of several rankings of the same chunks, scaled to (0, 1]."""
-    fused: dict[tuple[int, int], float] = {}
-    for ranking in rankings:
-        flat = [((f, c), float(s)) for f, scores in enumerate(ranking)
-                for c, s in enumerate(scores.tolist()) if s > 0]
-        flat.sort(key=lambda item: -item[1])
-        for rank, (where, _) in enumerate(flat, start=1):
-            fused[where] = fused.get(where, 0.0) + 1.0 / (RRF_K + rank)
     if not rankings:
         return []
+    sizes = [len(scores) for scores in rankings[0]]
+    fused = np.zeros(sum(sizes), dtype=np.float64)
+    for ranking in rankings:
+        flat = np.concatenate(ranking) if ranking else np.zeros(0)
+        order = np.argsort(-flat, kind="stable")
+        order = order[flat[order] > 0]
+        fused[order] += 1.0 / (RRF_K + np.arange(1, len(order) + 1))
     top = len(rankings) / (RRF_K + 1)
-    return sorted(((w, s / top) for w, s in fused.items()), key=lambda item: -item[1])
+    starts = np.cumsum([0, *sizes])
+    ranked = np.argsort(-fused, kind="stable")
+    ranked = ranked[fused[ranked] > 0]
+    files = np.searchsorted(starts, ranked, side="right") - 1
+    return [((int(f), int(i - starts[f])), float(fused[i] / top))
+            for f, i in zip(files.tolist(), ranked.tolist(), strict=True)]
 
 
 def _overlaps_chosen(parts: _Parts, where: tuple[int, int], chosen: list[tuple[int, int]]) -> bool:

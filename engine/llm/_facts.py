@@ -43,34 +43,39 @@ def table_rows(texts: list[str]) -> list[list[Row]]:
 
 def best_fact(
     wanted: list[str], idf: dict[str, float], found: list[list[Row]],
-    given: list[frozenset[str]],
+    given: list[frozenset[str]], texts: list[str],
 ) -> Fact | None:
     """The row whose label (with its table's section and the document's names) best matches
-    the question's terms: enough of the question covered, and a label that is mostly about it."""
+    the question's terms: enough of the question covered, and a label that is mostly about it.
+
+    A question word counts fully in the row's label, half in its table's section, caption or
+    title or the document's names (they say what the table is about, not this row), a quarter
+    elsewhere in the same passage.
+    """
     total = sum(idf.get(t, 0.0) for t in wanted)
     if total <= 0:
         return None
     best: Fact | None = None
     for index, source_rows in enumerate(found):
+        passage = set(terms(texts[index])) if source_rows else set()
         for row in source_rows:
             label = set(terms(row.label))
-            if not label:
-                continue
-            around = set(terms(f"{row.section} {row.caption}")) | given[index]
             in_label = [t for t in wanted if t in label]
             if not in_label:
                 continue
-            # Words found only around the row (its section, its table's caption, the
-            # document's title) count half: they say what the table is about, not this row.
-            recall = sum(idf[t] for t in in_label) + 0.5 * sum(
-                idf[t] for t in wanted if t not in label and t in around)
+            around = set(terms(f"{row.section} {row.caption} {row.table_caption}")) | given[index]
+            recall = 0.0
+            for term in wanted:
+                weight = (1.0 if term in label else 0.5 if term in around
+                          else 0.25 if term in passage else 0.0)
+                recall += weight * idf[term]
             recall /= total
+            if recall < 0.5:
+                continue
             # How much of the label the question asked about: "Cash and cash equivalents"
             # beats "Cash, cash equivalents and restricted cash, end of period".
             label_weight = sum(idf.get(t, max(idf.values())) for t in label)
             precision = sum(idf[t] for t in set(in_label)) / label_weight if label_weight else 0.0
-            if recall < 0.5:
-                continue
             score = 2 * precision * recall / (precision + recall)
             if best is None or score > best.score:
                 best = Fact(index, row, score)
@@ -87,7 +92,7 @@ def render_fact(row: Row) -> str:
     parts = []
     for i, figure in enumerate(row.figures):
         column = row.columns[i] if i < len(row.columns) else ""
-        amount = _with_unit(figure, row.unit) if column != "change" else figure
+        amount = figure if column.endswith("change") else _with_unit(figure, row.unit)
         parts.append(_placed(amount, column))
     return f"{label}: {'; '.join(parts)}"
 
@@ -96,8 +101,8 @@ def _placed(amount: str, column: str) -> str:
     """'$65,775 million for the three months ended …', '… as of December 31, 2022', '… in 2022'."""
     if not column:
         return amount
-    if column == "change":
-        return f"change {amount}"
+    if column.endswith("change"):
+        return f"{column} {amount}"
     if column[:1].isdigit():
         return f"{amount} in {column}"
     if _PERIOD_START.match(column):

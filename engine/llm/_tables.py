@@ -40,6 +40,7 @@ class Row:
     """One table row: where it is in the source, its label and figures, and their context."""
 
     start: int  # offset of the row's line in the source text
+    end: int  # offset just after its last figure
     line: str  # the row's line as extracted (whitespace-normalised)
     label: str
     figures: list[str]
@@ -47,6 +48,7 @@ class Row:
     section: str  # the nearest "Something:" line above the row, else ""
     caption: str  # heading/caption text above the table (for matching the question)
     unit: str  # "millions", "thousands"… as stated above the table, else ""
+    table_caption: str = ""  # what stood above the table's first row: its title and headings
 
 
 def figures_in(line: str) -> list[tuple[int, int]]:
@@ -87,17 +89,44 @@ def split_row(line: str) -> tuple[str, list[str]] | None:
     return label, figures
 
 
+_ONLY_FIGURES = re.compile(r"^(?:[$€£¥%()\s]|\d[\d,.]*|[—–-])+$")
+
+
+def _lines(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, line) of the text's lines, with a label followed by lines that hold only
+    figures (a table extracted one value per line) joined back into one row line."""
+    raw: list[tuple[int, int, str]] = []
+    offset = 0
+    for line in text.splitlines(keepends=True):
+        begin = offset + len(line) - len(line.lstrip())
+        raw.append((begin, begin + len(line.strip()), line.strip()))
+        offset += len(line)
+    joined: list[tuple[int, int, str]] = []
+    i = 0
+    while i < len(raw):
+        start, end, line = raw[i]
+        j = i + 1
+        if line and not figures_in(line) and _HAS_LETTER.search(line):
+            while j < len(raw) and raw[j][2] and _ONLY_FIGURES.match(raw[j][2]):
+                j += 1
+        if j > i + 1 and any(re.search(r"\d", raw[k][2]) for k in range(i + 1, j)):
+            joined.append((start, raw[j - 1][1], " ".join(raw[k][2] for k in range(i, j))))
+            i = j
+        else:
+            joined.append((start, end, line))
+            i += 1
+    return joined
+
+
 def rows(text: str) -> list[Row]:
     """Every table row of `text`, in order."""
     found: list[Row] = []
     between: list[str] = []  # lines since the last row
     headings = ""  # the current table's column headings
+    table_caption = ""
     section = ""
     unit = ""
-    offset = 0
-    for raw in text.splitlines(keepends=True):
-        start = offset + len(raw) - len(raw.lstrip())
-        offset += len(raw)
+    for start, end, raw in _lines(text):
         line = _normal_line(raw)
         if not line:
             continue
@@ -115,6 +144,7 @@ def rows(text: str) -> list[Row]:
             new = " ".join(b for b in between if _is_heading_line(b))
             if new:
                 headings = new
+                table_caption = " ".join(between)
                 if not any(b.endswith(":") for b in between[between.index(
                         next(b for b in between if _is_heading_line(b))):]):
                     section = ""
@@ -126,9 +156,9 @@ def rows(text: str) -> list[Row]:
         if label.lower().startswith("total") and section and set(
                 section.lower().split()) <= set(label.lower().split()):
             pass  # "Total revenue" under "Revenue:" keeps its section
-        found.append(Row(start=start, line=line, label=label, figures=figures,
+        found.append(Row(start=start, end=end, line=line, label=label, figures=figures,
                          columns=_columns(headings, len(figures)), section=section,
-                         caption=caption, unit=unit))
+                         caption=caption, unit=unit, table_caption=table_caption))
         if label.lower().startswith("total"):
             section = ""  # "Total operating expenses" closes the "Operating expenses:" block
     return found
@@ -151,11 +181,16 @@ def _columns(headings: str, count: int) -> list[str]:
         base = [f"{month_days[0]}, {y}" for y in years]
     else:
         base = years
-    if len(base) == count - 1 and base and re.search(r"change|%", headings, re.IGNORECASE):
-        return [*_with_periods(base, periods), "change"]
+    changes = [f"{m.group(1) or ''}change".lower().strip()
+               for m in _CHANGE.finditer(headings)] or (["change"] if "%" in headings else [])
+    if base and len(base) < count <= len(base) + len(changes):
+        return [*_with_periods(base, periods), *changes[: count - len(base)]]
     if len(base) < count:
         return []
     return _with_periods(base[:count], periods)
+
+
+_CHANGE = re.compile(r"\b([A-Za-z][\w-]*(?:-over-[\w-]+)?\s+)?change\b", re.IGNORECASE)
 
 
 def _with_periods(columns: list[str], periods: list[str]) -> list[str]:

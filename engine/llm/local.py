@@ -94,7 +94,7 @@ def _fact(question: str, texts: list[str], contexts: list[str]) -> Fact | None:
     weighed = weigh_question(question, found, given)
     if weighed is None:
         return None
-    return best_fact(weighed.wanted, weighed.idf, table_rows(texts), given)
+    return best_fact(weighed.wanted, weighed.idf, table_rows(texts), given, texts)
 
 
 def count_prompt_tokens(text: str) -> int:
@@ -130,7 +130,7 @@ def _render(
         marker = f"【{fact.source_index}†{source.filename}】"
         text = f"{render_fact(fact.row)}."
         citations.append(Citation(fact.source_index, marker, len(text), len(text) + len(marker),
-                                  _line_at(source.text, fact.row.start),
+                                  " ".join(source.text[fact.row.start:fact.row.end].split()),
                                   _page(source, fact.row.start)))
         text += marker
         if picks:
@@ -155,12 +155,6 @@ def _render(
         )
         text += marker
     return text, citations
-
-
-def _line_at(text: str, start: int) -> str:
-    """The line of `text` starting at `start`, whitespace-normalised: a table row's quote."""
-    end = text.find("\n", start)
-    return " ".join(text[start: end if end >= 0 else len(text)].split())
 
 
 def _shorten(quote: str, limit: int) -> str:

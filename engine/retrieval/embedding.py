@@ -47,6 +47,7 @@ class EmbeddingService:
         self._conn: Connection | None = None
         self._stopping = threading.Event()
         self.unavailable = not enabled
+        self._busy = 0
         self.passages_embedded = 0
         self.seconds_embedding = 0.0
 
@@ -83,7 +84,8 @@ class EmbeddingService:
             self.enqueue(row[0])
 
     def pending(self) -> int:
-        return self._jobs.qsize()
+        """Files waiting for vectors, the one being embedded included."""
+        return self._jobs.qsize() + self._busy
 
     # --- the worker ----------------------------------------------------------------------
 
@@ -93,10 +95,13 @@ class EmbeddingService:
                 self._queued.discard(file_id)
             if self.unavailable or self._stopping.is_set():
                 continue
+            self._busy = 1
             try:
                 self._embed_file(file_id)
             except Exception:
                 log.exception("embedding %s failed; it stays lexical-only", file_id)
+            finally:
+                self._busy = 0
 
     def _embed_file(self, file_id: str) -> None:
         conn = self._db.read()

@@ -13,7 +13,7 @@ from __future__ import annotations
 import sqlite3
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -50,6 +50,27 @@ class ChunkPart:
     texts: list[str]
     postings: Postings
     title: str
+    _pairs: dict[int, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict, compare=False)
+
+    def page_pairs(self, numbers: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(chunk position, page position) pairs: the pages (positions in `numbers`) each
+        chunk spans."""
+        found = self._pairs.get(len(numbers))
+        if found is not None:
+            return found
+        where = {int(n): i for i, n in enumerate(numbers.tolist())}
+        chunk_positions, page_positions = [], []
+        for c, (first, last) in enumerate(zip(self.page_start, self.page_end, strict=True)):
+            if first is None:
+                continue
+            for page in range(first, (last or first) + 1):
+                if page in where:
+                    chunk_positions.append(c)
+                    page_positions.append(where[page])
+        pairs = (np.asarray(chunk_positions, dtype=np.int64),
+                 np.asarray(page_positions, dtype=np.int64))
+        self._pairs[len(numbers)] = pairs
+        return pairs
 
 
 @dataclass(frozen=True)
@@ -61,7 +82,9 @@ class PagePart:
 @dataclass(frozen=True)
 class DensePart:
     vectors: np.ndarray  # passages × DIMENSIONS, float32, L2-normalised
-    passage_chunks: list[list[int]]  # chunk positions holding each passage
+    # (passage, chunk position) pairs: which chunks hold each passage
+    pair_passages: np.ndarray
+    pair_chunks: np.ndarray
 
 
 class PartCache:
@@ -177,7 +200,9 @@ def dense_part(conn: sqlite3.Connection, key: FileKey, chunks: ChunkPart) -> Den
             vectors[i] = np.frombuffer(row["vector"], dtype=np.float16)
             passage = " ".join(row["text"][row["start"]:row["end"]].split())
             holders.append(_holding_chunks(chunks, flat, row["page"], passage))
-        return DensePart(vectors, holders)
+        pairs = [(p, c) for p, chunk_list in enumerate(holders) for c in chunk_list]
+        return DensePart(vectors, np.asarray([p for p, _ in pairs], dtype=np.int64),
+                         np.asarray([c for _, c in pairs], dtype=np.int64))
 
     cache_key = ("dense", key.vector_store_id, key.file_id, key.chunk_max_id, key.vector_count)
     part: DensePart = CACHE.get(cache_key, build, key.vector_count)

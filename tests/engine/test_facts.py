@@ -1,0 +1,100 @@
+"""The built-in answerer's facts: table rows read back with their label, unit and periods."""
+
+from __future__ import annotations
+
+import re
+
+from engine.llm._tables import rows
+from engine.llm.local import NO_ANSWER, Source, answer_from_sources
+
+STATEMENT = """CONDENSED CONSOLIDATED STATEMENTS OF OPERATIONS (Unaudited)
+(In millions, except per share amounts)
+Three Months Ended
+March 30,
+2024
+April 1,
+2023
+Net sales:
+Products $ 4,210 $ 3,902
+Services 1,177 1,020
+Total net sales 5,387 4,922
+Operating expenses:
+Research and development 811 745
+Total operating expenses 1,301 1,188
+Net income $ 1,044 $ 872
+Northwind Inc. | Q1 2024 Form 10-Q | 4
+"""
+
+PROSE = """Liquidity and Capital Resources
+The Company believes its cash will be sufficient to meet its needs for the next twelve months.
+Foreign Exchange Risk
+The Company's exposure to exchange rates stems from sales in euros and yen, which it hedges
+with forward contracts for up to twelve months.
+Northwind Inc. | Q1 2024 Form 10-Q | 12
+"""
+
+
+def test_a_statements_rows_carry_their_unit_section_and_periods() -> None:
+    found = {row.label: row for row in rows(STATEMENT)}
+    products = found["Products"]
+    assert products.figures == ["$4,210", "$3,902"]
+    assert products.section == "Net sales" and products.unit == "millions"
+    assert products.columns == ["three months ended March 30, 2024",
+                                "three months ended April 1, 2023"]
+    # "Total operating expenses" closes its block: net income belongs to no section.
+    assert found["Net income"].section == ""
+
+
+def test_a_table_extracted_one_value_per_line_still_yields_its_rows() -> None:
+    text = "Revenue by region:\nEurope\n$\n1,250\n$\n1,100\nAsia\n980\n1,030\n"
+    assert [(r.label, r.figures) for r in rows(text)] == [
+        ("Europe", ["$1,250", "$1,100"]), ("Asia", ["980", "1,030"])]
+
+
+def source(text: str, context: str = "Northwind Inc. Quarterly Report Q1 2024") -> Source:
+    return Source(text=text, file_id="file-1", filename="northwind.pdf", page_start=4,
+                  page_end=4, context=context)
+
+
+def test_the_answer_starts_with_the_figure_its_label_and_period() -> None:
+    answer = answer_from_sources("What were Northwind's total net sales?", [source(STATEMENT)])
+    first = answer.text.split("\n")[0]
+    assert first.startswith("Total net sales: 5,387 million for the three months ended March 30,"
+                            " 2024; 4,922 million for the three months ended April 1, 2023")
+    assert answer.citations[0].quote == "Total net sales 5,387 4,922"
+
+
+def test_every_figure_stated_is_in_the_cited_source() -> None:
+    sources = [source(STATEMENT), source(PROSE)]
+    for question in ("What was net income?", "How much did Northwind spend on research and"
+                     " development?", "What were product sales?", "What were services sales?"):
+        answer = answer_from_sources(question, sources)
+        cited = " ".join(sources[c.source_index].text for c in answer.citations)
+        stated = re.findall(r"\d[\d,.]*\d|\d", re.sub(r"【[^】]*】", "", answer.text))
+        assert stated and all(n in cited for n in stated), (question, answer.text)
+
+
+def test_why_and_risk_questions_are_answered_with_prose() -> None:
+    answer = answer_from_sources("What foreign exchange risks does Northwind face?",
+                                 [source(STATEMENT), source(PROSE)])
+    assert "forward contracts" in answer.text
+    assert all(not re.search(r"\d{3}", c.quote) for c in answer.citations)
+
+
+def test_a_long_question_is_answered_from_its_key_terms() -> None:
+    question = ("Using the condensed statement of operations, and considering that analysts "
+                "usually compare quarters year over year when they build their models, what "
+                "was the research and development expense in the most recent quarter?")
+    answer = answer_from_sources(question, [source(STATEMENT)])
+    assert answer.found and "811" in answer.text.split("\n")[0]
+
+
+def test_running_footers_are_never_quoted() -> None:
+    answer = answer_from_sources("Which Northwind Form 10-Q is this?",
+                                 [source(STATEMENT), source(PROSE)])
+    assert all("| Q1 2024 Form 10-Q |" not in c.quote for c in answer.citations)
+
+
+def test_a_name_the_sources_never_mention_gets_no_answer() -> None:
+    answer = answer_from_sources("What were Contoso's total net sales?", [source(STATEMENT)])
+    assert answer.text == NO_ANSWER and not answer.citations
