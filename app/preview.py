@@ -20,7 +20,7 @@ from core.copilots import Citation
 from core.documents import DocumentError, RenderedPage, render_page
 from core.errors import OpenAIError
 
-PAGE_WIDTH_PX = 1000
+PAGE_WIDTH_PX = 1200  # sharp at the page column's width, and in the image's full-screen view
 KEPT_UPLOAD_BYTES = 256 * 1024 * 1024  # this session's PDFs kept for previews, at most
 
 
@@ -65,7 +65,7 @@ def _preview(turn_index: int, index: int, citation: Citation) -> None:
     page_key = item_key(Chat.CITATION_PAGE, turn_index, index)
     cited_page = citation.page or 1
     with st.container(border=True):
-        quote_side, page_side = st.columns([2, 3])
+        quote_side, page_side = st.columns([1, 2])
         with quote_side:
             st.caption(label(index + 1, citation))
             if citation.quote:
@@ -101,14 +101,13 @@ def _preview(turn_index: int, index: int, citation: Citation) -> None:
 
 
 def _navigation(turn_index: int, page_key: str, rendered: RenderedPage, cited_page: int) -> None:
-    """Previous / next page, and which page of how many this is."""
-    back, where, forward = st.columns([1, 2, 1], vertical_alignment="center")
+    """Which page of how many this is, and previous / next page."""
+    cited = " (the cited page)" if rendered.number == cited_page else ""
+    st.markdown(f"**Page {rendered.number} of {rendered.page_count}**{cited}")
+    back, forward = st.columns(2)
     back.button("Previous", key=item_key(Chat.CITATION_PREV, turn_index),
                 icon=":material/chevron_left:", disabled=rendered.number <= 1,
                 on_click=_turn_page, args=(page_key, -1), help="Previous page", width="stretch")
-    cited = " (cited)" if rendered.number == cited_page else ""
-    where.markdown(f"<div style='text-align:center'>Page {rendered.number} of"
-                   f" {rendered.page_count}{cited}</div>", unsafe_allow_html=True)
     forward.button("Next", key=item_key(Chat.CITATION_NEXT, turn_index),
                    icon=":material/chevron_right:", width="stretch",
                    disabled=rendered.number >= rendered.page_count, on_click=_turn_page,
@@ -151,4 +150,4 @@ def _digest(data: bytes) -> str:
 def _rendered(digest: str, number: int, quote: str, width_px: int, _data: bytes) -> RenderedPage:
     """One page, cached by the document's digest, page, quote and width (not by its bytes)."""
     del digest
-    return render_page(_data, number, quote=quote, width_px=width_px)
+    return render_page(_data, number, quote=quote, width_px=width_px, trim_margins=True)

@@ -52,10 +52,10 @@ def test_index_ask_and_cite(use_engine, open_page, aapl_10q, engine_client: Open
     assert not errors(at), errors(at)
     assert at.image, "the chosen citation shows its page image"
     cited = answer.citations[0].page
-    assert f"Page {cited} of 46 (cited)" in texts(at)
+    assert f"**Page {cited} of 46**" in texts(at) and "(the cited page)" in texts(at)
     assert "highlighted on the page" in texts(at), texts(at)
     at.button(key="chat.citation_next.1").click().run()
-    assert f"Page {cited + 1} of 46" in texts(at) and "(cited)" not in texts(at)
+    assert f"**Page {cited + 1} of 46**" in texts(at) and "cited page" not in texts(at)
     messages = list(engine_client.get_thread_messages(str(thread_id)))
     assert [m.role for m in messages] == ["assistant", "user"]
 

@@ -117,3 +117,11 @@ def test_a_password_protected_pdf_says_so(two_pages: bytes):
     writer.write(out)
     with pytest.raises(EncryptedDocumentError, match="password"):
         render_page(out.getvalue(), 1)
+
+
+def test_trimmed_margins_keep_the_text_and_its_highlight(two_pages: bytes):
+    full = render_page(two_pages, 1, quote=SENTENCE, width_px=800)
+    trimmed = render_page(two_pages, 1, quote=SENTENCE, width_px=800, trim_margins=True)
+    assert trimmed.width < full.width and trimmed.height < full.height
+    assert (trimmed.width, trimmed.height) == _image(trimmed.png).size
+    assert _highlighted(_image(trimmed.png))
