@@ -15,6 +15,6 @@ navigation = st.navigation(
         st.Page("screens/admin.py", title="Admin", icon=":material/admin_panel_settings:"),
     ]
 )
-services.warm_up_exports()
+services.warm_up()
 render_sidebar()
 navigation.run()

@@ -1,7 +1,7 @@
 """An answer's citations: one row of page chips; the chosen one opens its page beside the quote.
 
 The page is the PDF's own page, rendered by PDFium with the quoted passage highlighted
-(core.documents.render_page), with previous/next page and the page's text (the passage marked)
+(core.documents.render_page, in the process's PageRenderer child), with previous/next page and the page's text (the passage marked)
 in a second tab. The PDF comes from this session's uploads when the file was added here, else
 from the server (a reopened conversation). Rendered pages are cached per page.
 """
@@ -17,7 +17,7 @@ from app.errors import user_message
 from app.render import highlighted_page_html, quote_html
 from app.state import Chat, item_key
 from core.copilots import Citation
-from core.documents import DocumentError, RenderedPage, render_page
+from core.documents import DocumentError, RenderedPage
 from core.errors import OpenAIError
 
 PAGE_WIDTH_PX = 1200  # sharp at the page column's width, and in the image's full-screen view
@@ -94,7 +94,7 @@ def _preview(turn_index: int, index: int, citation: Citation) -> None:
             if number == cited_page and citation.quote:
                 st.caption(_match_note(rendered))
         image_tab, text_tab = page_side.tabs(["Page", "Text"])
-        image_tab.image(rendered.png, width="stretch",
+        image_tab.image(rendered.image, width="stretch",
                         caption=f"{citation.filename or citation.file_id}, page {number}")
         text_tab.html(highlighted_page_html(
             rendered.text, (citation.quote or "") if number == cited_page else ""))
@@ -150,4 +150,5 @@ def _digest(data: bytes) -> str:
 def _rendered(digest: str, number: int, quote: str, width_px: int, _data: bytes) -> RenderedPage:
     """One page, cached by the document's digest, page, quote and width (not by its bytes)."""
     del digest
-    return render_page(_data, number, quote=quote, width_px=width_px, trim_margins=True)
+    return services.page_renderer().render(_data, number, quote=quote, width_px=width_px,
+                                           trim_margins=True)

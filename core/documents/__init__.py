@@ -7,7 +7,7 @@ from ._export import export_document
 from ._fonts import prepare_fonts as prepare_export_fonts
 from ._images import PdfImage, Rect, extract_images
 from ._outline import Section
-from ._render import RenderedPage, count_pdf_pages, render_page
+from ._render import PageRenderer, RenderedPage, count_pdf_pages, render_page
 from ._structure import FigureReport, read_figure_alt_text
 from ._text import PageText, read_pdf_pages
 
@@ -17,6 +17,7 @@ __all__ = [
     "EncryptedDocumentError",
     "FigureReport",
     "PageText",
+    "PageRenderer",
     "PdfImage",
     "RenderedPage",
     "Rect",
