@@ -288,36 +288,40 @@ class PageRenderer:
     def render(self, data: bytes, number: int, *, quote: str = "",
                width_px: int = DEFAULT_WIDTH_PX, trim_margins: bool = False) -> RenderedPage:
         """As `render_page`, in the child; DocumentError when the child gives up or dies."""
+        page: RenderedPage = self._ask(data, ("render", number, quote, width_px, trim_margins),
+                                       f"Page {number}", "drawn")
+        return page
+
+    def count_pages(self, data: bytes) -> int:
+        """As `count_pdf_pages`, in the child (which then holds the document for its pages)."""
+        count: int = self._ask(data, ("count",), "The PDF", "opened")
+        return count
+
+    def _ask(self, data: bytes, request: tuple[object, ...], what: str, done: str) -> Any:
         digest = hashlib.sha256(data).hexdigest()
         with self._lock:
             conn = self._child()
-            known = digest in self._known
             try:
-                conn.send((digest, None if known else data, number, quote, width_px,
-                           trim_margins))
+                conn.send((digest, None if digest in self._known else data, *request))
                 if not conn.poll(self._timeout):
                     self._stop()
                     raise DamagedDocumentError(
-                        f"Page {number} took more than {self._timeout:g} s to draw: it is too"
+                        f"{what} took more than {self._timeout:g} s to be {done}: it is too"
                         " complex or damaged.")
-                reply = conn.recv()
-            except (EOFError, OSError, BrokenPipeError):
+                kind, value = conn.recv()
+            except (EOFError, OSError):
                 code = self._stop(grace_seconds=1.0)
                 raise DamagedDocumentError(
-                    f"Page {number} could not be drawn: the renderer stopped (exit code {code}),"
-                    f" the page is too large for {self._memory_limit_mb} MB or damaged."
-                ) from None
-            if digest in self._known:
-                self._known.remove(digest)
-            self._known = [*self._known, digest][-self._kept:]
-        kind, value = reply
-        if kind == "ok":
-            return value  # type: ignore[no-any-return]
-        if kind == "memory":
-            with self._lock:
+                    f"{what} could not be {done}: the renderer stopped (exit code {code}); the"
+                    f" file is too large for {self._memory_limit_mb} MB or damaged.") from None
+            if kind == "memory":
                 self._stop()
-            raise DamagedDocumentError(
-                f"Page {number} needs more than {self._memory_limit_mb} MB to draw.")
+                raise DamagedDocumentError(
+                    f"{what} needs more than {self._memory_limit_mb} MB to be {done}.")
+            self._known = [*(known for known in self._known if known != digest),
+                           digest][-self._kept:]
+        if kind == "ok":
+            return value
         error_type, message = value
         raise {"encrypted": EncryptedDocumentError, "value": ValueError}.get(
             error_type, DamagedDocumentError)(message)
@@ -370,7 +374,7 @@ class PageRenderer:
 
 
 def _serve(conn: Any, memory_limit_mb: int, kept: int) -> None:
-    """The renderer child: (digest, data or None, page, quote, width, trim) in, pages out."""
+    """The renderer child: (digest, data or None, request…) in, (kind, value) out."""
     import resource
     import signal
 
@@ -381,7 +385,7 @@ def _serve(conn: Any, memory_limit_mb: int, kept: int) -> None:
     conn.send("ready")
     while True:
         try:
-            digest, data, number, quote, width_px, trim = conn.recv()
+            digest, data, kind, *arguments = conn.recv()
         except EOFError:
             return
         except MemoryError:  # the document alone does not fit under the limit
@@ -395,8 +399,12 @@ def _serve(conn: Any, memory_limit_mb: int, kept: int) -> None:
         reply: tuple[str, object]
         try:
             source = documents[digest]
-            reply = ("ok", render_page(source, number, quote=quote, width_px=width_px,
-                                       trim_margins=trim))
+            if kind == "count":
+                reply = ("ok", count_pdf_pages(source))
+            else:
+                number, quote, width_px, trim = arguments
+                reply = ("ok", render_page(source, number, quote=quote, width_px=width_px,
+                                           trim_margins=trim))
         except MemoryError:
             reply = ("memory", None)
         except EncryptedDocumentError as exc:
@@ -404,9 +412,9 @@ def _serve(conn: Any, memory_limit_mb: int, kept: int) -> None:
         except ValueError as exc:
             reply = ("error", ("value", str(exc)))
         except KeyError:
-            reply = ("error", ("damaged", "The renderer lost the document; open the page again."))
+            reply = ("error", ("damaged", "The renderer lost the document; try again."))
         except Exception as exc:
-            reply = ("error", ("damaged", f"Page {number} could not be drawn ({exc})."))
+            reply = ("error", ("damaged", str(exc)))
         conn.send(reply)
         if reply[0] == "memory":
             return
