@@ -31,7 +31,13 @@ def ask(at, question: str):
     return at
 
 
-def test_index_ask_and_cite(use_engine, open_page, aapl_10q, engine_client: OpenAIClient):
+def test_index_ask_and_cite(use_engine, open_page, aapl_10q, engine_client: OpenAIClient,
+                            monkeypatch: pytest.MonkeyPatch):
+    from streamlit import deprecation_util
+
+    warned: list[str] = []
+    monkeypatch.setattr(deprecation_util._LOGGER, "warning",
+                        lambda message, *args, **kwargs: warned.append(str(message)))
     at = upload(open_page(PAGE), (aapl_10q.name, aapl_10q.read_bytes(), "application/pdf"))
     assert not errors(at), errors(at)
     assert "46 pages, indexed" in texts(at) and "Indexed 1 document" in texts(at)
@@ -56,6 +62,9 @@ def test_index_ask_and_cite(use_engine, open_page, aapl_10q, engine_client: Open
     assert "highlighted on the page" in texts(at), texts(at)
     at.button(key="chat.citation_next.1").click().run()
     assert f"**Page {cited + 1} of 46**" in texts(at) and "cited page" not in texts(at)
+    at.button(key="chat.citation_prev.1").click().run()
+    assert f"**Page {cited} of 46**" in texts(at)
+    assert not warned, warned
     messages = list(engine_client.get_thread_messages(str(thread_id)))
     assert [m.role for m in messages] == ["assistant", "user"]
 
