@@ -62,7 +62,8 @@ def label(number: int, citation: Citation) -> str:
 
 
 def _preview(turn_index: int, index: int, citation: Citation) -> None:
-    page_key = item_key(Chat.CITATION_PAGE, turn_index, index)
+    # The citation's identity is in the key: another conversation's answer n starts afresh.
+    page_key = item_key(Chat.CITATION_PAGE, turn_index, index, citation.file_id, citation.page)
     cited_page = citation.page or 1
     with st.container(border=True):
         quote_side, page_side = st.columns([1, 2])
