@@ -179,6 +179,8 @@ def test_chat_summary_admin_in_a_browser(page, app_url: str):
     chip = answer.get_by_role("radio", name=re.compile(r"\[1\] 2023 Q1 AAPL\.pdf, p\. \d+"))
     expect(chip).to_be_visible()
     assert answer.locator("[data-testid='stExpander']").count() == 0, "citations are chips"
+    row = answer.locator("[data-testid='stButtonGroup']").first.bounding_box()
+    assert row and row["height"] < 60, f"the sources take one row, not {row}"
     chip.click()
     picture = answer.locator("[data-testid='stImage'] img").first
     expect(picture).to_be_visible(timeout=30_000)

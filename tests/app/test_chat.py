@@ -209,3 +209,22 @@ def test_the_download_is_made_when_its_box_opens(use_engine, open_page):
     assert button.proto.url, "the file is made before the button shows"
     at.radio(key="chat.export_format").set_value("Markdown").run()
     assert not errors(at)
+
+
+def test_a_download_that_cannot_be_made_says_why(use_engine, open_page,
+                                                 monkeypatch: pytest.MonkeyPatch):
+    from app import chat_views
+    from core.documents import DocumentError
+
+    def broken(*args, **kwargs):
+        raise DocumentError("The PDF document could not be made (no room left on the device).")
+
+    at = upload(open_page(PAGE), ("notes.md", NOTE.encode(), "text/markdown"))
+    ask(at, "Where is the Contoso warehouse?")
+    monkeypatch.setattr(chat_views, "export_conversation", broken)  # a full disk, say
+    chat_views._exported.clear()
+    at.session_state["chat.export_popover"] = True
+    at.run()
+    assert any(e.startswith("The PDF file could not be made: The PDF document could not be made"
+                            " (no room left") for e in errors(at)), errors(at)
+    assert all(b.proto.label != "Download conversation" for b in at.get("download_button"))
