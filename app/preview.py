@@ -14,7 +14,7 @@ import streamlit as st
 
 from app import services
 from app.errors import user_message
-from app.render import highlighted_page_html, quote_html
+from app.render import escape_markdown, highlighted_page_html, quote_html
 from app.state import Chat, item_key
 from core.copilots import Citation
 from core.documents import DocumentError, RenderedPage
@@ -49,7 +49,8 @@ def render_citations(turn_index: int, citations: list[Citation]) -> None:
     if not citations:
         return
     chosen = st.pills("Sources", list(range(len(citations))), selection_mode="single",
-                      format_func=lambda index: label(index + 1, citations[index]),
+                      format_func=lambda index: escape_markdown(label(index + 1,
+                                                                      citations[index])),
                       key=item_key(Chat.CITATION, turn_index), label_visibility="collapsed")
     if chosen is not None:
         _preview(turn_index, chosen, citations[chosen])
@@ -68,7 +69,7 @@ def _preview(turn_index: int, index: int, citation: Citation) -> None:
     with st.container(border=True):
         quote_side, page_side = st.columns([1, 2])
         with quote_side:
-            st.caption(label(index + 1, citation))
+            st.caption(escape_markdown(label(index + 1, citation)))
             if citation.quote:
                 st.html(quote_html(citation.quote))
         try:

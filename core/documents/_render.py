@@ -129,7 +129,12 @@ def _render(page: pdfium.PdfPage, number: int, count: int, quote: str, width_px:
     if width_pt <= 0 or height_pt <= 0:
         raise DamagedDocumentError(f"Page {number} has no area ({width_pt} × {height_pt} pt).")
     scale = min(width_px / width_pt, MAX_ASPECT * width_px / height_pt)
-    size = (max(1, round(width_pt * scale)), max(1, round(height_pt * scale)))
+    bitmap = page.render(scale=scale, may_draw_forms=True)
+    try:
+        image = bitmap.to_pil().convert("RGB")
+    finally:
+        bitmap.close()
+    size = image.size  # PDFium's own rounding of the page's size: the boxes map onto it
     textpage = page.get_textpage()
     try:
         text = _text(textpage)
@@ -138,11 +143,6 @@ def _render(page: pdfium.PdfPage, number: int, count: int, quote: str, width_px:
                  for rect in _rects(textpage, start, end)]
     finally:
         textpage.close()
-    bitmap = page.render(scale=scale, may_draw_forms=True)
-    try:
-        image = bitmap.to_pil().convert("RGB")
-    finally:
-        bitmap.close()
     if boxes:
         image = _highlight(image, boxes)
     if trim_margins:
