@@ -1,7 +1,7 @@
 """Cited-page preview: time to render a page with its quote highlighted, against the old preview.
 
 For each filing, pages spread over the document are rendered as the Chat screen does
-(1200 px wide, margins trimmed, a quote taken from the page's own text highlighted, in the
+(1000 px wide, margins trimmed, a quote taken from the page's own text highlighted, in the
 PageRenderer child process): p50/p95 per page; also in-process and without a highlight. Baseline in the same run: the old text preview, which read the whole document with
 pypdf (`read_pdf_pages`) the first time a citation of it was opened.
 Run: `.venv/bin/python benchmarks/page_render.py [N filings] [pages per filing]`.
@@ -22,7 +22,7 @@ from core.documents import PageRenderer, count_pdf_pages, read_pdf_pages, render
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = Path(os.environ.get("TEST_CORPUS_DIR") or ROOT.parent / "shared" / "corpus")
 DOCS = CORPUS / "docugami-sec10q" / "sec-10-q" / "data" / "v1" / "docs"
-WIDTH_PX = 1200  # app/preview.py PAGE_WIDTH_PX
+WIDTH_PX = 1000  # app/preview.py PAGE_WIDTH_PX
 
 
 def quote_of(text: str) -> str:

@@ -129,9 +129,11 @@ def _render(page: pdfium.PdfPage, number: int, count: int, quote: str, width_px:
     if width_pt <= 0 or height_pt <= 0:
         raise DamagedDocumentError(f"Page {number} has no area ({width_pt} × {height_pt} pt).")
     scale = min(width_px / width_pt, MAX_ASPECT * width_px / height_pt)
-    bitmap = page.render(scale=scale, may_draw_forms=True)
+    bitmap = page.render(scale=scale, may_draw_forms=True, rev_byteorder=True)  # RGB order
     try:
-        image = bitmap.to_pil().convert("RGB")
+        image = bitmap.to_pil()
+        if image.mode != "RGB":
+            image = image.convert("RGB")
     finally:
         bitmap.close()
     size = image.size  # PDFium's own rounding of the page's size: the boxes map onto it
