@@ -17,6 +17,6 @@ pages = [
 if user.is_admin:
     pages.append(st.Page("screens/admin.py", title="Admin", icon=":material/admin_panel_settings:"))
 navigation = st.navigation(pages)
-services.warm_up_exports()
+services.warm_up()
 render_sidebar()
 navigation.run()

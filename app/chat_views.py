@@ -49,7 +49,7 @@ def index_documents(client: OpenAIClient, uploads: list[UploadedFile], model: st
     with st.status(f"Adding {_count(len(uploads), 'document')}…", expanded=True) as status:
         progress = stage_bars(INDEXING_STAGES)
         files = [(u.name, u.getvalue()) for u in uploads]
-        report = read_uploads(files, progress)
+        report = read_uploads(files, progress, count_pages=services.page_renderer().count_pages)
         if not report.sources:
             notes += _results(names, report, [])
             status.update(label="No document could be read", state="error")

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -27,7 +28,7 @@ from core.copilots import (
     OpenAIChatCopilotOptions,
     ProgressCallback,
 )
-from core.documents import DocumentError, Section, count_pages, export_document
+from core.documents import DocumentError, Section, count_pdf_pages, export_document
 from core.errors import NotFoundError
 from core.types.messages import FileCitationAnnotation, Message, TextContent
 
@@ -54,10 +55,12 @@ class ReadReport:
     failures: list[tuple[str, str]] = field(default_factory=list)
 
 
-def read_uploads(files: list[tuple[str, bytes]], on_progress: ProgressCallback) -> ReadReport:
-    """Check each upload (PDF pages readable, text is UTF-8) and turn it into a source.
+def read_uploads(files: list[tuple[str, bytes]], on_progress: ProgressCallback, *,
+                 count_pages: Callable[[bytes], int] = count_pdf_pages) -> ReadReport:
+    """Check each upload (not empty, PDF pages countable, text is UTF-8) into a source.
 
-    Progress is reported as ("reading", files read, files).
+    `count_pages` counts a PDF's pages (the app passes its page renderer's, which does it in
+    a child process bounded in time and memory). Progress is ("reading", files read, files).
     """
     report = ReadReport()
     for done, (name, data) in enumerate(files, start=1):
@@ -65,7 +68,7 @@ def read_uploads(files: list[tuple[str, bytes]], on_progress: ProgressCallback) 
             if not data:
                 raise ValueError("empty file (0 bytes)")
             if data.startswith(b"%PDF"):
-                report.pages[name] = count_pages(data)  # the page tree only, with PDFium
+                report.pages[name] = count_pages(data)  # PDFium reads only the page tree
                 report.sources.append(DocumentSource.from_pdf_bytes(name, data))
             elif name.lower().endswith(TEXT_SUFFIXES):
                 text = data.decode("utf-8-sig")

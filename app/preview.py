@@ -1,7 +1,7 @@
 """An answer's citations: one row of page chips; the chosen one opens its page beside the quote.
 
 The page is the PDF's own page, rendered by PDFium with the quoted passage highlighted
-(core.documents.render_page), with previous/next page and the page's text (the passage marked)
+(core.documents.render_page, in the process's PageRenderer child), with previous/next page and the page's text (the passage marked)
 in a second tab. The PDF comes from this session's uploads when the file was added here, else
 from the server (a reopened conversation). Rendered pages are cached per page.
 """
@@ -14,13 +14,13 @@ import streamlit as st
 
 from app import services
 from app.errors import user_message
-from app.render import highlighted_page_html, inert, quote_html
+from app.render import escape_markdown, highlighted_page_html, quote_html
 from app.state import Chat, item_key
 from core.copilots import Citation
-from core.documents import DocumentError, RenderedPage, render_page
+from core.documents import DocumentError, RenderedPage
 from core.errors import OpenAIError
 
-PAGE_WIDTH_PX = 1000
+PAGE_WIDTH_PX = 1000  # 1.5x the page column's width on a laptop: sharp, and quick to draw
 KEPT_UPLOAD_BYTES = 256 * 1024 * 1024  # this session's PDFs kept for previews, at most
 
 
@@ -49,7 +49,8 @@ def render_citations(turn_index: int, citations: list[Citation]) -> None:
     if not citations:
         return
     chosen = st.pills("Sources", list(range(len(citations))), selection_mode="single",
-                      format_func=lambda index: label(index + 1, citations[index]),
+                      format_func=lambda index: escape_markdown(label(index + 1,
+                                                                      citations[index])),
                       key=item_key(Chat.CITATION, turn_index), label_visibility="collapsed")
     if chosen is not None:
         _preview(turn_index, chosen, citations[chosen])
@@ -58,17 +59,17 @@ def render_citations(turn_index: int, citations: list[Citation]) -> None:
 def label(number: int, citation: Citation) -> str:
     """`[1] file.pdf, p. 12`."""
     where = citation.filename or citation.file_id
-    return inert(f"[{number}] {where}"
-                  + (f", p. {citation.page}" if citation.page is not None else ""))
+    return f"[{number}] {where}" + (f", p. {citation.page}" if citation.page is not None else "")
 
 
 def _preview(turn_index: int, index: int, citation: Citation) -> None:
-    page_key = item_key(Chat.CITATION_PAGE, turn_index, index)
+    # The citation's identity is in the key: another conversation's answer n starts afresh.
+    page_key = item_key(Chat.CITATION_PAGE, turn_index, index, citation.file_id, citation.page)
     cited_page = citation.page or 1
     with st.container(border=True):
-        quote_side, page_side = st.columns([2, 3])
+        quote_side, page_side = st.columns([1, 2])
         with quote_side:
-            st.caption(label(index + 1, citation))
+            st.caption(escape_markdown(label(index + 1, citation)))
             if citation.quote:
                 st.html(quote_html(citation.quote))
         try:
@@ -95,21 +96,20 @@ def _preview(turn_index: int, index: int, citation: Citation) -> None:
             if number == cited_page and citation.quote:
                 st.caption(_match_note(rendered))
         image_tab, text_tab = page_side.tabs(["Page", "Text"])
-        image_tab.image(rendered.png, width="stretch",
+        image_tab.image(rendered.image, width="stretch",
                         caption=f"{citation.filename or citation.file_id}, page {number}")
         text_tab.html(highlighted_page_html(
             rendered.text, (citation.quote or "") if number == cited_page else ""))
 
 
 def _navigation(turn_index: int, page_key: str, rendered: RenderedPage, cited_page: int) -> None:
-    """Previous / next page, and which page of how many this is."""
-    back, where, forward = st.columns([1, 2, 1], vertical_alignment="center")
+    """Which page of how many this is, and previous / next page."""
+    cited = " (the cited page)" if rendered.number == cited_page else ""
+    st.markdown(f"**Page {rendered.number} of {rendered.page_count}**{cited}")
+    back, forward = st.columns(2)
     back.button("Previous", key=item_key(Chat.CITATION_PREV, turn_index),
                 icon=":material/chevron_left:", disabled=rendered.number <= 1,
                 on_click=_turn_page, args=(page_key, -1), help="Previous page", width="stretch")
-    cited = " (cited)" if rendered.number == cited_page else ""
-    where.markdown(f"<div style='text-align:center'>Page {rendered.number} of"
-                   f" {rendered.page_count}{cited}</div>", unsafe_allow_html=True)
     forward.button("Next", key=item_key(Chat.CITATION_NEXT, turn_index),
                    icon=":material/chevron_right:", width="stretch",
                    disabled=rendered.number >= rendered.page_count, on_click=_turn_page,
@@ -152,4 +152,5 @@ def _digest(data: bytes) -> str:
 def _rendered(digest: str, number: int, quote: str, width_px: int, _data: bytes) -> RenderedPage:
     """One page, cached by the document's digest, page, quote and width (not by its bytes)."""
     del digest
-    return render_page(_data, number, quote=quote, width_px=width_px)
+    return services.page_renderer().render(_data, number, quote=quote, width_px=width_px,
+                                           trim_margins=True)

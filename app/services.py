@@ -14,9 +14,9 @@ from urllib.parse import urlsplit, urlunsplit
 
 import streamlit as st
 
-from app.errors import user_message
+from app.errors import log, user_message
 from core import OpenAIClient
-from core.documents import prepare_export_fonts
+from core.documents import PageRenderer, prepare_export_fonts
 from core.embedded import EmbeddedEngine, start_embedded_engine
 from core.errors import OpenAIError
 from core.settings import LOCAL_MODEL, AppSettings
@@ -169,12 +169,28 @@ def default_model(app_settings: AppSettings, status: ServerStatus) -> str:
 
 
 @st.cache_resource(show_spinner=False)
-def warm_up_exports() -> threading.Thread:
-    """Prepare the export fonts once per process, in the background, when the app starts.
+def page_renderer() -> PageRenderer:
+    """The process's renderer of cited pages: a child process, bounded in time and memory."""
+    return PageRenderer()
+
+
+@st.cache_resource(show_spinner=False)
+def warm_up() -> threading.Thread:
+    """Once per process, in the background when the app starts: the export fonts and the
+    page renderer's child, so neither the first download nor the first cited page waits.
 
     Cutting a variable font's instances takes seconds the first time on a machine (then they
-    are on disk); done here, the first download does not wait for it.
+    are on disk); starting the renderer's child takes a second or two.
     """
-    thread = threading.Thread(target=prepare_export_fonts, name="export-fonts", daemon=True)
+    renderer = page_renderer()
+
+    def work() -> None:
+        prepare_export_fonts()
+        try:
+            renderer.start()
+        except Exception as exc:  # the first page will try again and say why
+            log.warning("page renderer did not start: %s", exc)
+
+    thread = threading.Thread(target=work, name="app-warm-up", daemon=True)
     thread.start()
     return thread

@@ -51,7 +51,7 @@ class Chat:
     UPLOADER_GENERATION = "chat.uploader_generation"  # bumped to clear the uploader
     DOCUMENTS = "chat.documents"  # {file name: PDF bytes} uploaded in this session
     CITATION = "chat.citation"  # item_key(CITATION, turn index): the chip row of an answer
-    CITATION_PAGE = "chat.citation_page"  # item_key(CITATION_PAGE, turn, citation): page shown
+    CITATION_PAGE = "chat.citation_page"  # item_key(…, turn, citation, file, page): page shown
     CITATION_PREV = "chat.citation_prev"  # item_key(…, turn index)
     CITATION_NEXT = "chat.citation_next"  # item_key(…, turn index)
 

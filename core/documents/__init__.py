@@ -8,7 +8,7 @@ from ._fonts import prepare_fonts as prepare_export_fonts
 from ._images import PdfImage, Rect, extract_images
 from ._open import count_pages
 from ._outline import Section
-from ._render import RenderedPage, count_pdf_pages, render_page
+from ._render import PageRenderer, RenderedPage, count_pdf_pages, render_page
 from ._structure import Bookmark, FigureReport, read_bookmarks, read_figure_alt_text
 from ._text import PageText, read_pdf_pages
 
@@ -19,6 +19,7 @@ __all__ = [
     "EncryptedDocumentError",
     "FigureReport",
     "PageText",
+    "PageRenderer",
     "PdfImage",
     "RenderedPage",
     "Rect",

@@ -7,32 +7,39 @@ ignores whitespace and compares NFKC-folded characters; when the whole quote is 
 the longest runs of it that are are marked.
 
 PDFium is not thread-safe (one Streamlit process serves sessions from several threads), so every
-call into it holds `PDFIUM_LOCK`.
+call into it holds `PDFIUM_LOCK`. `PageRenderer` runs the rendering in a child process bounded
+in time and memory, for documents from outside (the app renders every cited page through it).
 """
 
 from __future__ import annotations
 
 import ctypes
 import difflib
+import hashlib
 import io
+import sys
 import threading
+import types
 import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from multiprocessing.context import ForkServerContext, SpawnContext
 from pathlib import Path
+from typing import Any
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 from PIL import Image, ImageChops, ImageDraw
 
-from ._errors import DamagedDocumentError, EncryptedDocumentError
+from ._errors import DamagedDocumentError, DocumentError, EncryptedDocumentError
 from ._open import PASSWORD_MESSAGE
 
 PDFIUM_LOCK = threading.RLock()
 DEFAULT_WIDTH_PX = 1000  # a page beside its quote on a laptop screen
 MAX_WIDTH_PX = 2400
 MAX_ASPECT = 4.0  # a page taller than 4 widths is rendered at the height of 4 widths
+JPEG_QUALITY = 88
 HIGHLIGHT_RGB = (253, 224, 71)  # a highlighter's yellow, multiplied into the page
 MIN_RUN = 6  # the shortest run of a quote (in non-space characters) marked on its own
 MAX_MATCH_CHARS = 60_000  # longer page texts are only searched for the whole quote
@@ -43,11 +50,11 @@ PdfInput = bytes | Path | str
 
 @dataclass(frozen=True)
 class RenderedPage:
-    """One page as PNG, with what was found of the quote on it."""
+    """One page as a JPEG image, with what was found of the quote on it."""
 
     number: int  # 1-based
     page_count: int
-    png: bytes
+    image: bytes  # JPEG: 5-15x quicker to encode than PNG for a full page, crisp at 4:4:4
     width: int
     height: int
     text: str  # the page's text as PDFium reads it
@@ -66,8 +73,11 @@ def count_pdf_pages(source: PdfInput) -> int:
 
 
 def render_page(source: PdfInput, number: int, *, quote: str = "",
-                width_px: int = DEFAULT_WIDTH_PX) -> RenderedPage:
-    """Page `number` (1-based) as a PNG `width_px` wide, `quote` highlighted where it is found.
+                width_px: int = DEFAULT_WIDTH_PX, trim_margins: bool = False) -> RenderedPage:
+    """Page `number` (1-based) as a JPEG `width_px` wide, `quote` highlighted where it is found.
+
+    `trim_margins` crops the blank border around what the page draws (keeping a thin margin),
+    so the text is larger when the image is shown at a given width.
 
     Raises EncryptedDocumentError or DamagedDocumentError for a PDF PDFium cannot open,
     ValueError for a page the document does not have or an unusable width.
@@ -83,7 +93,7 @@ def render_page(source: PdfInput, number: int, *, quote: str = "",
         except pdfium.PdfiumError as exc:
             raise DamagedDocumentError(f"Page {number} could not be read ({exc}).") from exc
         try:
-            return _render(page, number, count, quote, width_px)
+            return _render(page, number, count, quote, width_px, trim_margins)
         finally:
             page.close()
 
@@ -113,13 +123,20 @@ def _open_error(exc: pdfium.PdfiumError) -> Exception:
     return DamagedDocumentError(f"The PDF could not be opened ({exc}).")
 
 
-def _render(page: pdfium.PdfPage, number: int, count: int, quote: str,
-            width_px: int) -> RenderedPage:
+def _render(page: pdfium.PdfPage, number: int, count: int, quote: str, width_px: int,
+            trim_margins: bool) -> RenderedPage:
     width_pt, height_pt = page.get_size()
     if width_pt <= 0 or height_pt <= 0:
         raise DamagedDocumentError(f"Page {number} has no area ({width_pt} × {height_pt} pt).")
     scale = min(width_px / width_pt, MAX_ASPECT * width_px / height_pt)
-    size = (max(1, round(width_pt * scale)), max(1, round(height_pt * scale)))
+    bitmap = page.render(scale=scale, may_draw_forms=True, rev_byteorder=True)  # RGB order
+    try:
+        image = bitmap.to_pil()
+        if image.mode != "RGB":
+            image = image.convert("RGB")
+    finally:
+        bitmap.close()
+    size = image.size  # PDFium's own rounding of the page's size: the boxes map onto it
     textpage = page.get_textpage()
     try:
         text = _text(textpage)
@@ -128,19 +145,28 @@ def _render(page: pdfium.PdfPage, number: int, count: int, quote: str,
                  for rect in _rects(textpage, start, end)]
     finally:
         textpage.close()
-    bitmap = page.render(scale=scale, may_draw_forms=True)
-    try:
-        image = bitmap.to_pil().convert("RGB")
-    finally:
-        bitmap.close()
-    if image.size != size:  # PDFium rounds the bitmap size itself
-        size = image.size
     if boxes:
         image = _highlight(image, boxes)
+    if trim_margins:
+        image = _trimmed(image)
+    size = image.size
     out = io.BytesIO()
-    image.save(out, format="PNG", compress_level=1)
+    image.save(out, format="JPEG", quality=JPEG_QUALITY, subsampling=0)
     return RenderedPage(number, count, out.getvalue(), size[0], size[1], text, len(boxes),
                         matched, wanted)
+
+
+def _trimmed(image: Image.Image) -> Image.Image:
+    """The image without its blank (white) border, a margin of 2% of its width kept."""
+    factor = 4  # the border is found on a quarter-size grey copy: cheap, and exact enough
+    small = image.convert("L").reduce(factor)
+    box = small.point(lambda value: 255 if value < 243 else 0).getbbox()
+    if box is None:
+        return image
+    pad = max(4, image.size[0] // 50)
+    left, top, right, bottom = (value * factor for value in box)
+    return image.crop((max(0, left - pad), max(0, top - pad), min(image.size[0], right + pad),
+                       min(image.size[1], bottom + pad)))
 
 
 def find_quote(page_text: str, quote: str) -> tuple[list[tuple[int, int]], int, int]:
@@ -211,13 +237,186 @@ def _to_device(page: pdfium.PdfPage, x: float, y: float, size: tuple[int, int]
 
 
 def _highlight(image: Image.Image, boxes: list[tuple[int, int, int, int]]) -> Image.Image:
-    """The boxes marked as a highlighter would: yellow multiplied in, so the text stays dark."""
-    mask = Image.new("L", image.size, 0)
-    draw = ImageDraw.Draw(mask)
+    """The boxes marked as a highlighter would: yellow multiplied in, so the text stays dark.
+
+    Only the region the boxes cover is tinted (a full-page multiply costs as much as the render).
+    """
     pad = max(1, image.size[0] // 500)
-    for left, top, right, bottom in boxes:
-        draw.rectangle((left - pad, top - pad, right + pad, bottom + pad), fill=255)
-    tinted = ImageChops.multiply(image, Image.new("RGB", image.size, HIGHLIGHT_RGB))
-    image.paste(tinted, mask=mask)
+    padded = [(max(0, left - pad), max(0, top - pad), min(image.size[0], right + pad + 1),
+               min(image.size[1], bottom + pad + 1)) for left, top, right, bottom in boxes]
+    region = (min(b[0] for b in padded), min(b[1] for b in padded),
+              max(b[2] for b in padded), max(b[3] for b in padded))
+    if region[2] <= region[0] or region[3] <= region[1]:
+        return image
+    size = (region[2] - region[0], region[3] - region[1])
+    mask = Image.new("L", size, 0)
+    draw = ImageDraw.Draw(mask)
+    for left, top, right, bottom in padded:
+        draw.rectangle((left - region[0], top - region[1], right - region[0] - 1,
+                        bottom - region[1] - 1), fill=255)
+    part = image.crop(region)
+    tinted = ImageChops.multiply(part, Image.new("RGB", size, HIGHLIGHT_RGB))
+    image.paste(tinted, region[:2], mask=mask)
     return image
 
+
+class PageRenderer:
+    """`render_page` in a child process, bounded in time and memory.
+
+    PDFium is C++: a hostile page can make it loop, exhaust memory or crash. In a child, that
+    costs the child (killed after `timeout_seconds`, or dead), and the caller gets a
+    DocumentError saying so; the next page starts a new child. The child keeps the last few
+    documents open by digest, so a document crosses the pipe once, not on every page. One
+    request at a time (PDFium is single-threaded anyway); thread-safe.
+    """
+
+    def __init__(self, *, timeout_seconds: float = 20.0, memory_limit_mb: int = 1536,
+                 kept_documents: int = 4):
+        import multiprocessing
+
+        # Never fork the threaded app server: a forkserver (or spawn) starts clean children.
+        self._context: ForkServerContext | SpawnContext = (
+            multiprocessing.get_context("forkserver")
+            if "forkserver" in multiprocessing.get_all_start_methods()
+            else multiprocessing.get_context("spawn"))
+        self._timeout = timeout_seconds
+        self._memory_limit_mb = memory_limit_mb
+        self._kept = kept_documents
+        self._lock = threading.Lock()
+        self._process: Any = None
+        self._conn: Any = None
+        self._known: list[str] = []  # digests the child holds, most recent last
+
+    def render(self, data: bytes, number: int, *, quote: str = "",
+               width_px: int = DEFAULT_WIDTH_PX, trim_margins: bool = False) -> RenderedPage:
+        """As `render_page`, in the child; DocumentError when the child gives up or dies."""
+        page: RenderedPage = self._ask(data, ("render", number, quote, width_px, trim_margins),
+                                       f"Page {number}", "drawn")
+        return page
+
+    def count_pages(self, data: bytes) -> int:
+        """As `count_pdf_pages`, in the child (which then holds the document for its pages)."""
+        count: int = self._ask(data, ("count",), "The PDF", "opened")
+        return count
+
+    def _ask(self, data: bytes, request: tuple[object, ...], what: str, done: str) -> Any:
+        digest = hashlib.sha256(data).hexdigest()
+        with self._lock:
+            conn = self._child()
+            try:
+                conn.send((digest, None if digest in self._known else data, *request))
+                if not conn.poll(self._timeout):
+                    self._stop()
+                    raise DamagedDocumentError(
+                        f"{what} took more than {self._timeout:g} s to be {done}: it is too"
+                        " complex or damaged.")
+                kind, value = conn.recv()
+            except (EOFError, OSError):
+                code = self._stop(grace_seconds=1.0)
+                raise DamagedDocumentError(
+                    f"{what} could not be {done}: the renderer stopped (exit code {code}); the"
+                    f" file is too large for {self._memory_limit_mb} MB or damaged.") from None
+            if kind == "memory":
+                self._stop()
+                raise DamagedDocumentError(
+                    f"{what} needs more than {self._memory_limit_mb} MB to be {done}.")
+            self._known = [*(known for known in self._known if known != digest),
+                           digest][-self._kept:]
+        if kind == "ok":
+            return value
+        error_type, message = value
+        raise {"encrypted": EncryptedDocumentError, "value": ValueError}.get(
+            error_type, DamagedDocumentError)(message)
+
+    def start(self) -> None:
+        """Start the child now (it takes a second or two), so the first page does not wait."""
+        with self._lock:
+            self._child()
+
+    def close(self) -> None:
+        with self._lock:
+            self._stop()
+
+    def _child(self) -> Any:
+        if self._process is not None and self._process.is_alive():
+            return self._conn
+        self._stop()
+        ours, theirs = self._context.Pipe()
+        process = self._context.Process(target=_serve, args=(theirs, self._memory_limit_mb,
+                                                              self._kept),
+                                        name="pdf-page-renderer", daemon=True)
+        main = sys.modules.get("__main__")
+        # The child needs only this module: not the parent's main script (a Streamlit page).
+        sys.modules["__main__"] = types.ModuleType("__main__")
+        try:
+            process.start()
+        finally:
+            if main is not None:
+                sys.modules["__main__"] = main
+        theirs.close()
+        self._process, self._conn, self._known = process, ours, []
+        if not (ours.poll(60) and ours.recv() == "ready"):
+            code = self._stop()
+            raise DocumentError(f"The page renderer did not start (exit code {code}).")
+        return ours
+
+    def _stop(self, grace_seconds: float = 0.0) -> int | None:
+        process, conn = self._process, self._conn
+        self._process = self._conn = None
+        self._known = []
+        if conn is not None:
+            conn.close()
+        if process is None:
+            return None
+        process.join(timeout=grace_seconds)
+        if process.is_alive():
+            process.kill()
+        process.join(timeout=5)
+        return process.exitcode  # type: ignore[no-any-return]
+
+
+def _serve(conn: Any, memory_limit_mb: int, kept: int) -> None:
+    """The renderer child: (digest, data or None, request…) in, (kind, value) out."""
+    import resource
+    import signal
+
+    limit = memory_limit_mb * 1024 * 1024
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent stops us by closing the pipe
+    documents: dict[str, bytes] = {}
+    conn.send("ready")
+    while True:
+        try:
+            digest, data, kind, *arguments = conn.recv()
+        except EOFError:
+            return
+        except MemoryError:  # the document alone does not fit under the limit
+            conn.send(("memory", None))
+            return
+        if data is not None:
+            documents.pop(digest, None)
+            documents[digest] = data
+            while len(documents) > kept:
+                documents.pop(next(iter(documents)))
+        reply: tuple[str, object]
+        try:
+            source = documents[digest]
+            if kind == "count":
+                reply = ("ok", count_pdf_pages(source))
+            else:
+                number, quote, width_px, trim = arguments
+                reply = ("ok", render_page(source, number, quote=quote, width_px=width_px,
+                                           trim_margins=trim))
+        except MemoryError:
+            reply = ("memory", None)
+        except EncryptedDocumentError as exc:
+            reply = ("error", ("encrypted", str(exc)))
+        except ValueError as exc:
+            reply = ("error", ("value", str(exc)))
+        except KeyError:
+            reply = ("error", ("damaged", "The renderer lost the document; try again."))
+        except Exception as exc:
+            reply = ("error", ("damaged", str(exc)))
+        conn.send(reply)
+        if reply[0] == "memory":
+            return

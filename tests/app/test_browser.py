@@ -1,9 +1,10 @@
 """The flows a person clicks through, in Debian's Chromium driven by Playwright.
 
 `streamlit run streamlit_app.py` as a user starts it (embedded engine, nothing configured but a
-temporary data folder): upload a real 10-Q, ask, see the streamed answer with a page citation,
-summarise and download a PDF, find the file on the Admin screen. Screenshots of every step go
-to test-artifacts/browser/.
+temporary data folder): the cold start shows only the app's own screen list; choose a real 10-Q
+(indexing starts by itself), ask, see the streamed answer, open its citation and see the page
+itself with the passage highlighted, download the conversation, summarise and download a PDF,
+find the file on the Admin screen. Screenshots of every step go to test-artifacts/browser/.
 """
 
 from __future__ import annotations
@@ -15,17 +16,30 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from io import BytesIO
 from pathlib import Path
 
 import httpx
 import pytest
 from app_helpers import AAPL_10Q, IMAGE_PDF, PROJECT_ROOT
+from PIL import Image
 
-from core.documents import export_document
+from core.documents import export_document, read_pdf_pages
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = PROJECT_ROOT / "test-artifacts" / "browser"
 QUESTION = "Why did Americas net sales decrease during the first quarter of 2023?"
+SCREENS = ["Chat", "Summary", "Image descriptions", "Admin"]
+# Every sidebar link text the page ever shows, recorded from its first paint on.
+RECORD_NAV = r"""
+window.__navSeen = [];
+new MutationObserver(() => {
+  for (const link of document.querySelectorAll("[data-testid='stSidebarNav'] a")) {
+    const text = link.innerText.trim().split("\n").pop().trim();
+    if (text && !window.__navSeen.includes(text)) window.__navSeen.push(text);
+  }
+}).observe(document, {childList: true, subtree: true, characterData: true});
+"""
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync"]
 
@@ -123,15 +137,34 @@ def upload(page, *paths: Path) -> None:
         expect(page.get_by_text(path.name).first).to_be_visible(timeout=30_000)
 
 
+def test_a_cold_start_never_shows_the_automatic_page_list(app_url: str):
+    """Runs first: the app has never run a script yet, its engine is not started."""
+    from playwright.sync_api import expect, sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        context = browser.new_context(viewport={"width": 1400, "height": 1000})
+        context.add_init_script(RECORD_NAV)
+        cold = context.new_page()
+        cold.goto(app_url)
+        expect(cold.get_by_text("Answering")).to_be_visible(timeout=90_000)
+        cold.wait_for_timeout(500)
+        seen = cold.evaluate("window.__navSeen")
+        cold.screenshot(path=str(ARTIFACTS / "00-cold-start.png"))
+        context.close()
+        browser.close()
+    assert seen == SCREENS, f"the sidebar showed {seen}"
+
+
 def test_chat_summary_admin_in_a_browser(page, app_url: str):
     from playwright.sync_api import expect
 
     page.goto(app_url)
     expect(page.get_by_text("Answering")).to_be_visible(timeout=90_000)
+    wait_idle(page)
     shot(page, "01-start")
 
-    upload(page, AAPL_10Q)
-    page.get_by_role("button", name="Start the conversation").click()
+    upload(page, AAPL_10Q)  # choosing the file starts the indexing: no button to press
     expect(page.get_by_text(re.compile(r"Indexed 1 document"))).to_be_visible(timeout=180_000)
     wait_idle(page)
     shot(page, "02-indexed")
@@ -143,15 +176,41 @@ def test_chat_summary_admin_in_a_browser(page, app_url: str):
     answer = page.locator("[data-testid='stChatMessage']").nth(1)
     expect(answer).to_be_visible(timeout=120_000)
     wait_idle(page)
-    expect(answer.get_by_text(re.compile(r"2023 Q1 AAPL\.pdf, p\. \d+")).first).to_be_visible()
-    answer.get_by_text(re.compile(r"2023 Q1 AAPL\.pdf, p\. \d+")).first.click()
-    expect(answer.locator("mark").first).to_be_visible(timeout=30_000)
+    chip = answer.get_by_role("radio", name=re.compile(r"\[1\] 2023 Q1 AAPL\.pdf, p\. \d+"))
+    expect(chip).to_be_visible()
+    assert answer.locator("[data-testid='stExpander']").count() == 0, "citations are chips"
+    row = answer.locator("[data-testid='stButtonGroup']").first.bounding_box()
+    assert row and row["height"] < 60, f"the sources take one row, not {row}"
+    chip.click()
+    picture = answer.locator("[data-testid='stImage'] img").first
+    expect(picture).to_be_visible(timeout=30_000)
+    expect(answer.get_by_text("highlighted on the page")).to_be_visible()
+    wait_idle(page)
+    picture.scroll_into_view_if_needed()
+    shot(page, "08-cited-page")
+    rendered = Image.open(BytesIO(page.request.get(picture.get_attribute("src") or "").body()))
+    assert rendered.width >= 800 and _yellow_pixels(rendered) > 500, "the passage is highlighted"
+    answer.get_by_role("tab", name="Text").click()
+    expect(answer.locator("mark").first).to_be_visible(timeout=10_000)
     shot(page, "03-answer-with-citation")
+
+    page.locator("[data-testid='stPopover'] button", has_text="Download").first.click()
+    with page.expect_download(timeout=30_000) as download_info:
+        page.get_by_role("button", name="Download conversation").click()
+    conversation_pdf = ARTIFACTS / "conversation.pdf"
+    download_info.value.save_as(conversation_pdf)
+    assert QUESTION in "\n".join(p.text for p in read_pdf_pages(conversation_pdf)).replace(
+        "\n", " ")
+    page.keyboard.press("Escape")
 
     page.reload()
     expect(page.get_by_text(QUESTION)).to_be_visible(timeout=60_000)
     wait_idle(page)
     shot(page, "04-reloaded-conversation")
+    reopened = page.locator("[data-testid='stChatMessage']").nth(1)
+    reopened.get_by_role("radio", name=re.compile(r"\[1\] 2023 Q1 AAPL\.pdf")).click()
+    # A new session has no upload of the file: the page comes from the server's copy.
+    expect(reopened.locator("[data-testid='stImage'] img").first).to_be_visible(timeout=60_000)
 
     page.get_by_role("link", name="Summary").click()
     expect(page.get_by_role("heading", name="Summarize documents")).to_be_visible()
@@ -200,11 +259,18 @@ def test_chat_names_a_file_the_server_cannot_index(page, app_url: str, tmp_path:
     expect(page.get_by_text("Answering")).to_be_visible(timeout=90_000)
     wait_idle(page)  # a file set while the script still runs is dropped by its rerender
     upload(page, good, bad)
-    page.get_by_role("button", name="Start the conversation").click()
     expect(page.get_by_text(re.compile(r"Indexed 1 of 2 document"))).to_be_visible(
         timeout=180_000)
     wait_idle(page)
     expect(page.get_by_text(re.compile(r"blank-scan\.pdf could not be indexed: No extractable"
                                        ))).to_be_visible()
     expect(page.get_by_placeholder("Ask a question about your documents")).to_be_enabled()
-    shot(page, "08-chat-one-file-not-indexed")
+    shot(page, "09-chat-one-file-not-indexed")
+
+
+def _yellow_pixels(image: Image.Image) -> int:
+    """Pixels of the highlighter's yellow in a rendered page."""
+    rgb = image.convert("RGB")
+    small = rgb.resize((rgb.width // 2, rgb.height // 2))
+    return sum(1 for r, g, b in small.get_flattened_data()  # type: ignore[attr-defined]
+               if b < 120 and r > 150 and g > 120 and r - b > 100)

@@ -31,7 +31,13 @@ def ask(at, question: str):
     return at
 
 
-def test_index_ask_and_cite(use_engine, open_page, aapl_10q, engine_client: OpenAIClient):
+def test_index_ask_and_cite(use_engine, open_page, aapl_10q, engine_client: OpenAIClient,
+                            monkeypatch: pytest.MonkeyPatch):
+    from streamlit import deprecation_util
+
+    warned: list[str] = []
+    monkeypatch.setattr(deprecation_util._LOGGER, "warning",
+                        lambda message, *args, **kwargs: warned.append(str(message)))
     at = upload(open_page(PAGE), (aapl_10q.name, aapl_10q.read_bytes(), "application/pdf"))
     assert not errors(at), errors(at)
     assert "46 pages, indexed" in texts(at) and "Indexed 1 document" in texts(at)
@@ -52,10 +58,13 @@ def test_index_ask_and_cite(use_engine, open_page, aapl_10q, engine_client: Open
     assert not errors(at), errors(at)
     assert at.image, "the chosen citation shows its page image"
     cited = answer.citations[0].page
-    assert f"Page {cited} of 46 (cited)" in texts(at)
+    assert f"**Page {cited} of 46**" in texts(at) and "(the cited page)" in texts(at)
     assert "highlighted on the page" in texts(at), texts(at)
     at.button(key="chat.citation_next.1").click().run()
-    assert f"Page {cited + 1} of 46" in texts(at) and "(cited)" not in texts(at)
+    assert f"**Page {cited + 1} of 46**" in texts(at) and "cited page" not in texts(at)
+    at.button(key="chat.citation_prev.1").click().run()
+    assert f"**Page {cited} of 46**" in texts(at)
+    assert not warned, warned
     messages = list(engine_client.get_thread_messages(str(thread_id)))
     assert [m.role for m in messages] == ["assistant", "user"]
 
@@ -202,3 +211,22 @@ def test_the_download_is_made_when_its_box_opens(use_engine, open_page):
     assert button.proto.url, "the file is made before the button shows"
     at.radio(key="chat.export_format").set_value("Markdown").run()
     assert not errors(at)
+
+
+def test_a_download_that_cannot_be_made_says_why(use_engine, open_page,
+                                                 monkeypatch: pytest.MonkeyPatch):
+    from app import chat_views
+    from core.documents import DocumentError
+
+    def broken(*args, **kwargs):
+        raise DocumentError("The PDF document could not be made (no room left on the device).")
+
+    at = upload(open_page(PAGE), ("notes.md", NOTE.encode(), "text/markdown"))
+    ask(at, "Where is the Contoso warehouse?")
+    monkeypatch.setattr(chat_views, "export_conversation", broken)  # a full disk, say
+    chat_views._exported.clear()
+    at.session_state["chat.export_popover"] = True
+    at.run()
+    assert any(e.startswith("The PDF file could not be made: The PDF document could not be made"
+                            " (no room left") for e in errors(at)), errors(at)
+    assert all(b.proto.label != "Download conversation" for b in at.get("download_button"))
