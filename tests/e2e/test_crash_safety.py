@@ -322,11 +322,7 @@ def test_sigterm_fails_a_run_mid_answer_and_requeues_one_waiting_for_files(
             "tool_resources": {"file_search": {"vector_store_ids": [ready["id"]]}}}).json()
         answering = new_run(client, relay["id"], "When was the lamp automated?")
 
-        def has_message_step() -> bool:
-            steps = client.get(f"/threads/{answering[0]}/runs/{answering[1]}/steps").json()
-            return any(s["type"] == "message_creation" for s in steps["data"])
-
-        wait_for(has_message_step, 30, "the relayed run to start answering")
+        wait_for(lambda: answering_now(client, answering), 30, "the relayed run to answer")
 
         # One extraction worker and three filings: the run below waits a few seconds at least.
         filings = [upload(client, sec10q_docs / f"{name}.pdf")
@@ -341,57 +337,42 @@ def test_sigterm_fails_a_run_mid_answer_and_requeues_one_waiting_for_files(
         assert client.get(f"/vector_stores/{busy['id']}").json()["file_counts"]["in_progress"]
         interrupt(engine, "term", grace, set())
 
+    assert_cut_off(tmp_path / "data", answering[1])
     runs = run_states(tmp_path / "data")
-    cut = runs[answering[1]]
-    assert cut["status"] == "failed" and cut["last_error"] == {
-        "code": "server_error", "message": STOPPED_MESSAGE}
-    messages = rows(tmp_path / "data", "SELECT data FROM messages WHERE run_id = ?",
-                    (answering[1],))
-    assert [json.loads(m[0])["incomplete_details"] for m in messages] == [{"reason": "run_failed"}]
-    steps = rows(tmp_path / "data", "SELECT data FROM run_steps WHERE run_id = ?",
-                 (answering[1],))
-    assert sorted((json.loads(s[0])["type"], json.loads(s[0])["status"]) for s in steps) == [
-        ("message_creation", "failed"), ("tool_calls", "completed")]
     assert runs[waiting[1]]["status"] == "queued"
     assert rows(tmp_path / "data", "SELECT COUNT(*) FROM run_steps WHERE run_id = ?",
                 (waiting[1],)) == [(0,)]
 
-    with start_engine(tmp_path) as engine, api(engine) as client:
+    with start_engine(tmp_path, env) as engine, api(engine) as client:
         done = wait_for(lambda: (r := client.get(f"/threads/{waiting[0]}/runs/{waiting[1]}")
                                  .json())["status"] in TERMINAL and r, 240, "the requeued run")
         assert done["status"] == "completed", done
         assert client.get(f"/vector_stores/{busy['id']}").json()["file_counts"]["completed"] == 3
         again = client.get(f"/threads/{answering[0]}/runs/{answering[1]}").json()
         assert again["status"] == "failed"  # a terminal run never changes
+        # kill -9 mid-answer this time: the next start fails the run the same way.
+        answering = new_run(client, relay["id"], "Who was the last keeper?")
+        wait_for(lambda: answering_now(client, answering), 30, "the second run to answer")
+        orphans: set[tuple[int, int]] = set()
+        interrupt(engine, "kill", grace, orphans)
+    with start_engine(tmp_path, env):
+        assert_cut_off(tmp_path / "data", answering[1])
+    wait_gone(orphans, CHILD_EXIT_S)
 
 
-def test_kill_9_mid_upload_leaves_no_partial_file_after_restart(tmp_path):
-    with start_engine(tmp_path) as engine:
-        temp_dir = engine.data_dir / "blobs" / ".tmp"
-        boundary = "crash-boundary"
+def answering_now(client: httpx.Client, run: tuple[str, str]) -> bool:
+    steps = client.get(f"/threads/{run[0]}/runs/{run[1]}/steps").json()["data"]
+    return any(step["type"] == "message_creation" for step in steps)
 
-        def body() -> Iterator[bytes]:
-            yield (f"--{boundary}\r\nContent-Disposition: form-data; name=\"purpose\"\r\n\r\n"
-                   f"assistants\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"file\";"
-                   " filename=\"slow.pdf\"\r\n\r\n").encode()
-            for _ in range(600):  # 60 MB over a minute: the kill comes long before the end
-                yield b"%" * 100_000
-                time.sleep(0.1)
 
-        def send() -> None:
-            with pytest.raises(httpx.TransportError):
-                httpx.post(engine.base_url + "/files", content=body(), timeout=120, headers={
-                    "Authorization": f"Bearer {engine.api_key}",
-                    "Content-Type": f"multipart/form-data; boundary={boundary}"})
-
-        sender = threading.Thread(target=send, daemon=True)
-        sender.start()
-        wait_for(lambda: any(p.stat().st_size > 0 for p in temp_dir.iterdir()), 30,
-                 "the upload to reach the disk")
-        engine.process.kill()
-        engine.process.wait()
-        sender.join(timeout=30)
-        assert list(temp_dir.iterdir()), "the kill should have left a partial upload"
-    with start_engine(tmp_path) as engine, api(engine) as client:
-        assert list(temp_dir.iterdir()) == []
-        assert client.get("/files").json()["data"] == []
+def assert_cut_off(data_dir: Path, run_id: str) -> None:
+    """A run stopped mid-answer: failed saying so, its searched step kept, the answer closed."""
+    run = run_states(data_dir)[run_id]
+    assert run["status"] == "failed" and run["last_error"] == {
+        "code": "server_error", "message": STOPPED_MESSAGE}
+    messages = rows(data_dir, "SELECT data FROM messages WHERE run_id = ?", (run_id,))
+    assert [json.loads(m[0])["incomplete_details"] for m in messages] == [{"reason": "run_failed"}]
+    steps = [json.loads(s[0]) for s in rows(data_dir, "SELECT data FROM run_steps WHERE run_id = ?",
+                                            (run_id,))]
+    assert sorted((s["type"], s["status"]) for s in steps) == [
+        ("message_creation", "failed"), ("tool_calls", "completed")]
