@@ -376,3 +376,35 @@ def assert_cut_off(data_dir: Path, run_id: str) -> None:
                                             (run_id,))]
     assert sorted((s["type"], s["status"]) for s in steps) == [
         ("message_creation", "failed"), ("tool_calls", "completed")]
+
+
+def test_kill_9_mid_upload_leaves_no_partial_file_after_restart(tmp_path):
+    with start_engine(tmp_path) as engine:
+        temp_dir = engine.data_dir / "blobs" / ".tmp"
+        boundary = "crash-boundary"
+
+        def body() -> Iterator[bytes]:
+            yield (f"--{boundary}\r\nContent-Disposition: form-data; name=\"purpose\"\r\n\r\n"
+                   f"assistants\r\n--{boundary}\r\nContent-Disposition: form-data; name=\"file\";"
+                   " filename=\"slow.pdf\"\r\n\r\n").encode()
+            for _ in range(600):  # 60 MB over a minute: the kill comes long before the end
+                yield b"%" * 100_000
+                time.sleep(0.1)
+
+        def send() -> None:
+            with pytest.raises(httpx.TransportError):
+                httpx.post(engine.base_url + "/files", content=body(), timeout=120, headers={
+                    "Authorization": f"Bearer {engine.api_key}",
+                    "Content-Type": f"multipart/form-data; boundary={boundary}"})
+
+        sender = threading.Thread(target=send, daemon=True)
+        sender.start()
+        wait_for(lambda: any(p.stat().st_size > 0 for p in temp_dir.iterdir()), 30,
+                 "the upload to reach the disk")
+        engine.process.kill()
+        engine.process.wait()
+        sender.join(timeout=30)
+        assert list(temp_dir.iterdir()), "the kill should have left a partial upload"
+    with start_engine(tmp_path) as engine, api(engine) as client:
+        assert list(temp_dir.iterdir()) == []
+        assert client.get("/files").json()["data"] == []
