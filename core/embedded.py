@@ -26,7 +26,7 @@ __all__ = ["EmbeddedEngine", "EngineStartError", "start_embedded_engine"]
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 LOG_NAME = "engine.log"
 _START_ATTEMPTS = 3  # another process may take the free port between our probe and its bind
-_STOP_GRACE_SECONDS = 15.0  # the engine itself gives work in flight 8 s (ENGINE_SHUTDOWN_GRACE_SECONDS)
+_STOP_GRACE_SECONDS = 15.0  # above the engine's own grace for work in flight (8 s)
 
 
 class EngineStartError(RuntimeError):

@@ -87,7 +87,7 @@ class IngestionService:
             self.enqueue(row[0], row[1])
 
     def begin_stop(self) -> None:
-        """Take no new job from now on; files being indexed go on. Safe in a signal handler."""
+        """Take no new job from now on; files being indexed go on. Returns at once."""
         if self._stopping.is_set():
             return
         self._stopping.set()

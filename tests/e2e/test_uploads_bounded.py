@@ -152,10 +152,12 @@ def test_a_3_gb_upload_is_refused_early_and_nothing_piles_up(tmp_path):
                 refused_unread = post(engine, declared, declared=True)
                 fitting = Body(LIMIT - MB)
                 accepted = post(engine, fitting)
-                time.sleep(0.2)
+            time.sleep(0.1)  # a last look at the spool folders
         finally:
             watch.halt.set()
             watch.join()
+        with latency_probe(engine, "idle") as idle_after:
+            pass
 
         for response in (refused, refused_unread):
             assert response.status_code == 413, response.text
@@ -176,11 +178,13 @@ def test_a_3_gb_upload_is_refused_early_and_nothing_piles_up(tmp_path):
         files = client.get(engine.base_url + "/files").json()["data"]
         assert [f["id"] for f in files] == [stored["id"]]
 
-        loaded, quiet = p95(busy), p95(idle)
+        # Idle measured before and after: the machine's own load drifts meanwhile.
+        loaded, quiet = p95(busy), max(p95(idle), p95(idle_after))
         print(f"GET /v1/models p95: idle {quiet * 1000:.1f} ms, during the uploads"
               f" {loaded * 1000:.1f} ms ({len(busy)} requests)")
         assert len(busy) >= 20
-        assert loaded <= 5 * quiet
+        # Within 5x idle; idle counted as at least 2 ms, a loopback round trip's noise floor.
+        assert loaded <= 5 * max(quiet, 0.002)
 
 
 def test_a_dropped_or_malformed_upload_leaves_no_temp_file(tmp_path):
