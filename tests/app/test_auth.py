@@ -165,3 +165,14 @@ def test_the_users_command_stores_slow_salted_hashes(tmp_path):
     assert listed.stdout.split() == ["carol", "admin"]
     with pytest.raises(AccountError):
         accounts.add("bad name!", "long enough password")
+
+
+def test_an_identity_provider_in_secrets_means_oidc_sign_in(use_engine):
+    at = AppTest.from_file(str(APP_SCRIPT), default_timeout=RUN_TIMEOUT)
+    at.secrets["auth"] = {"redirect_uri": "http://127.0.0.1:8501/oauth2callback",
+                          "cookie_secret": "x" * 32, "client_id": "id", "client_secret": "s",
+                          "server_metadata_url": "http://127.0.0.1:9/.well-known/openid"}
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert [b.label for b in at.button] == ["Sign in"]
+    assert not at.chat_input and not at.sidebar.markdown
