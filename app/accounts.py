@@ -23,6 +23,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from core import OpenAIClient
+from core.types.projects import Project
 
 Role = Literal["user", "admin"]
 NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@+-]{0,63}$")
@@ -141,7 +142,8 @@ class UserProjects:
             known = data.get(self.server, {}).get(user.name)
             if isinstance(known, dict) and known.get("project_id") and known.get("api_key"):
                 return ProjectCredentials(known["project_id"], known["api_key"])
-            project = admin.create_project(f"user:{user.name}")
+            project = _existing_project(admin, f"user:{user.name}") or admin.create_project(
+                f"user:{user.name}")
             account = admin.create_project_service_account(project.id, "pdf-copilot app")
             assert account.api_key is not None
             found = ProjectCredentials(project.id, account.api_key.value)
@@ -150,7 +152,11 @@ class UserProjects:
             _write_private(self.path, data)
             return found
 
-    def owners(self) -> dict[str, str]:
-        """project id → user name, for saying whose an object is."""
-        entries = _read(self.path).get(self.server, {})
-        return {v["project_id"]: name for name, v in entries.items() if isinstance(v, dict)}
+
+
+def _existing_project(admin: OpenAIClient, name: str) -> Project | None:
+    """The user's project made before (its key file lost): it gets a new key, not a twin."""
+    for project in admin.get_projects(limit=100).auto_paging_iter():
+        if project.name == name:
+            return project
+    return None

@@ -64,6 +64,13 @@ def scoped_client(app_settings: AppSettings) -> tuple[OpenAIClient, str | None]:
     mine = services.user_project(current, app_settings)
     ids = sorted(labels, key=lambda i: (i != mine, labels[i].lower()))
     chosen = st.selectbox("Whose objects", ids, key=Admin.PROJECT,
-                          format_func=lambda i: labels[i],
+                          format_func=lambda i: labels[i], on_change=_forget_selection,
                           help="Each user works in an engine project of their own.")
     return services.admin_client(current, chosen), labels[chosen]
+
+
+def _forget_selection() -> None:
+    """Another project's objects: the ids typed, picked or paged through no longer apply."""
+    keep = {Admin.PROJECT, Admin.SECTION, Admin.UNLOCKED}
+    for key in [k for k in st.session_state if str(k).startswith("admin.") and k not in keep]:
+        del st.session_state[key]

@@ -86,7 +86,11 @@ def gate(app_settings: AppSettings) -> User:
 
 
 def _oidc(app_settings: AppSettings) -> User:
-    if not st.user.is_logged_in:
+    try:
+        logged_in = bool(st.user.is_logged_in)
+    except (AttributeError, KeyError):  # no identity cookie at all (and under AppTest)
+        logged_in = False
+    if not logged_in:
         st.title("PDF Copilot")
         st.write("Sign in to reach your conversations and documents.")
         providers = [name for name, value in (_auth_secrets() or {}).items()

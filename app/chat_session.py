@@ -6,6 +6,7 @@ import streamlit as st
 
 from app.conversation import Turn, restore_from_thread
 from app.errors import user_message
+from app.render import inert
 from app.state import THREAD_QUERY_PARAM, Chat
 from core import OpenAIClient
 from core.copilots import ChatCopilot
@@ -71,4 +72,4 @@ def _reopen_problem(exc: Exception, thread_id: str) -> str:
         return ("Could not reopen that conversation: it is not one of yours, or it no longer"
                 " exists.")
     reason = user_message(exc).replace(thread_id, "that thread")
-    return f"Could not reopen the conversation: {reason}"
+    return f"Could not reopen the conversation: {inert(reason)}"

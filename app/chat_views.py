@@ -67,7 +67,7 @@ def index_documents(client: OpenAIClient, uploads: list[UploadedFile], model: st
             status.update(label="Indexing failed", state="error")
             return False
         except Exception as exc:
-            notes.append(("error", f"Indexing failed: {user_message(exc)}"))
+            notes.append(("error", f"Indexing failed: {escape_markdown(user_message(exc))}"))
             status.update(label="Indexing failed", state="error")
             return False
         chat_session.use(copilot)
@@ -85,15 +85,17 @@ def _results(names: list[str], report: ReadReport, failed: list[FailedDocument])
     """One note per upload, in upload order: indexed (with its pages), or left out and why."""
     left_out, not_indexed = dict(report.failures), dict(failed)
     notes: list[Note] = []
-    for name in names:
+    for name in names:  # notes are Markdown: names and reasons go in inert
+        shown = escape_markdown(name)
         if name in left_out:
-            notes.append(("error", f"**{name}** is left out: {left_out[name]}"))
+            notes.append(("error", f"**{shown}** is left out: {escape_markdown(left_out[name])}"))
         elif name in not_indexed:
-            notes.append(("error", f"**{name}** could not be indexed: {not_indexed[name]}"))
+            notes.append(("error", f"**{shown}** could not be indexed:"
+                                   f" {escape_markdown(not_indexed[name])}"))
         elif name in report.pages:
-            notes.append(("ok", f"**{name}**: {_count(report.pages[name], 'page')}, indexed"))
+            notes.append(("ok", f"**{shown}**: {_count(report.pages[name], 'page')}, indexed"))
         else:
-            notes.append(("ok", f"**{name}**: indexed"))
+            notes.append(("ok", f"**{shown}**: indexed"))
     return notes
 
 
@@ -109,9 +111,9 @@ def show_notes() -> None:
 def _show(notes: list[Note]) -> None:
     for level, text in notes:
         if level == "ok":
-            st.markdown(f":green[:material/check_circle:] {escape_markdown(text)}")
+            st.markdown(f":green[:material/check_circle:] {text}")
         else:
-            st.error(escape_markdown(text), icon=":material/error:")
+            st.error(text, icon=":material/error:")
 
 
 def toolbar(current: ChatCopilot | None, turns: list[Turn]) -> None:

@@ -204,7 +204,8 @@ def test_chat_summary_admin_in_a_browser(page, app_url: str):
     page.keyboard.press("Escape")
 
     page.reload()
-    expect(page.get_by_text(QUESTION)).to_be_visible(timeout=60_000)
+    expect(page.locator("[data-testid='stChatMessage']").get_by_text(QUESTION)).to_be_visible(
+        timeout=60_000)
     wait_idle(page)
     shot(page, "04-reloaded-conversation")
     reopened = page.locator("[data-testid='stChatMessage']").nth(1)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from app.render import escape_markdown, find_passage, highlighted_page_html
 
 PAGE = (
@@ -31,3 +33,27 @@ def test_html_in_pages_is_escaped_and_missing_quotes_show_the_page():
     rendered = highlighted_page_html("<script>alert(1)</script> text", "not there")
     assert "<script>" not in rendered and "&lt;script&gt;" in rendered
     assert "<mark" not in rendered
+
+
+HOSTILE = [
+    "![x](http://127.0.0.1:9/track.png)",
+    "![f](https:127.0.0.1:9).pdf",
+    "[click](javascript:alert(1)) <img src=x onerror=alert(1)> <a href='http://e.vil'>a</a>",
+    "# Heading\n> quote\n- item\n1. one\n---",
+    "http://127.0.0.1:9/bare www.example.com mail@example.com <http://x.y>",
+    ":material/home: :red[red] $x^2$ ~~gone~~ `code` **bold** _it_ | a | b |",
+]
+
+
+def test_inert_escapes_every_markdown_punctuation_mark():
+    from app.render import inert
+
+    for text in HOSTILE:
+        escaped = inert(text)
+        # Every ASCII punctuation mark is preceded by a backslash, so CommonMark takes each one
+        # literally: no image, link, autolink, HTML, heading, list, math, icon or colour.
+        for i, char in enumerate(escaped):
+            if char in "!\"#$%&'()*+,-./:;<=>?@[]^_`{|}~":
+                assert escaped[i - 1] == "\\", (text, i)
+        # What a reader sees is the text as it was.
+        assert re.sub(r"\\(.)", r"\1", escaped) == text
