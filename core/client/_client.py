@@ -171,6 +171,8 @@ class OpenAIClient(Resources, SyncRunner):
         try:
             while True:
                 if self._cancelled is not None and self._cancelled.is_set():
+                    # Once: the clean-up after it (deleting what was created) must still run.
+                    self._cancelled.clear()
                     raise CancelledError("the awaiting task was cancelled")
                 try:
                     step = steps.throw(error) if error is not None else steps.send(result)
