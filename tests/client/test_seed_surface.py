@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -454,7 +455,17 @@ async def _async_port(engine: EngineProcess, tmp_path: Path) -> None:
 
 def test_cancelling_an_async_copilot_stops_its_work(engine: EngineProcess):
     """A cancelled copilot stops at its next request and deletes what it had created: the
-    server ends as it was, with no assistant, vector store or file of that chat."""
+    server ends as it was, with no assistant, vector store or file of that chat.
+
+    The copilot's progress callback holds its worker after the first upload until the task
+    has been cancelled, so the cancellation lands mid-setup every time.
+    """
+    reached, go = threading.Event(), threading.Event()
+
+    def hold(done: int, total: int, stage: str) -> None:
+        if stage == "uploading" and done == 1:
+            reached.set()
+            go.wait(30)
 
     async def inventory(client: AsyncOpenAIClient) -> tuple[set[str], ...]:
         files = {f.id async for f in await client.get_files()}
@@ -465,15 +476,18 @@ def test_cancelling_an_async_copilot_stops_its_work(engine: EngineProcess):
     async def scenario() -> tuple[bool, tuple[set[str], ...], tuple[set[str], ...]]:
         async with AsyncOpenAIClient(api_key=engine.api_key, base_url=engine.base_url) as client:
             before = await inventory(client)
-            documents = [TextDocument(f"part{i}", TEXT * 50) for i in range(6)]
-            chat = client.get_chat_copilot(
-                OpenAIChatCopilotOptions.create().with_documents(documents)
-            )
+            documents = [TextDocument(f"part{i}", TEXT) for i in range(3)]
+            options = OpenAIChatCopilotOptions.create().with_documents(documents)
+            chat = client.get_chat_copilot(options.with_progress(hold))
             task = asyncio.create_task(chat.get_response("When was it built?"))
-            await asyncio.sleep(0.5)  # uploading or indexing by now
+            assert await asyncio.to_thread(reached.wait, 60)  # one file is up, two to go
+            uploaded = await inventory(client)
             task.cancel()
+            await asyncio.sleep(0)  # the task takes the cancellation and raises the stop flag
+            go.set()
             with pytest.raises(asyncio.CancelledError):
                 await task
+            assert len(uploaded[0] - before[0]) == 1
             return chat.has_context, before, await inventory(client)
 
     has_context, before, after = asyncio.run(scenario())
