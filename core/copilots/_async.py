@@ -81,11 +81,11 @@ class _AsyncCopilot(Generic[C]):
             stop = threading.Event()
 
             def call() -> R:
-                twin._cancelled = stop
+                twin._cancel_scope.event = stop  # this worker thread's flag only
                 try:
                     return work(*args, **kwargs)
                 finally:
-                    twin._cancelled = None
+                    twin._cancel_scope.event = None
 
             context = contextvars.copy_context()
             work_done = asyncio.get_running_loop().run_in_executor(None, context.run, call)

@@ -492,3 +492,47 @@ def test_cancelling_an_async_copilot_stops_its_work(engine: EngineProcess):
 
     has_context, before, after = asyncio.run(scenario())
     assert not has_context and after == before
+
+
+def test_cancelling_one_async_copilot_leaves_another_running(engine: EngineProcess):
+    """Two copilots of one client work at once; cancelling one stops only that one."""
+    reached, go, second_started = threading.Event(), threading.Event(), threading.Event()
+
+    def hold(done: int, total: int, stage: str) -> None:
+        if stage == "uploading" and done == 1:
+            reached.set()
+            go.wait(30)
+
+    def note(done: int, total: int, stage: str) -> None:
+        second_started.set()
+
+    async def scenario() -> tuple[str, set[str], set[str]]:
+        async with AsyncOpenAIClient(api_key=engine.api_key, base_url=engine.base_url) as client:
+            before = {a.id async for a in await client.get_assistants()}
+            first = client.get_chat_copilot(
+                OpenAIChatCopilotOptions.create()
+                .with_documents([TextDocument("a", TEXT), TextDocument("b", TEXT)])
+                .with_progress(hold)
+            )
+            second = client.get_chat_copilot(
+                OpenAIChatCopilotOptions.create()
+                .with_document(TextDocument("lighthouse", TEXT))
+                .with_progress(note)
+            )
+            cancelled = asyncio.create_task(first.get_response("When was it built?"))
+            assert await asyncio.to_thread(reached.wait, 60)
+            answered = asyncio.create_task(second.get_response("When was it built?"))
+            assert await asyncio.to_thread(second_started.wait, 60)
+            cancelled.cancel()
+            await asyncio.sleep(0)
+            go.set()
+            with pytest.raises(asyncio.CancelledError):
+                await cancelled
+            answer = await answered
+            after = {a.id async for a in await client.get_assistants()}
+            ours = {second.context.assistant_id or ""}
+            await second.delete_context()
+            return answer, after - before, ours
+
+    answer, new_assistants, seconds = asyncio.run(scenario())
+    assert "1871" in answer and new_assistants == seconds
