@@ -119,8 +119,9 @@ class OpenAIClient(Resources, SyncRunner):
             timeout=timeout if timeout is not None else DEFAULT_TIMEOUT,
             follow_redirects=True,
         )
-        # Set by an async copilot whose task was cancelled: the next step raises.
-        self._cancelled: threading.Event | None = None
+        # Per thread: an async copilot's worker sets `.event`; once it is set (the awaiting
+        # task was cancelled) the next step raises. Threads never see each other's flag.
+        self._cancel_scope = threading.local()
 
     @staticmethod
     def create_with_api_key(api_key: str) -> OpenAIClientBuilder:
@@ -172,7 +173,10 @@ class OpenAIClient(Resources, SyncRunner):
         error: Exception | None = None
         try:
             while True:
-                if self._cancelled is not None and self._cancelled.is_set():
+                cancelled = getattr(self._cancel_scope, "event", None)
+                if cancelled is not None and cancelled.is_set():
+                    # Once: the clean-up after it (deleting what was created) must still run.
+                    cancelled.clear()
                     raise CancelledError("the awaiting task was cancelled")
                 try:
                     step = steps.throw(error) if error is not None else steps.send(result)

@@ -26,6 +26,7 @@ from core.types.vector_stores import (
     VectorStoreCreateParams,
     VectorStoreFile,
     VectorStoreFileBatch,
+    VectorStoreFileContent,
     VectorStoreFileCreateParams,
     VectorStoreSearchParams,
     VectorStoreUpdateParams,
@@ -165,6 +166,14 @@ class VectorStoresMixin(BaseClient):
         return (
             yield from self._list_op(_store_path(vector_store_id, "files"), VectorStoreFile, query)
         )
+
+    @api
+    def get_vector_store_file_content(
+        self, vector_store_id: str, file_id: str
+    ) -> Steps[VectorStoreFileContent]:
+        """The parsed text of a file in the store (beyond the seed; OpenAI's endpoint)."""
+        path = f"{_file_path(vector_store_id, file_id)}/content"
+        return (yield from self._get_op(path, VectorStoreFileContent))
 
     @api
     def delete_vector_store_file(self, vector_store_id: str, file_id: str) -> Steps[DeletedObject]:

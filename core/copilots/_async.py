@@ -3,13 +3,16 @@
 A copilot's work is mostly blocking — reading PDFs, OCR, building documents — between its
 requests, so each async copilot runs the copilot itself in a worker thread (over a blocking
 twin of the async client: same server, key and knobs) and awaits it. The event loop stays free
-meanwhile. Cancelling the awaiting task stops the work at its next request to the server (the
-step in progress finishes; nothing after it is sent).
+meanwhile. Cancelling the awaiting task stops the work at its next request to the server: the
+request in progress finishes, what the copilot had created for this call is deleted again (as
+after any failure), and then the task ends with CancelledError.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import contextvars
 import threading
 from collections.abc import AsyncIterator, Callable, Iterable
 from pathlib import Path
@@ -78,16 +81,22 @@ class _AsyncCopilot(Generic[C]):
             stop = threading.Event()
 
             def call() -> R:
-                twin._cancelled = stop
+                twin._cancel_scope.event = stop  # this worker thread's flag only
                 try:
                     return work(*args, **kwargs)
                 finally:
-                    twin._cancelled = None
+                    twin._cancel_scope.event = None
 
+            context = contextvars.copy_context()
+            work_done = asyncio.get_running_loop().run_in_executor(None, context.run, call)
             try:
-                return await asyncio.to_thread(call)
+                return await asyncio.shield(work_done)
             except asyncio.CancelledError:
+                # The work stops at its next request and undoes what it had created, as after
+                # any failure; the cancellation is raised once it has.
                 stop.set()
+                with contextlib.suppress(BaseException):
+                    await work_done
                 raise
 
 

@@ -44,11 +44,23 @@ class CompletionUsage(WireModel):
     total_tokens: int
 
 
+class ChatToolCallFunction(WireModel):
+    name: str
+    arguments: str  # JSON text, as the model wrote it
+
+
+class ChatToolCall(WireModel):
+    id: str
+    type: Literal["function"] = "function"
+    function: ChatToolCallFunction
+
+
 class ChatCompletionMessage(WireModel):
     role: Literal["assistant"] = "assistant"
     content: str | None
     refusal: str | None = None
     annotations: list[dict[str, Any]] = Field(default_factory=list)
+    tool_calls: list[ChatToolCall] | None = None
 
 
 FinishReason = Literal["stop", "length", "tool_calls", "content_filter", "function_call"]
@@ -73,6 +85,8 @@ class ChatCompletion(WireModel):
 class ChunkDelta(WireModel):
     role: Literal["assistant"] | None = None
     content: str | None = None
+    # Pieces of tool calls, by `index`: the id and name come first, arguments in parts.
+    tool_calls: list[dict[str, Any]] | None = None
 
 
 class ChatCompletionChunkChoice(WireModel):

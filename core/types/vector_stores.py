@@ -161,3 +161,21 @@ class SearchResultsPage(WireModel):
     data: list[SearchResult]
     has_more: bool = False
     next_page: str | None = None
+
+
+class FileContentPart(WireModel):
+    type: Literal["text"] = "text"
+    text: str
+
+
+class VectorStoreFileContent(WireModel):
+    """The parsed text of a vector-store file (our engine: one part per page, in order)."""
+
+    object: Literal["vector_store.file_content.page"] = "vector_store.file_content.page"
+    data: list[FileContentPart]
+    has_more: bool = False
+    next_page: str | None  # required by the spec, null included
+
+    @property
+    def text(self) -> str:
+        return "\n\n".join(part.text for part in self.data)

@@ -9,6 +9,7 @@ from fastapi import APIRouter
 from fastapi.responses import JSONResponse, StreamingResponse
 
 from core.types.chat import ChatCompletionCreateParams
+from engine.function_tools import refuse_function_tools
 from engine.ids import new_id, now
 from engine.llm.local import LOCAL_MODEL_ID, answer_chat, count_prompt_tokens
 from engine.llm.upstream import upstream_chat
@@ -34,7 +35,9 @@ def create_chat_completion(
     model = resolve_model(state.settings, body.model)
     messages = [m.model_dump(exclude_none=True) for m in body.messages]
     if model != LOCAL_MODEL_ID:
+        # Upstream models get the request as sent, tools and tool_choice included.
         return upstream_chat(state.settings, body.model_dump(exclude_none=True))
+    refuse_function_tools(body.model_extra or {})
     answer = answer_chat(messages)
     limit = body.max_completion_tokens or body.max_tokens
     text, truncated = truncate_tokens(answer, limit) if limit else (answer, False)

@@ -58,7 +58,8 @@ def _new_run(state: EngineState, assistant: dict[str, Any], thread_id: str,
         "thread_id": thread_id, "assistant_id": assistant["id"], "status": "queued",
         "required_action": None, "last_error": None, "expires_at": created + RUN_TTL_SECONDS,
         "started_at": None, "cancelled_at": None, "failed_at": None, "completed_at": None,
-        "incomplete_details": None, "model": model, "instructions": instructions,
+        # The spec types a run's instructions as a string: none at all is "", not null.
+        "incomplete_details": None, "model": model, "instructions": instructions or "",
         "tools": tools, "metadata": body.metadata or {}, "usage": None,
         "temperature": body.temperature if body.temperature is not None
         else assistant.get("temperature"),

@@ -9,6 +9,8 @@ from fastapi import APIRouter, Query
 
 from core.types.vector_stores import (
     FileBatchCreateParams,
+    FileContentPart,
+    VectorStoreFileContent,
     VectorStoreFileCreateParams,
     VectorStoreFileUpdateParams,
 )
@@ -89,6 +91,22 @@ def retrieve_vector_store_file(state: StateDep, project: ProjectDep, vector_stor
     conn = state.db.read()
     get_store_row(conn, vector_store_id, project=project)
     return render_store_file(_store_file_row(conn, vector_store_id, file_id))
+
+
+@router.get("/vector_stores/{vector_store_id}/files/{file_id}/content")
+def retrieve_vector_store_file_content(
+    state: StateDep, vector_store_id: str, file_id: str
+) -> dict[str, Any]:
+    """The file's parsed text, one text part per page (nothing before it is processed)."""
+    conn = state.db.read()
+    get_store_row(conn, vector_store_id)
+    _store_file_row(conn, vector_store_id, file_id)
+    pages = conn.execute(
+        "SELECT text FROM file_pages WHERE file_id = ? ORDER BY page", (file_id,)
+    ).fetchall()
+    return VectorStoreFileContent(
+        data=[FileContentPart(text=row["text"]) for row in pages], next_page=None
+    ).model_dump(mode="json")
 
 
 @router.post("/vector_stores/{vector_store_id}/files/{file_id}")
