@@ -54,6 +54,14 @@ KS = (1, 5, 10)
 TOP = 10
 
 
+class Log(list):
+    """Lines for the report, echoed to stderr as they come (a full run takes minutes)."""
+
+    def append(self, line: str) -> None:
+        print(line, file=sys.stderr, flush=True)
+        super().append(line)
+
+
 @dataclass
 class Ranked:
     """One system's answer to one question: the pages of each result, best first."""
@@ -169,7 +177,7 @@ class EngineStores:
 
 
 def run_engine(stores: EngineStores, questions: list[dict], files: list[str],
-               modes: tuple[str | None, ...], isolation: bool, log: list[str]) -> dict[str, System]:
+               modes: tuple[str | None, ...], isolation: bool, log: Log) -> dict[str, System]:
     """Every question of every mode, per-file and all-20; the isolation check on the way."""
     label = stores.engine.label
     systems = {mode: System(f"{label} {mode or 'search'}") for mode in modes}
@@ -241,7 +249,7 @@ def main() -> int:
     questions = page_questions(args.subset)
     files = sorted({q["file"] for q in questions})
     paths = [SEC10Q_DOCS / name for name in files]
-    log: list[str] = []
+    log = Log()
     started = time.perf_counter()
     texts = {path.name: pdf_page_texts(path) for path in paths}
     log.append(f"pypdf page texts of {len(files)} files in {time.perf_counter() - started:.0f} s")
