@@ -236,6 +236,19 @@ def table(title: str, questions: list[dict], rows: list[tuple[str, list[Ranked]]
     return lines
 
 
+def duplicate_share(ranked: list[Ranked], k: int = 5) -> float:
+    """Of the first k results, the share whose pages all appeared in a higher-ranked result
+    (near-duplicates from overlapping chunks: they spend a slot on nothing new)."""
+    seen_total = repeated = 0
+    for answer in ranked:
+        shown: set[int] = set()
+        for pages in answer.pages[:k]:
+            seen_total += 1
+            repeated += bool(pages) and pages <= shown
+            shown |= pages
+    return repeated / seen_total if seen_total else float("nan")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--subset", type=int, help="every k-th question, N in all")
@@ -286,6 +299,10 @@ def main() -> int:
                       [(s.label, s.all_20) for s in results], need_file=True):
         print(line)
     print()
+    for system in results:
+        share = duplicate_share(system.per_file)
+        print(f"{system.label}: top-5 results showing only pages a higher-ranked result"
+              f" already showed: {share:.2f}")
     for system in results:
         if system.latencies:
             ms = [v * 1000 for v in system.latencies]
