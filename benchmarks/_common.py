@@ -311,6 +311,19 @@ def recall_at(questions: list[dict], ranked: list[Any], k: int, need_file: bool 
     return hits / len(questions)
 
 
+def duplicate_share(ranked: list[Any], k: int = 5) -> float:
+    """Of the first k results, the share whose pages all appeared in a higher-ranked result
+    (near-duplicates from overlapping chunks: they spend a slot on nothing new)."""
+    seen_total = repeated = 0
+    for answer in ranked:
+        shown: set[int] = set()
+        for pages in answer.pages[:k]:
+            seen_total += 1
+            repeated += bool(pages) and pages <= shown
+            shown |= pages
+    return repeated / seen_total if seen_total else float("nan")
+
+
 # --- figures: amounts, percentages, dates, names in answers and passages ------------------------
 
 MONTHS = {name: number for number, names in enumerate(

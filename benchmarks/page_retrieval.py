@@ -39,6 +39,7 @@ from _common import (
     ROOT,
     SEC10Q_DOCS,
     Engine,
+    duplicate_share,
     engine_server,
     old_engine_tree,
     page_questions,
@@ -234,19 +235,6 @@ def table(title: str, questions: list[dict], rows: list[tuple[str, list[Ranked]]
         lines.append(f"{label:<34} " + " ".join(f"{s:6.3f}" for s in scores)
                      + "   " + "/".join(f"{s:.3f}" for s in kinds))
     return lines
-
-
-def duplicate_share(ranked: list[Ranked], k: int = 5) -> float:
-    """Of the first k results, the share whose pages all appeared in a higher-ranked result
-    (near-duplicates from overlapping chunks: they spend a slot on nothing new)."""
-    seen_total = repeated = 0
-    for answer in ranked:
-        shown: set[int] = set()
-        for pages in answer.pages[:k]:
-            seen_total += 1
-            repeated += bool(pages) and pages <= shown
-            shown |= pages
-    return repeated / seen_total if seen_total else float("nan")
 
 
 def main() -> int:

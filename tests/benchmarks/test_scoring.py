@@ -10,6 +10,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
 from _common import (  # noqa: E402
+    duplicate_share,
     evidence_pages,
     extract_figures,
     key_figures,
@@ -149,3 +150,9 @@ def test_page_recall_counts_a_question_found_within_k_results():
 def test_plain_terms_drop_stopwords_once_each():
     assert plain_terms("What were the iPhone net sales, the iPhone?") == ["iphone", "net", "sales"]
     assert plain_terms("What was it?") == ["what", "was", "it"]
+
+
+def test_duplicate_share_counts_results_that_show_no_new_page():
+    ranked = [Ranked([{12, 13}, {13}, {14}, {12, 13, 14}, set()], ["a.pdf"] * 5)]
+    assert duplicate_share(ranked) == pytest.approx(2 / 5)
+    assert duplicate_share([Ranked([{1}, {2}, {3}], ["a.pdf"] * 3)]) == 0.0
