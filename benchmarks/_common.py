@@ -311,6 +311,19 @@ def recall_at(questions: list[dict], ranked: list[Any], k: int, need_file: bool 
     return hits / len(questions)
 
 
+def duplicate_share(ranked: list[Any], k: int = 5) -> float:
+    """Of the first k results, the share whose pages all appeared in a higher-ranked result
+    (near-duplicates from overlapping chunks: they spend a slot on nothing new)."""
+    seen_total = repeated = 0
+    for answer in ranked:
+        shown: set[int] = set()
+        for pages in answer.pages[:k]:
+            seen_total += 1
+            repeated += bool(pages) and pages <= shown
+            shown |= pages
+    return repeated / seen_total if seen_total else float("nan")
+
+
 # --- figures: amounts, percentages, dates, names in answers and passages ------------------------
 
 MONTHS = {name: number for number, names in enumerate(
@@ -404,25 +417,27 @@ def extract_figures(text: str) -> list[Figure]:
     return [figure for _, figure in sorted(found, key=lambda item: item[0])]
 
 
-def _amount_candidates(figure: Figure) -> list[tuple[float, float]]:
-    """Values (and tolerances) an amount may stand for: an unscaled figure of 100 or more may
-    be a table cell in thousands, millions or billions."""
-    if figure.scaled or figure.value < 100:
-        return [(figure.value, figure.tolerance)]
-    return [(figure.value * s, figure.tolerance * s) for s in (1.0, 1e3, 1e6, 1e9)]
+def _close(x: float, y: float, tolerance: float) -> bool:
+    return abs(abs(x) - abs(y)) <= tolerance * (1 + 1e-9) + 1e-12
 
 
 def same_figure(a: Figure, b: Figure) -> bool:
     """True when a and b state the same figure within the rounding of the less precise:
-    "$65.8 billion" is "65,775 million" and the table cell "65,775"; 20% is never 20."""
+    "$65.8 billion" is "65,775 million" and the table cell "65,775" (a cell without a scale
+    word may be in thousands, millions or billions, but must then be at least as precise as
+    the scaled figure: "20" is not "$20.3 billion"); 20% is never 20, though a percentage
+    table's cell "34.9" is 34.9%."""
+    if a.kind == "date" or b.kind == "date":
+        return a.kind == b.kind and a.value == b.value
     if a.kind != b.kind:
-        return False
-    if a.kind == "date":
-        return a.value == b.value
-    if a.kind == "percent":
-        return abs(abs(a.value) - abs(b.value)) <= max(a.tolerance, b.tolerance) + 1e-9
-    return any(abs(abs(x) - abs(y)) <= max(tx, ty) * (1 + 1e-9)
-               for x, tx in _amount_candidates(a) for y, ty in _amount_candidates(b))
+        percent, other = (a, b) if a.kind == "percent" else (b, a)
+        bare_decimal = not other.scaled and "$" not in other.text and "." in other.text
+        return bare_decimal and _close(percent.value, other.value, percent.tolerance)
+    if a.kind == "percent" or a.scaled == b.scaled:
+        return _close(a.value, b.value, max(a.tolerance, b.tolerance))
+    scaled, cell = (a, b) if a.scaled else (b, a)
+    return any(_close(cell.value * factor, scaled.value, scaled.tolerance)
+               for factor in (1.0, 1e3, 1e6, 1e9))
 
 
 def states(figure: Figure, figures: list[Figure]) -> bool:

@@ -26,11 +26,12 @@ from __future__ import annotations
 import argparse
 import csv
 import fnmatch
+import json
 import sys
 import tempfile
 import time
 from contextlib import ExitStack
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from _common import (
@@ -211,7 +212,13 @@ def run_engine(label: str, source: Path, workdir: Path, items: list[Item]) -> li
                 model=LOCAL_MODEL, instructions=DEFAULT_CHAT_INSTRUCTIONS,
                 tools=[{"type": "file_search"}],
                 tool_resources={"file_search": {"vector_store_ids": [store.id]}})
-            return [ask(client, assistant.id, item, file_names) for item in items]
+            scores = []
+            for number, item in enumerate(items, start=1):
+                scores.append(ask(client, assistant.id, item, file_names))
+                if number % 25 == 0:
+                    print(f"  {label}: {number} of {len(items)} answered", file=sys.stderr,
+                          flush=True)
+            return scores
         finally:
             client.close()
 
@@ -263,6 +270,7 @@ def main() -> int:
     parser.add_argument("--subset", type=int, help="every k-th question, N in all")
     parser.add_argument("--no-old", action="store_true", help="skip the old engine")
     parser.add_argument("--old-ref", default=OLD_ENGINE_REF)
+    parser.add_argument("--dump", type=Path, help="write every answer with its scores (JSONL)")
     parser.add_argument("--examples", type=int, default=0,
                         help="print K answers of the current engine with their scores")
     args = parser.parse_args()
@@ -280,6 +288,15 @@ def main() -> int:
         for label, source in engines:  # one at a time: the machine has 2 cores
             results[label] = run_engine(label, source, Path(tmp) / label.replace(" ", "-"), items)
     report(items, results)
+    if args.dump:
+        with args.dump.open("w", encoding="utf-8") as out:
+            for label, scores in results.items():
+                for item, scored in zip(items, scores, strict=True):
+                    out.write(json.dumps({
+                        "engine": label, "question": item.question, "files": item.files,
+                        "reference_figures": [f.text for f in key_figures(item.reference)],
+                        "reference_names": key_names(item.reference), **asdict(scored)},
+                        ensure_ascii=False) + "\n")
     for item, scored in list(zip(items, results["current"], strict=True))[:args.examples]:
         print(f"\nQ: {item.question}\n  reference figures: {[f.text for f in key_figures(item.reference)]}"
               f"\n  answer: {scored.answer[:400]!r}\n  first stated: {scored.first_stated},"

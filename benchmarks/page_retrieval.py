@@ -39,6 +39,7 @@ from _common import (
     ROOT,
     SEC10Q_DOCS,
     Engine,
+    duplicate_share,
     engine_server,
     old_engine_tree,
     page_questions,
@@ -52,6 +53,14 @@ from _common import (
 MODES = ("lexical", "semantic", "hybrid")
 KS = (1, 5, 10)
 TOP = 10
+
+
+class Log(list):
+    """Lines for the report, echoed to stderr as they come (a full run takes minutes)."""
+
+    def append(self, line: str) -> None:
+        print(line, file=sys.stderr, flush=True)
+        super().append(line)
 
 
 @dataclass
@@ -182,7 +191,7 @@ class EngineStores:
 
 
 def run_engine(stores: EngineStores, questions: list[dict], files: list[str],
-               modes: tuple[str | None, ...], isolation: bool, log: list[str]) -> dict[str, System]:
+               modes: tuple[str | None, ...], isolation: bool, log: Log) -> dict[str, System]:
     """Every question of every mode, per-file and all-20; the isolation check on the way."""
     label = stores.engine.label
     systems = {mode: System(f"{label} {mode or 'search'}") for mode in modes}
@@ -265,7 +274,7 @@ def main() -> int:
         questions = [q for q in questions if q["file"] in kept]
     files = sorted({q["file"] for q in questions})
     paths = [SEC10Q_DOCS / name for name in files]
-    log: list[str] = []
+    log = Log()
     started = time.perf_counter()
     texts = {path.name: pdf_page_texts(path) for path in paths}
     log.append(f"pypdf page texts of {len(files)} files in {time.perf_counter() - started:.0f} s")
@@ -302,6 +311,10 @@ def main() -> int:
                       [(s.label, s.all_20) for s in results], need_file=True):
         print(line)
     print()
+    for system in results:
+        share = duplicate_share(system.per_file)
+        print(f"{system.label}: top-5 results showing only pages a higher-ranked result"
+              f" already showed: {share:.2f}")
     for system in results:
         if system.latencies:
             ms = [v * 1000 for v in system.latencies]

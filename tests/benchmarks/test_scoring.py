@@ -10,6 +10,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
 from _common import (  # noqa: E402
+    duplicate_share,
     evidence_pages,
     extract_figures,
     key_figures,
@@ -52,6 +53,18 @@ def test_a_percentage_is_not_a_page_number_or_an_amount():
     assert extract_figures("See pages 12–15 and [3]") == []
 
 
+def test_small_table_cells_match_scaled_amounts_only_at_equal_precision():
+    assert stated("$66 million", "Interest expense (66) (68)")
+    assert not stated("$20.3 billion", "20 of our segments")
+    assert not stated("65.775", "65,775")  # two unscaled figures are compared as written
+
+
+def test_a_percentage_table_cell_matches_its_percentage_but_a_bare_integer_does_not():
+    assert stated("34.9%", "Total operating expenses 34.9 42.9")
+    assert not stated("34.9%", "Total operating expenses $34.9")
+    assert not stated("20%", "20 stores")
+
+
 def test_rounded_percentages_match_within_their_precision():
     assert stated("36%", "gross margin percentage 35.8 %")
     assert not stated("36%", "gross margin percentage 34.2 %")
@@ -79,7 +92,7 @@ def test_scale_words_are_applied():
     [shares] = extract_figures("2.47 billion shares")
     assert shares.value == pytest.approx(2.47e9)
     assert stated("2.47 billion", "2,470 million")
-    assert not stated("2.47 billion", "2.47")
+    assert not stated("2.47 billion", "2.4")  # a cell less precise than the figure
 
 
 def test_key_figures_are_the_amounts_not_the_period_nor_the_source_note():
@@ -137,3 +150,9 @@ def test_page_recall_counts_a_question_found_within_k_results():
 def test_plain_terms_drop_stopwords_once_each():
     assert plain_terms("What were the iPhone net sales, the iPhone?") == ["iphone", "net", "sales"]
     assert plain_terms("What was it?") == ["what", "was", "it"]
+
+
+def test_duplicate_share_counts_results_that_show_no_new_page():
+    ranked = [Ranked([{12, 13}, {13}, {14}, {12, 13, 14}, set()], ["a.pdf"] * 5)]
+    assert duplicate_share(ranked) == pytest.approx(2 / 5)
+    assert duplicate_share([Ranked([{1}, {2}, {3}], ["a.pdf"] * 3)]) == 0.0
