@@ -25,6 +25,7 @@ def corpus_pdfs(corpus: Path) -> list[Path]:
     return paths
 
 
+@pytest.mark.timeout(900)  # 734 files; each file's own bound is its CPU budget
 def test_every_corpus_pdf_ends_completed_or_failed_with_a_reason(engine_server, http, corpus_pdfs):
     ids = []
     for path in corpus_pdfs:
