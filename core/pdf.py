@@ -17,7 +17,9 @@ person who gave the file:
 Highlighting a quote on a rendered page:
 
     boxes = find_quote(path, page_number=12, quote="Total net sales 117,154")
-    # [Box(left, bottom, right, top), ...] in PDF points, origin bottom-left, one per line
+    # [Box(left, bottom, right, top), ...] in PDF points, origin bottom-left, one per line;
+    # on an image rendered at `scale` px/pt: (left*scale, (height-top)*scale, right*scale,
+    # (height-bottom)*scale), height = page_chars(...).height or page.get_height()
 
 `page_chars` gives the page's text with one box per character for other uses. PDFium is not
 thread-safe: every call into it here holds one process-wide lock.
@@ -343,9 +345,14 @@ def clean_text(text: str) -> str:
 # -- character boxes ----------------------------------------------------------------------------
 
 
-def page_chars(source: PdfSource, page_number: int) -> PageChars:
-    """Page `page_number`'s (1-based) text with the box of each character (see PageChars)."""
-    document = open_pdfium(source)
+def page_chars(source: PdfSource | pdfium.PdfDocument, page_number: int) -> PageChars:
+    """Page `page_number`'s (1-based) text with the box of each character (see PageChars).
+
+    `source` may be a document already open with `open_pdfium` (it is left open), which saves
+    parsing the file again when the same page is also rendered.
+    """
+    own = not isinstance(source, pdfium.PdfDocument)
+    document = source if isinstance(source, pdfium.PdfDocument) else open_pdfium(source)
     with pdfium_lock:
         try:
             if not 1 <= page_number <= len(document):
@@ -361,7 +368,8 @@ def page_chars(source: PdfSource, page_number: int) -> PageChars:
             finally:
                 page.close()
         finally:
-            document.close()
+            if own:
+                document.close()
 
 
 def _chars(textpage: pdfium.PdfTextPage, width: float, height: float) -> PageChars:
@@ -384,12 +392,13 @@ def _chars(textpage: pdfium.PdfTextPage, width: float, height: float) -> PageCha
     return PageChars("".join(chars), boxes, width, height)
 
 
-def find_quote(source: PdfSource, page_number: int, quote: str) -> list[Box]:
+def find_quote(source: PdfSource | pdfium.PdfDocument, page_number: int, quote: str) -> list[Box]:
     """The boxes covering `quote` on page `page_number` (1-based), one per line it spans.
 
     Matching ignores differences in whitespace, line breaks and letter case, so a quote taken
     from extracted text (by PDFium or by pypdf) is found. Empty when the quote is not on the
-    page. Boxes are in PDF points, origin bottom-left (see Box).
+    page. Boxes are in PDF points, origin bottom-left (see Box). `source` may be an open
+    PDFium document (see page_chars).
     """
     chars = page_chars(source, page_number)
     return quote_boxes(chars, quote)

@@ -38,9 +38,13 @@ from core.pdf import (
 from ._document import ExtractionError, clean_text
 
 SCANNED_MESSAGE = "No extractable text: the PDF seems to be scanned images; run OCR first."
+PYPDF_NO_TEXT = ("No extractable text: pypdf finds none, and PDFium, which OCR needs, could not"
+                 " open the file.")
 MAX_PAGE_CHARS = 1_000_000  # far above any real page (a dense page holds ~20,000 characters)
 MIN_DOCUMENT_CHARS = 5
 OCR_DPI = 200
+MIN_IMAGE_COVER = 0.2  # pages whose images cover less of them are not OCRed
+MAX_IMAGES_MEASURED = 500
 OCR_MAX_SIDE_PX = 3000  # a huge page is rendered smaller, never to more than 3000 px a side
 _LATIN = re.compile(r"[A-Za-z]")
 _COMMON_LETTERS = frozenset("eaionrstEAIONRST")  # the commonest letters of Latin-script languages
@@ -139,8 +143,8 @@ def _pypdf_reading(path: Path) -> PdfReading:
                 yield Page(page.number, usable, "text" if usable else "none")
         except DocumentError as exc:
             raise ExtractionError("invalid_file", str(exc)) from exc
-        if kept == 0:
-            raise ExtractionError("invalid_file", SCANNED_MESSAGE)
+        if kept < MIN_DOCUMENT_CHARS:
+            raise ExtractionError("invalid_file", PYPDF_NO_TEXT)
 
     reading._pages = pages
     return reading
@@ -310,13 +314,23 @@ def _is_mojibake(text: str) -> bool:
 
 
 def _has_image(document: pdfium.PdfDocument, index: int) -> bool:
+    """Whether images cover a good part of the page (a scan does; a logo does not)."""
     try:
         page = document[index]
     except pdfium.PdfiumError:
         return False
     try:
-        for _ in page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=4):
-            return True
+        width, height = page.get_size()
+        area, covered = max(width * height, 1.0), 0.0
+        objects = page.get_objects(filter=[pdfium_c.FPDF_PAGEOBJ_IMAGE], max_depth=4)
+        for number, image in enumerate(objects):
+            if number >= MAX_IMAGES_MEASURED:
+                return True  # hundreds of images: a page made of image tiles
+            left, bottom, right, top = image.get_bounds()
+            covered += max(0.0, min(right, width) - max(left, 0.0)) * max(
+                0.0, min(top, height) - max(bottom, 0.0))
+            if covered >= area * MIN_IMAGE_COVER:
+                return True
         return False
     except Exception:
         return False

@@ -8,8 +8,10 @@ Replies to one (path, filename, budget) request, in order:
 
 The child bounds itself: RLIMIT_AS caps its memory, and RLIMIT_CPU, raised for each file to what
 the file's budget allows, makes the kernel stop it (SIGXCPU) when a file exceeds its CPU time;
-the parent then reports the budget and the page reached. It dies with its parent (Linux
-PR_SET_PDEATHSIG), so a killed engine leaves no extraction running.
+the parent then reports the budget and the page reached. It dies with the engine: a watchdog
+thread exits the moment the engine's process is gone (children are forked by multiprocessing's
+forkserver, which outlives a killed engine, so the parent-death signal alone would not do), and
+PR_SET_PDEATHSIG (Linux) covers the forkserver dying.
 """
 
 from __future__ import annotations
@@ -21,6 +23,8 @@ import os
 import resource
 import signal
 import sys
+import threading
+import time
 from multiprocessing.connection import Connection
 from pathlib import Path
 
@@ -29,11 +33,15 @@ from ._pdf import OcrPolicy
 from .extract import open_document  # imports PDFium and pypdf before "ready", off any file's clock
 
 PR_SET_PDEATHSIG = 1
+WATCH_SECONDS = 0.25
 
 
-def serve(conn: Connection, memory_limit_mb: int) -> None:
-    """Answer requests until the pipe closes; exit after a MemoryError."""
+def serve(conn: Connection, memory_limit_mb: int, engine_pid: int | None = None) -> None:
+    """Answer requests until the pipe closes; exit after a MemoryError or with the engine."""
     _die_with_parent()
+    if engine_pid is not None:
+        threading.Thread(target=_watch, args=(engine_pid,), name="engine-watch",
+                         daemon=True).start()
     limit = memory_limit_mb * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))  # a child stopped by SIGXCPU dumps nothing
@@ -101,6 +109,18 @@ def _allow_cpu(until: float) -> None:
     if hard != resource.RLIM_INFINITY and soft > hard:
         soft = hard
     resource.setrlimit(resource.RLIMIT_CPU, (soft, hard))
+
+
+def _watch(engine_pid: int) -> None:
+    """Exit at once when the engine is gone, even mid-page (PDFium calls release the GIL)."""
+    while True:
+        time.sleep(WATCH_SECONDS)
+        try:
+            os.kill(engine_pid, 0)
+        except ProcessLookupError:
+            os._exit(1)
+        except OSError:
+            pass  # alive, but not ours to signal
 
 
 def _die_with_parent() -> None:

@@ -58,62 +58,65 @@ def chunk_pages(
     Linear in the text, with bounded output: a chunk is its token window widened by at most
     `WORD_REACH` characters to whole words (a longer word is split) and by at most a quarter of
     its length to whole sentences, so the chunks of a document hold at most about
-    1.5 × max_tokens / (max_tokens - overlap_tokens) times its text. Memory holds one page and
-    one window, whatever the document's size.
+    1.5 × max_tokens / (max_tokens - overlap_tokens) times its text. Memory holds one page,
+    one window and a little text around it, whatever the document's size.
     """
     validate_static_strategy(max_tokens, overlap_tokens)
     return _Chunker(max_tokens, overlap_tokens).run(pages)
 
 
 WORD_REACH = 32  # characters a chunk may grow at each end to take in a whole word
+KEEP_CHARS = 65_536  # text buffered before what no window needs is dropped
 
 
 class _Chunker:
+    """Token windows over pages given one at a time; offsets are into `buffer`, which holds the
+    text from the earliest window still needed (trimmed once it exceeds `KEEP_CHARS`)."""
+
     def __init__(self, max_tokens: int, overlap_tokens: int):
         self.max_tokens, self.stride = max_tokens, max_tokens - overlap_tokens
-        self.buffer, self.base = "", 0  # the text from global offset `base` on
-        self.page_starts: list[tuple[int, int]] = []  # (global offset, number) of buffered pages
-        self.window: deque[tuple[int, int]] = deque()  # token spans of the current window
-        self.pending: deque[tuple[int, int]] = deque()  # windows waiting for text after them
+        self.buffer, self.base = "", 0  # `buffer` is the text from global offset `base` on
+        self.page_starts: list[tuple[int, int]] = []  # (global offset, number) of its pages
+        self.tokens: list[tuple[int, int]] = []  # spans from the current window's first token
+        self.pending: deque[tuple[int, int, int]] = deque()  # windows waiting for what follows
+        self.covered = -1  # end of the last window taken
         self.count = 0
 
     def run(self, pages: Iterable[PageText]) -> Iterator[Chunk]:
-        total, fresh = 0, False  # fresh: tokens no window taken so far has covered
         for page in pages:
             if not page.text.strip():
                 continue
             if self.page_starts:
                 self.buffer += PAGE_SEPARATOR
-                total += len(PAGE_SEPARATOR)
-            self.page_starts.append((total, page.number))
-            offset = total
+            self.page_starts.append((self.base + len(self.buffer), page.number))
+            begin = len(self.buffer)
             self.buffer += page.text
-            total += len(page.text)
-            for match in TOKEN_PATTERN.finditer(page.text):
-                self.window.append((offset + match.start(), offset + match.end()))
-                fresh = True
-                if len(self.window) == self.max_tokens:
-                    self.pending.append((self.window[0][0], self.window[-1][1]))
-                    fresh = False
-                    for _ in range(self.stride):
-                        self.window.popleft()
-                    yield from self._emit_ready(total)
-            yield from self._emit_ready(total)
-            self._trim(total)
-        if fresh and self.window:
-            self.pending.append((self.window[0][0], self.window[-1][1]))
+            tokens = self.tokens
+            tokens += [m.span() for m in TOKEN_PATTERN.finditer(self.buffer, begin)]
+            first, size = 0, self.max_tokens
+            while len(tokens) - first >= size:
+                self.pending.append((tokens[first][0], tokens[first + size - 1][1], size))
+                self.covered = tokens[first + size - 1][1]
+                first += self.stride
+            if first:
+                del tokens[:first]
+            yield from self._emit_ready(len(self.buffer))
+            if len(self.buffer) > KEEP_CHARS:
+                self._trim()
+        if self.tokens and self.tokens[-1][1] > self.covered:
+            self.pending.append((self.tokens[0][0], self.tokens[-1][1], len(self.tokens)))
         yield from self._emit_ready(None)
 
-    def _emit_ready(self, total: int | None) -> Iterator[Chunk]:
+    def _emit_ready(self, end: int | None) -> Iterator[Chunk]:
         """The pending windows whose surroundings are read (all of them at the end)."""
         while self.pending:
-            first, last = self.pending[0]
-            if total is not None and last + WORD_REACH + SENTENCE_REACH > total:
+            first, last, tokens = self.pending[0]
+            if end is not None and last + WORD_REACH + SENTENCE_REACH > end:
                 return
             self.pending.popleft()
-            yield self._chunk(first - self.base, last - self.base)
+            yield self._chunk(first, last, tokens)
 
-    def _chunk(self, first: int, last: int) -> Chunk:
+    def _chunk(self, first: int, last: int, tokens: int) -> Chunk:
         text = self.buffer
         # A long word is several tokens; widen the window to whole words (within reach) so
         # that no chunk, and no quote taken from it, starts or ends inside an ordinary word.
@@ -122,7 +125,6 @@ class _Chunker:
         # is never half a sentence.
         reach = min(SENTENCE_REACH, (last - first) // 4)
         begin, end = _sentence_start(text, begin, reach), _sentence_end(text, end, reach)
-        tokens = _count(text, first, last)
         tokens += _count(text, begin, first) + _count(text, last, end)
         chunk = Chunk(
             index=self.count,
@@ -138,19 +140,22 @@ class _Chunker:
         index = bisect_right(self.page_starts, (char, sys.maxsize)) - 1
         return self.page_starts[max(index, 0)][1]
 
-    def _trim(self, total: int) -> None:
+    def _trim(self) -> None:
         """Drop buffered text no window can reach any more."""
-        keep = total
-        if self.window:
-            keep = min(keep, self.window[0][0])
+        keep = len(self.buffer)
+        if self.tokens:
+            keep = min(keep, self.tokens[0][0])
         if self.pending:
             keep = min(keep, self.pending[0][0])
-        keep = max(keep - WORD_REACH - SENTENCE_REACH, self.base)
-        if keep - self.base < len(self.buffer) // 2 and keep - self.base < 1_000_000:
+        shift = max(keep - WORD_REACH - SENTENCE_REACH, 0)
+        if shift < len(self.buffer) // 2:
             return  # not worth copying the buffer yet
-        self.buffer = self.buffer[keep - self.base :]
-        self.base = keep
-        index = bisect_right(self.page_starts, (keep, sys.maxsize)) - 1
+        self.buffer = self.buffer[shift:]
+        self.base += shift
+        self.tokens = [(a - shift, b - shift) for a, b in self.tokens]
+        self.pending = deque((a - shift, b - shift, n) for a, b, n in self.pending)
+        self.covered -= shift
+        index = bisect_right(self.page_starts, (self.base, sys.maxsize)) - 1
         if index > 0:
             del self.page_starts[:index]
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import multiprocessing
+import os
 import queue
 import signal
 import sys
@@ -210,7 +211,8 @@ class _Slot:
         self.stop()
         ours, theirs = context.Pipe()
         process = context.Process(
-            target=_worker.serve, args=(theirs, memory_mb), name="pdf-extractor", daemon=True
+            target=_worker.serve, args=(theirs, memory_mb, os.getpid()), name="pdf-extractor",
+            daemon=True,
         )
         with _parent_main_hidden():
             process.start()

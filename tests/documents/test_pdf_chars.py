@@ -110,3 +110,14 @@ def test_a_password_is_reported_by_pdfium_too() -> None:
     writer.write(out)
     with pytest.raises(EncryptedDocumentError, match="password"):
         count_pages(out.getvalue())
+
+
+def test_find_quote_takes_an_open_document_and_leaves_it_open() -> None:
+    from core.pdf import open_pdfium
+
+    document = open_pdfium(two_line_pdf())
+    try:
+        assert find_quote(document, 1, "Quarterly report")
+        assert len(document) == 2  # still open
+    finally:
+        document.close()

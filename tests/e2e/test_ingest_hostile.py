@@ -210,6 +210,30 @@ def test_a_file_over_its_cpu_budget_fails_naming_it_and_stays_failed_after_a_res
         assert follow(http, store_id, file_id).body["last_error"]["message"] == message
 
 
+def descendants(pid: int) -> set[int]:
+    """Every live process under `pid` (children, theirs, …), from /proc."""
+    parents: dict[int, int] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parents[int(stat.parent.name)] = int(fields[1])
+    found, frontier = set(), {pid}
+    while frontier:
+        frontier = {child for child, parent in parents.items() if parent in frontier} - found
+        found |= frontier
+    return found
+
+
+def alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
 def test_a_file_that_takes_the_engine_down_three_times_is_not_tried_again(tmp_path):
     data = pdf([text_page(f"Ledger entry {i}") for i in range(1, 60_001)])
     slow = {"ENGINE_INGEST_WORKERS": "1"}
@@ -231,3 +255,27 @@ def test_a_file_that_takes_the_engine_down_three_times_is_not_tried_again(tmp_pa
     with start_engine(tmp_path, slow) as engine, client(engine) as http:
         body = follow(http, store_id, file_id).body
     assert "started 3 times and never finished" in assert_specific_failure(body)
+
+
+def test_extraction_children_die_with_the_engine_even_mid_page(tmp_path):
+    # One page that takes PDFium many seconds (77 MB of content stream): a child that only
+    # noticed its parent's death at its next message would read on for all that time.
+    data = pdf([b"BT /F1 1 Tf 0 720 Td " + b"(wordy) Tj " * 7_000_000 + b"ET"])
+    with start_engine(tmp_path) as engine, client(engine) as http:
+        file_id = upload(http, "line.pdf", data)
+        store_id = http.post("/vector_stores", json={"file_ids": [file_id]}).json()["id"]
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:  # the child has opened the file: it is on page 1
+            body = http.get(f"/vector_stores/{store_id}/files/{file_id}").json()
+            if "progress" in body:
+                break
+            time.sleep(0.02)
+        assert body.get("progress") == {"pages_done": 0, "pages_total": 1}, body
+        children = descendants(engine.process.pid)
+        assert children, "no extraction child under the engine"
+        os.kill(engine.process.pid, signal.SIGKILL)
+        engine.process.wait()
+        deadline = time.monotonic() + 2
+        while any(alive(pid) for pid in children) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not [pid for pid in children if alive(pid)]

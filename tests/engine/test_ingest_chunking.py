@@ -140,3 +140,26 @@ def test_chunks_grow_to_whole_sentences_within_reach():
     for chunk in chunk_document(doc, max_tokens=100, overlap_tokens=50):
         assert chunk.text.startswith("Sentence ") and chunk.text.endswith(".")
         assert chunk.token_count == count_tokens(chunk.text)
+
+
+def test_dropping_text_behind_the_windows_changes_no_chunk(monkeypatch: pytest.MonkeyPatch):
+    from engine.ingest import chunking
+
+    sentences = [f"Entry {i} of the ledger moved {i * 3} crates to the north quay." for i in range(3000)]
+    pages = [PageText(n, " ".join(sentences[n * 30 : n * 30 + 30])) for n in range(100)]
+    doc = ExtractedDocument(pages=pages, page_count=len(pages))
+    whole = chunk_document(doc, max_tokens=120, overlap_tokens=40)
+    monkeypatch.setattr(chunking, "KEEP_CHARS", 500)  # trim after nearly every page
+    assert chunk_document(doc, max_tokens=120, overlap_tokens=40) == whole
+    assert whole[-1].page_end == 99
+
+
+def test_a_word_longer_than_a_chunk_is_split_and_output_stays_linear():
+    for letters in (400_000, 4_000_000):
+        doc = ExtractedDocument(pages=[PageText(1, "a" * letters)], page_count=1)
+        started = time.perf_counter()
+        chunks = chunk_document(doc)
+        assert time.perf_counter() - started < 10.0
+        stored = sum(len(c.text) for c in chunks)
+        assert stored <= 2.1 * letters  # each letter in at most two overlapping windows
+        assert max(len(c.text) for c in chunks) <= 800 * 6 + 2 * 32

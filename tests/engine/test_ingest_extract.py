@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfWriter
 
-from engine.ingest import ExtractionError, extract_document
+from engine.ingest import ExtractionError, OcrPolicy, extract_document
 
 QPDF_FIXTURES = Path("qpdf-qtest", "qpdf", "qtest", "qpdf")
 
@@ -187,3 +187,88 @@ def test_corpus_pdf_with_a_real_password_fails_with_password_message(corpus: Pat
     pdf = next(folder.glob("*.pdf"))
     with pytest.raises(ExtractionError, match="password-protected"):
         extract_document(pdf, pdf.name)
+
+
+def catalog_as_object_zero() -> bytes:
+    """A PDF whose catalog is object 0 (as qpdf's issue-99b.pdf): PDFium refuses it, pypdf reads."""
+    content = b"BT /F1 24 Tf 72 720 Td (Potato salad for everyone) Tj ET"
+    objects = {
+        0: b"<< /Type /Catalog /Pages 2 0 R >>",
+        2: b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        3: b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R"
+           b" /Resources << /Font << /F1 5 0 R >> >> >>",
+        4: b"<< /Length %d >>\nstream\n%s\nendstream" % (len(content), content),
+        5: b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    }
+    out, offsets = bytearray(b"%PDF-1.3\n"), {}
+    for number, body in objects.items():
+        offsets[number] = len(out)
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 6\n" + b"".join(
+        b"%010d 00000 n \n" % offsets[n] if n in offsets else b"0000000000 65535 f \n"
+        for n in range(6))
+    out += b"trailer\n<< /Size 6 /Root 0 0 R >>\nstartxref\n%d\n%%%%EOF\n" % xref
+    return bytes(out)
+
+
+def test_a_pdf_pdfium_refuses_is_read_by_pypdf(tmp_path: Path) -> None:
+    import pypdfium2
+
+    data = catalog_as_object_zero()
+    with pytest.raises(pypdfium2.PdfiumError):
+        pypdfium2.PdfDocument(data)
+    doc = extract_document(write(tmp_path, "z.pdf", data), "z.pdf")
+    assert [p.text for p in doc.pages] == ["Potato salad for everyone"]
+
+
+def shifted(text: str) -> str:
+    """Text as a font with a shifted encoding shows it: "Computer" becomes "$PNQVUFS"-like."""
+    return "".join(chr(ord(c) + 1) if c.isalpha() else c for c in text)
+
+
+PROSE = ("The department of computer science offers courses on operating systems, networks and"
+         " the theory of computation to students in their second year")
+
+
+def test_mojibake_pages_are_not_indexed_and_a_document_of_them_fails_saying_why(
+    tmp_path: Path,
+) -> None:
+    garbled = shifted(PROSE)
+    assert "Uif" in garbled
+    path = write(tmp_path, "m.pdf", pdf_bytes([garbled, garbled]))
+    with pytest.raises(ExtractionError) as caught:
+        extract_document(path, "m.pdf", OcrPolicy(enabled=False))
+    assert caught.value.message == (
+        "The PDF's fonts map to no readable text; OCR needed (it is off here).")
+
+
+def test_one_mojibake_page_among_good_ones_is_left_out_with_a_warning(tmp_path: Path) -> None:
+    path = write(tmp_path, "m.pdf", pdf_bytes([PROSE, shifted(PROSE)]))
+    doc = extract_document(path, "m.pdf", OcrPolicy(enabled=False))
+    assert doc.pages[0].text == PROSE and doc.pages[1].text == ""
+    assert doc.warnings == ["page 2: the fonts map to no readable text; left out"]
+
+
+def with_form_field(data: bytes, value: str) -> bytes:
+    """The PDF with a filled text field (a widget annotation) on page 1."""
+    from pypdf.generic import ArrayObject, DictionaryObject, NameObject, TextStringObject
+
+    writer = PdfWriter(clone_from=io.BytesIO(data))
+    field = DictionaryObject({
+        NameObject("/Type"): NameObject("/Annot"), NameObject("/Subtype"): NameObject("/Widget"),
+        NameObject("/FT"): NameObject("/Tx"), NameObject("/T"): TextStringObject("name"),
+        NameObject("/V"): TextStringObject(value),
+        NameObject("/Rect"): ArrayObject([NameObject("0")] * 0),
+    })
+    ref = writer._add_object(field)
+    writer.pages[0][NameObject("/Annots")] = ArrayObject([ref])
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def test_a_page_whose_only_text_is_a_form_field_is_indexed_with_it(tmp_path: Path) -> None:
+    data = with_form_field(pdf_bytes([None]), "Applicant: Ingrid Solberg, harbour pilot")
+    doc = extract_document(write(tmp_path, "f.pdf", data), "f.pdf", OcrPolicy(enabled=False))
+    assert doc.pages[0].text == "Applicant: Ingrid Solberg, harbour pilot"
