@@ -112,7 +112,10 @@ class RequestGuard:
             method = scope["method"]
             body: bytes | None = None
             content_type = headers.get("content-type", "")
-            if method in ("POST", "PUT", "PATCH") and not content_type.startswith("multipart/"):
+            # Uploads are parsed as they stream in by their route, which also tells a body that
+            # is not multipart what it should be; every other body is JSON.
+            if (method in ("POST", "PUT", "PATCH") and not content_type.startswith("multipart/")
+                    and path not in UPLOAD_PATHS):
                 body = await self._read_body(receive)
                 if body.strip():
                     try:
@@ -282,6 +285,9 @@ class RequestGuard:
                 await run_in_threadpool(self._release, ident)
             event.set()
             self._done.pop(ident, None)
+
+
+UPLOAD_PATHS = frozenset({"/v1/files"})
 
 
 def _replay(body: bytes, receive: Receive) -> Receive:

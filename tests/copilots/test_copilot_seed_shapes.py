@@ -123,7 +123,7 @@ def test_summary_document_and_saves_in_a_save_format(client: OpenAIClient, tmp_p
     plain = copilot.save_summary(tmp_path / "Summary_out")  # no suffix: a PDF, as in the seed
     assert plain.name == "Summary_out" and plain.read_bytes().startswith(b"%PDF")
     word = copilot.save_summary(tmp_path / "summary_docx", SaveFormat.DOCX)
-    assert "Mara Lind" in " ".join(p.text for p in docx.Document(str(word)).paragraphs)
+    assert "Aurora" in " ".join(p.text for p in docx.Document(str(word)).paragraphs)
     with pytest.raises(Exception, match="format"):
         copilot.save_summary(tmp_path / "x.rtf")
 
