@@ -95,11 +95,11 @@ def retrieve_vector_store_file(state: StateDep, project: ProjectDep, vector_stor
 
 @router.get("/vector_stores/{vector_store_id}/files/{file_id}/content")
 def retrieve_vector_store_file_content(
-    state: StateDep, vector_store_id: str, file_id: str
+    state: StateDep, project: ProjectDep, vector_store_id: str, file_id: str
 ) -> dict[str, Any]:
     """The file's parsed text, one text part per page (nothing before it is processed)."""
     conn = state.db.read()
-    get_store_row(conn, vector_store_id)
+    get_store_row(conn, vector_store_id, project=project)
     _store_file_row(conn, vector_store_id, file_id)
     pages = conn.execute(
         "SELECT text FROM file_pages WHERE file_id = ? ORDER BY page", (file_id,)

@@ -104,7 +104,7 @@ def test_admin_is_for_the_admin_role_and_sees_across_projects(shared, engine):
     with user_client(shared, engine, "bob") as b:
         bobs = b.upload_file(b"Bob's file.", filename="bob-file.txt")
     with pytest.raises(ValueError, match="Known pages"):  # not in Bob's navigation at all
-        bob.switch_page("pages/admin.py")
+        bob.switch_page("screens/admin.py")
     # And the screen itself refuses a non-admin who reaches it anyway.
     direct = AppTest.from_file(str(PROJECT_ROOT / "pages" / "admin.py"), default_timeout=RUN_TIMEOUT)
     direct.session_state["auth.user"] = User("bob")
@@ -112,7 +112,7 @@ def test_admin_is_for_the_admin_role_and_sees_across_projects(shared, engine):
     assert "The Admin screen is for administrators." in errors(direct)
     assert not direct.dataframe and not direct.selectbox
     alice = sign_in("alice")
-    alice.switch_page("pages/admin.py").run()
+    alice.switch_page("screens/admin.py").run()
     assert "Admin" in [t.value for t in alice.title]
     picker = alice.selectbox(key="admin.project")
     bob_project = json.loads(shared.read_text())[engine.base_url]["bob"]["project_id"]
@@ -127,7 +127,7 @@ def test_single_user_mode_says_so_and_keeps_admin(use_engine, open_page):
     at = open_page()
     caption = shown(" ".join(c.value for c in at.sidebar.caption))
     assert "Single-user mode" in caption and "127.0.0.1" in caption
-    admin = open_page("pages/admin.py")
+    admin = open_page("screens/admin.py")
     assert "Admin" in [t.value for t in admin.title]
 
 

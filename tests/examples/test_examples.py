@@ -50,7 +50,7 @@ def test_a_summarise_a_pdf_and_save_it_as_pdf_and_docx(example, sample: Path, tm
     assert "1871" in result["summary"] or "Solberg" in result["summary"]
     pdf, word = result["saved"]
     text = " ".join(page.extract_text() or "" for page in PdfReader(pdf).pages)
-    assert result["summary"].split()[0] in text
+    assert "1871" in text or "Solberg" in text  # the summary itself, as rendered
     assert any(p.text.strip() for p in docx.Document(str(word)).paragraphs)
     assert result["pages"] >= 1 and result["landscape_pages"] >= 1
 
