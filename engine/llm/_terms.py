@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 _TOKEN = re.compile(r"[a-z0-9]+(?:[.,][0-9]+)*")
 _NUMBER = re.compile(r"\d[\d.,]*")
@@ -38,6 +39,7 @@ def is_number(term: str) -> bool:
     return _NUMBER.fullmatch(term) is not None
 
 
+@lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
     """Strip plural, -ing and -ed endings and a final e, so 'repurchased' meets 'repurchase'."""
     if len(word) > 4 and word.endswith("ies"):
