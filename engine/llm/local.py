@@ -8,7 +8,14 @@ from dataclasses import dataclass
 
 from engine.llm._candidates import Pick, candidates
 from engine.llm._chat import answer_chat
-from engine.llm._facts import Fact, asks_for_explanation, best_fact, render_fact, table_rows
+from engine.llm._facts import (
+    Fact,
+    asks_for_explanation,
+    asks_for_rate,
+    best_fact,
+    render_fact,
+    table_rows,
+)
 from engine.llm._image import describe_image
 from engine.llm._ranking import best_sentences, document_names, is_summary_request, weigh_question
 
@@ -94,7 +101,8 @@ def _fact(question: str, texts: list[str], contexts: list[str]) -> Fact | None:
     weighed = weigh_question(question, found, given)
     if weighed is None:
         return None
-    return best_fact(weighed.wanted, weighed.idf, table_rows(texts), given, texts)
+    return best_fact(weighed.wanted, weighed.idf, table_rows(texts), given, texts,
+                     asks_rate=asks_for_rate(question))
 
 
 def count_prompt_tokens(text: str) -> int:

@@ -101,7 +101,7 @@ def test_a_stores_results_do_not_depend_on_other_stores(tmp_path: Path) -> None:
 
 ACME = [
     "Acme Widgets Limited, Annual Report 2024.\n" + FILLER * 3,
-    FILLER * 3 + "Revenue for the year was 310 million euros, from the sale of widgets.",
+    FILLER * 3 + "Revenue for the year was 310 million euros, from widgets sold to retailers.",
 ]
 GLOBEX = [
     "Globex Shipping Group, Annual Report 2024.\n" + FILLER * 3,
