@@ -33,6 +33,16 @@ class Fact:
     score: float
 
 
+# Questions a figure does not answer at all: why something happened, which risks or factors.
+_WHY = re.compile(r"^\s*why\b|\b(?:risks?|reasons?|factors?|causes?|caused|explain\w*|describe"
+                  r"\w*|strateg\w*|polic(?:y|ies)|proceedings?)\b", re.IGNORECASE)
+
+
+def asks_why(question: str) -> bool:
+    """True when the question asks for reasons or a description, which rows cannot give."""
+    return _WHY.search(question) is not None
+
+
 def asks_for_rate(question: str) -> bool:
     return _ASKS_RATE.search(question) is not None
 
