@@ -160,6 +160,11 @@ class EngineStores:
             if "embedding_queue" not in health:
                 return None
             if health["embedding_queue"] == 0:
+                passages, seconds = health.get("embedded_passages", 0), health.get(
+                    "embedding_seconds", 0.0)
+                print(f"  {self.engine.label}: {passages} passages embedded in {seconds:.0f} s"
+                      f" ({passages / seconds if seconds else 0:.2f} passages/s), files left"
+                      f" lexical: {health.get('embedding_failed_files', 0)}", flush=True)
                 return time.perf_counter() - started
             time.sleep(2)
         raise TimeoutError(f"{self.engine.label}: embedding took over {timeout:.0f} s")

@@ -95,6 +95,9 @@ def create_app(settings: EngineSettings) -> FastAPI:
     @app.get("/health", tags=["health"])
     def health() -> dict[str, object]:
         return {"status": "ok", "ingestion_queue": state.ingestion.pending(),
-                "embedding_queue": state.embedding.pending()}
+                "embedding_queue": state.embedding.pending(),
+                "embedding_failed_files": state.embedding.failures,
+                "embedded_passages": state.embedding.passages_embedded,
+                "embedding_seconds": round(state.embedding.seconds_embedding, 1)}
 
     return app

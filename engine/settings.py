@@ -60,6 +60,10 @@ class EngineSettings(BaseSettings):
         None, description="Model for runs that name none; default: the built-in local model."
     )
     run_workers: int = Field(4, ge=1, description="Runs executed at the same time.")
+    run_context_tokens: int = Field(
+        128_000, ge=1000, description="The most tokens a run's prompt holds (instructions,"
+        " conversation, sources): older messages are left out first, then weaker sources.",
+    )
     embeddings: bool = Field(
         True, description="Embed indexed files in the background for hybrid (dense + BM25)"
         " search; off means lexical search only.",

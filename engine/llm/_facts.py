@@ -33,6 +33,20 @@ class Fact:
     score: float
 
 
+# Questions a figure does not answer at all: why something happened, which risks or factors.
+_WHY = re.compile(r"^\s*why\b|\b(?:risks?|reasons?|factors?|causes?|caused|explain\w*|describe"
+                  r"\w*|strateg\w*|polic(?:y|ies)|proceedings?)\b", re.IGNORECASE)
+
+
+def asks_why(question: str) -> bool:
+    """True when the question asks for reasons or a description, which rows cannot give."""
+    return _WHY.search(question) is not None
+
+
+def asks_for_rate(question: str) -> bool:
+    return _ASKS_RATE.search(question) is not None
+
+
 def asks_for_explanation(question: str) -> bool:
     return _EXPLAIN.search(question) is not None
 
@@ -41,9 +55,13 @@ def table_rows(texts: list[str]) -> list[list[Row]]:
     return [rows(text) for text in texts]
 
 
+_ASKS_RATE = re.compile(r"%|percent|\brate|ratio|margin|share of|proportion|growth",
+                        re.IGNORECASE)
+
+
 def best_fact(
     wanted: list[str], idf: dict[str, float], found: list[list[Row]],
-    given: list[frozenset[str]], texts: list[str],
+    given: list[frozenset[str]], texts: list[str], *, asks_rate: bool = False,
 ) -> Fact | None:
     """The row whose label (with its table's section and the document's names) best matches
     the question's terms: enough of the question covered, and a label that is mostly about it.
@@ -77,6 +95,13 @@ def best_fact(
             label_weight = sum(idf.get(t, max(idf.values())) for t in label)
             precision = sum(idf[t] for t in set(in_label)) / label_weight if label_weight else 0.0
             score = 2 * precision * recall / (precision + recall)
+            # A row of percentages ("Revenue 100.0 %" in a table of shares of revenue) answers
+            # a question about an amount only when nothing else does.
+            if not asks_rate and all(f.endswith("%") for f in row.figures):
+                score *= 0.5
+            # Of rows that match alike, one whose columns can be named tells the reader more.
+            if not row.columns:
+                score *= 0.9
             if best is None or score > best.score:
                 best = Fact(index, row, score)
     return best

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 _TOKEN = re.compile(r"[a-z0-9]+(?:[.,][0-9]+)*")
 _NUMBER = re.compile(r"\d[\d.,]*")
@@ -22,15 +23,50 @@ _STOPWORDS = frozenset(
 )
 
 
+# Words that name the same thing in reports of every kind, folded to one term so a question in
+# one wording meets a document in the other ("revenue" / "net sales", "profit" / "income",
+# "expenditure" / "expenses", "buyback" / "repurchase", "staff" / "employees").
+_SAME_WORDS = {
+    "revenue": "sales", "turnover": "sales",
+    "profit": "income", "earnings": "income",
+    "expenditure": "expenses", "spending": "expenses", "outlay": "expenses",
+    "buyback": "repurchase", "staff": "employees", "headcount": "employees",
+    "workforce": "employees", "borrowings": "debt", "indebtedness": "debt",
+}
+# Abbreviations written out, so "R&D" meets "research and development".
+_ABBREVIATIONS = {
+    "r&d": "research and development", "sg&a": "selling general and administrative",
+    "pp&e": "property plant and equipment", "eps": "earnings per share",
+    "ceo": "chief executive officer", "cfo": "chief financial officer",
+    "coo": "chief operating officer", "cto": "chief technology officer",
+    "m&a": "mergers and acquisitions", "fx": "foreign exchange",
+    "yoy": "year over year", "q/q": "quarter over quarter", "y/y": "year over year",
+    "capex": "capital expenditures", "opex": "operating expenses",
+}
+_ABBREVIATION = re.compile(r"(?<![\w&/])(" + "|".join(re.escape(a) for a in _ABBREVIATIONS)
+                           + r")(?![\w&/])", re.IGNORECASE)
+
+
 def terms(text: str) -> list[str]:
     """Content terms of `text` in order: stems of words, numbers without thousands separators."""
     found: list[str] = []
+    text = _ABBREVIATION.sub(lambda m: f"{m.group(0)} {_ABBREVIATIONS[m.group(1).lower()]}",
+                             text) if "&" in text or _HAS_UPPER_RUN.search(text) else text
     for token in _TOKEN.findall(text.lower().replace("’", "'")):
         if is_number(token):
             found.append(token.replace(",", "").rstrip("."))
         elif len(token) > 1 and token not in _STOPWORDS:
-            found.append(stem(token))
+            root = stem(token)
+            found.append(_same().get(root, root))
     return found
+
+
+@lru_cache(maxsize=1)
+def _same() -> dict[str, str]:
+    return {stem(word): stem(other) for word, other in _SAME_WORDS.items()}
+
+
+_HAS_UPPER_RUN = re.compile(r"\b(?:[A-Z]{2,}|[A-Z]/[A-Z]|[Cc]ap[Ee]x|[Oo]p[Ee]x|YoY)\b")
 
 
 def is_number(term: str) -> bool:
@@ -38,6 +74,7 @@ def is_number(term: str) -> bool:
     return _NUMBER.fullmatch(term) is not None
 
 
+@lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
     """Strip plural, -ing and -ed endings and a final e, so 'repurchased' meets 'repurchase'."""
     if len(word) > 4 and word.endswith("ies"):

@@ -8,7 +8,15 @@ from dataclasses import dataclass
 
 from engine.llm._candidates import Pick, candidates
 from engine.llm._chat import answer_chat
-from engine.llm._facts import Fact, asks_for_explanation, best_fact, render_fact, table_rows
+from engine.llm._facts import (
+    Fact,
+    asks_for_explanation,
+    asks_for_rate,
+    asks_why,
+    best_fact,
+    render_fact,
+    table_rows,
+)
 from engine.llm._image import describe_image
 from engine.llm._ranking import best_sentences, document_names, is_summary_request, weigh_question
 
@@ -73,28 +81,58 @@ def answer_from_sources(
     question: str, sources: list[Source], *, max_sentences: int = 3, max_chars: int | None = None
 ) -> ExtractiveAnswer:
     """The fact asked for (a table row's figures with their label, unit and period) when the
-    question asks for one, then the sentences of `sources` that best support it, each cited."""
+    question asks for one, then the sentences of `sources` that best support it, each cited.
+
+    A compound question ("How have inventories changed, and what does this suggest about
+    the supply chain?") is answered clause by clause: its first clause gives the fact and the
+    main quotes, the rest one more quote.
+    """
     texts, contexts = [s.text for s in sources], [s.context for s in sources]
-    fact = _fact(question, texts, contexts)
-    picks = best_sentences(question, texts, max_sentences - (fact is not None),
-                           contexts=contexts,
-                           prose_only=fact is not None or asks_for_explanation(question))
+    main, rest = split_question(question)
+    fact = _fact(main, texts, contexts)
+    prose = fact is not None or asks_for_explanation(question)
+    budget = max_sentences - (fact is not None)
+    picks = best_sentences(main, texts, budget - bool(rest), contexts=contexts,
+                           prose_only=prose)
+    if rest:
+        more = best_sentences(rest, texts, budget, contexts=contexts, prose_only=prose)
+        seen = {(p.source_index, p.start) for p in picks}
+        picks += [p for p in more if (p.source_index, p.start) not in seen][: budget - len(picks)]
     if fact is None and not picks:
         return ExtractiveAnswer(NO_ANSWER, [], found=False)
     text, citations = _format(fact, picks, sources, max_chars)
     return ExtractiveAnswer(text, citations, found=True)
 
 
+# Where a compound question's second ask begins: "…, and what…", "? If so, …", "? What…".
+_SECOND_ASK = re.compile(
+    r"\?\s+(?=\S)|[,;]\s+and\s+(?=(?:what|how|why|which|does|do|is|are|can|could|might|will)"
+    r"\b)|\s+and\s+(?=(?:what|how|why)\b)", re.IGNORECASE)
+
+
+def split_question(question: str) -> tuple[str, str]:
+    """(first ask, the rest) of a question; the rest is "" for a simple question."""
+    found = _SECOND_ASK.search(question.strip())
+    if found is None:
+        return question, ""
+    first, rest = question[: found.start()].strip(), question[found.end():].strip()
+    rest = re.sub(r"^if so,?\s*", "", rest, flags=re.IGNORECASE)
+    if len(first.split()) < 3 or not rest:
+        return question, ""
+    return first, rest
+
+
 def _fact(question: str, texts: list[str], contexts: list[str]) -> Fact | None:
     """The table row that answers a question asking for a figure, if the sources hold one."""
-    if asks_for_explanation(question) or is_summary_request(question):
+    if asks_why(question) or is_summary_request(question):
         return None
     found = candidates(texts)
     given = [document_names(c) for c in contexts]
     weighed = weigh_question(question, found, given)
     if weighed is None:
         return None
-    return best_fact(weighed.wanted, weighed.idf, table_rows(texts), given, texts)
+    return best_fact(weighed.wanted, weighed.idf, table_rows(texts), given, texts,
+                     asks_rate=asks_for_rate(question))
 
 
 def count_prompt_tokens(text: str) -> int:

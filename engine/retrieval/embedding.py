@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
 import queue
 import threading
 import time
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
+from pathlib import Path
 
 import numpy as np
 
@@ -27,10 +29,25 @@ from engine.retrieval.passages import split_page
 log = logging.getLogger("engine.retrieval")
 
 BATCH = 16  # passages per round trip to the child
-STARTUP_SECONDS = 60.0
-# A batch of 16 passages of ~200 tokens takes a few seconds; this bounds a stuck child.
-BATCH_TIMEOUT_SECONDS = 300.0
+# The child runs at low priority, so on a busy machine it may wait long for a core: its limits
+# are CPU time, not wall-clock time. A passage of ~200 tokens takes about half a second of CPU.
+STARTUP_CPU_SECONDS = 60.0
+CPU_SECONDS_PER_PASSAGE = 20.0
+POLL_SECONDS = 1.0
 MEMORY_LIMIT_MB = 2048
+ATTEMPTS = 2  # a file whose embedding failed is tried once more, at the back of the queue
+
+
+def _cpu_seconds(process: BaseProcess | None) -> float | None:
+    """User + system CPU time of a child, from /proc (None where that cannot be read)."""
+    if process is None or process.pid is None:
+        return None
+    try:
+        fields = Path(f"/proc/{process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return None
+    ticks = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+    return (int(fields[11]) + int(fields[12])) / ticks
 
 
 class EmbeddingService:
@@ -48,6 +65,8 @@ class EmbeddingService:
         self._stopping = threading.Event()
         self.unavailable = not enabled
         self._busy = 0
+        self._attempts: dict[str, int] = {}
+        self.failures = 0  # files left lexical-only after their attempts
         self.passages_embedded = 0
         self.seconds_embedding = 0.0
 
@@ -97,16 +116,30 @@ class EmbeddingService:
                 continue
             self._busy = 1
             try:
-                self._embed_file(file_id)
+                done = self._embed_file(file_id)
             except Exception:
-                log.exception("embedding %s failed; it stays lexical-only", file_id)
+                log.exception("embedding %s failed", file_id)
+                done = False
             finally:
                 self._busy = 0
+            if not done and not self._stopping.is_set():
+                self._retry(file_id)
 
-    def _embed_file(self, file_id: str) -> None:
+    def _retry(self, file_id: str) -> None:
+        attempts = self._attempts.get(file_id, 0) + 1
+        self._attempts[file_id] = attempts
+        if attempts < ATTEMPTS:
+            self.enqueue(file_id)
+        else:
+            self.failures += 1
+            log.warning("embedding %s failed %d times; its search stays lexical", file_id,
+                        attempts)
+
+    def _embed_file(self, file_id: str) -> bool:
+        """Embed one file's passages; False when it could not be done now."""
         conn = self._db.read()
         if conn.execute("SELECT 1 FROM file_embeddings WHERE file_id = ?", (file_id,)).fetchone():
-            return
+            return True
         pages = conn.execute(
             "SELECT page, text FROM file_pages WHERE file_id = ? ORDER BY page", (file_id,)
         ).fetchall()
@@ -116,19 +149,19 @@ class EmbeddingService:
         started = time.perf_counter()
         for first in range(0, len(passages), BATCH):
             if self._stopping.is_set():
-                return  # unfinished: queued again at the next start
+                return True  # unfinished: queued again at the next start
             batch = [" ".join(texts[p.page][p.start:p.end].split()) for p in
                      passages[first:first + BATCH]]
             result = self._embed(batch)
             if result is None:
-                return
+                return False
             vectors.append(result)
         self.seconds_embedding += time.perf_counter() - started
         self.passages_embedded += len(passages)
         matrix = np.vstack(vectors) if vectors else np.zeros((0, DIMENSIONS), np.float32)
         with self._db.write() as wconn:
             if wconn.execute("SELECT 1 FROM files WHERE id = ?", (file_id,)).fetchone() is None:
-                return  # deleted meanwhile
+                return True  # deleted meanwhile
             wconn.execute("DELETE FROM passage_vectors WHERE file_id = ?", (file_id,))
             wconn.executemany(
                 "INSERT INTO passage_vectors (file_id, page, start, end, vector)"
@@ -140,6 +173,7 @@ class EmbeddingService:
                 "INSERT OR REPLACE INTO file_embeddings (file_id, model, passages, completed_at)"
                 " VALUES (?, ?, ?, strftime('%s','now'))", (file_id, MODEL_ID, len(passages)),
             )
+        return True
 
     def _embed(self, texts: list[str]) -> np.ndarray | None:
         conn = self._child()
@@ -147,18 +181,31 @@ class EmbeddingService:
             return None
         try:
             conn.send(texts)
-            if not conn.poll(BATCH_TIMEOUT_SECONDS):
+            if not self._wait(conn, CPU_SECONDS_PER_PASSAGE * len(texts)):
                 raise TimeoutError
             reply = conn.recv()
         except (EOFError, OSError, TimeoutError):
             self._stop_child()
-            log.warning("the embedding child stopped; retrying once")
+            log.warning("the embedding child stopped or ran out of its CPU budget")
             return None
         if reply[0] != "ok":
             log.warning("embedding failed: %s", reply[1])
             self._stop_child()
             return None
         return np.frombuffer(reply[1], dtype=np.float32).reshape(len(texts), DIMENSIONS)
+
+    def _wait(self, conn: Connection, cpu_budget: float) -> bool:
+        """Wait for the child's reply while it is alive and within `cpu_budget` more seconds of
+        CPU time; however long that takes on a busy machine."""
+        process = self._process
+        start = _cpu_seconds(process)
+        while not conn.poll(POLL_SECONDS):
+            if self._stopping.is_set() or process is None or not process.is_alive():
+                return False
+            used = _cpu_seconds(process)
+            if used is not None and start is not None and used - start > cpu_budget:
+                return False
+        return True
 
     def _child(self) -> Connection | None:
         if self._process is not None and self._process.is_alive() and self._conn is not None:
@@ -173,7 +220,7 @@ class EmbeddingService:
         theirs.close()
         self._process, self._conn = process, ours
         try:
-            ready = ours.poll(STARTUP_SECONDS) and ours.recv()[0] == "ready"
+            ready = self._wait(ours, STARTUP_CPU_SECONDS) and ours.recv()[0] == "ready"
         except (EOFError, OSError):
             ready = False
         if not ready:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import math
 from collections import Counter
 from dataclasses import dataclass
-from functools import lru_cache
 
 import numpy as np
 
@@ -19,11 +18,6 @@ from engine.llm._terms import terms as _content_terms
 
 K1 = 1.2  # BM25's usual term-frequency saturation and length normalisation
 B = 0.75
-
-
-@lru_cache(maxsize=200_000)
-def _cached_stem(word: str) -> str:
-    return stem(word)
 
 
 def index_terms(text: str) -> list[str]:
@@ -88,7 +82,7 @@ def query_terms(question: str) -> list[str]:
     if found:
         return found
     words = [w for w in question.lower().split() if w.isalnum()]
-    return list(dict.fromkeys(w if is_number(w) else _cached_stem(w) for w in words))
+    return list(dict.fromkeys(w if is_number(w) else stem(w) for w in words))
 
 
 def bm25(parts: list[Postings], terms: list[str]) -> list[np.ndarray]:

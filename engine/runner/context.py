@@ -11,6 +11,7 @@ from engine import objects
 from engine.llm.local import count_prompt_tokens
 from engine.runner.answering import UPSTREAM_RULES, numbered_sources
 from engine.search import Hit
+from engine.tokens import truncate_tokens
 
 
 @dataclass
@@ -32,20 +33,45 @@ class RunContext:
             return f"{previous[-1].strip()} {self.question.strip()}"
         return self.question
 
-    def fit_prompt(self, hits: list[Hit]) -> list[Hit]:
-        """Drop the weakest sources until the prompt fits `max_prompt_tokens`."""
-        if not self.max_prompt_tokens:
+    def fit_prompt(self, hits: list[Hit], context_tokens: int | None = None) -> list[Hit]:
+        """Bound the prompt by `max_prompt_tokens` (the run's) and `context_tokens` (the
+        engine's): the oldest messages go first, keeping the question; then the weakest
+        sources."""
+        limits = [n for n in (self.max_prompt_tokens, context_tokens) if n]
+        if not limits:
             return hits
+        budget = min(limits)
+        self._fit_conversation(budget)
         fixed = count_prompt_tokens(self.instructions) + sum(
             count_prompt_tokens(m["content"]) for m in self.conversation)
         kept, used = [], fixed
         for hit in hits:
             cost = count_prompt_tokens(hit.text)
-            if used + cost > self.max_prompt_tokens:
+            if used + cost > budget:
                 break
             kept.append(hit)
             used += cost
         return kept
+
+    def _fit_conversation(self, budget: int) -> None:
+        """Leave out the oldest messages while they and the instructions exceed half the
+        budget (the other half is for sources); the last message stays, cut if need be."""
+        allowance = budget // 2 - count_prompt_tokens(self.instructions)
+        kept: list[dict[str, str]] = []
+        used = 0
+        for message in reversed(self.conversation):
+            cost = count_prompt_tokens(message["content"])
+            if kept and used + cost > allowance:
+                self.notes.append(f"{len(self.conversation) - len(kept)} older messages were"
+                                  " left out to fit the model's context.")
+                break
+            if not kept and cost > allowance:
+                message = {**message, "content": truncate_tokens(message["content"],
+                                                                 max(allowance, 1))[0]}
+                cost = allowance
+            kept.append(message)
+            used += cost
+        self.conversation = list(reversed(kept))
 
 
 # Words that point back at the conversation: pronouns, "the same", comparisons, "what about".

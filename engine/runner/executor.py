@@ -218,6 +218,7 @@ class RunExecutor:
 
     def _turn(self, run: dict[str, Any], check: Any) -> None:
         ctx = gather_context(self._db.read(), run)
+        ctx.fit_prompt([], self._settings.run_context_tokens)  # the conversation, at least
         self._wait_for_indexing(ctx.store_ids, check)
         check()
         self._shown(run["id"])
@@ -231,7 +232,7 @@ class RunExecutor:
                 max_results=int(ctx.file_search.get("max_num_results") or DEFAULT_MAX_RESULTS),
                 score_threshold=threshold,
             )
-            hits = ctx.fit_prompt(hits)
+            hits = ctx.fit_prompt(hits, self._settings.run_context_tokens)
             results = [{"file_id": h.file_id, "file_name": h.filename, "score": round(h.score, 6),
                         "content": [{"type": "text", "text": h.text}]} for h in hits]
             details = {"type": "tool_calls", "tool_calls": [{

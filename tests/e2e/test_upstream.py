@@ -89,6 +89,55 @@ def test_run_with_an_upstream_model_streams_and_cites(relay_pair, small_pdf: Pat
         assert (annotation.file_citation.model_extra or {}).get("pages") == [2]
 
 
+FLEET = [
+    "The Northcape lighthouse stands on the western cliff of the island. Its tower was raised "
+    "in 1871 from granite quarried on the island itself, and its lamp can be seen for twenty "
+    "nautical miles. Keepers lived in the cottage below the tower until the lamp was "
+    "automated, and the cottage now houses a small museum of charts, logbooks and lenses that "
+    "visitors may see on summer afternoons when the weather allows the walk.",
+    "The ferry Sula has served the island since the spring. She was built at the Bergen yard "
+    "in 1871 from Norwegian pine and carries forty passengers on each crossing. Her engine was "
+    "replaced twice, and her crew of four keeps a timetable of three crossings a day, with an "
+    "extra evening crossing on market days and during the long light of midsummer weeks.",
+]
+
+
+def test_a_follow_up_run_on_an_upstream_model_searches_with_the_conversation(
+    relay_pair, tmp_path: Path
+) -> None:
+    from fpdf import FPDF
+
+    main, _ = relay_pair
+    client = sdk(main)
+    store = client.vector_stores.create(name="island")
+    for name, text in zip(("lighthouse.pdf", "ferry.pdf"), FLEET, strict=True):
+        document = FPDF()
+        document.set_font("helvetica", size=11)
+        document.add_page()
+        document.multi_cell(0, 6, text)
+        document.output(str(tmp_path / name))
+        with (tmp_path / name).open("rb") as fh:
+            client.vector_stores.files.upload_and_poll(vector_store_id=store.id, file=fh)
+    assistant = client.beta.assistants.create(
+        model=RELAY, tools=[{"type": "file_search"}],
+        tool_resources={"file_search": {"vector_store_ids": [store.id], }})
+    thread = client.beta.threads.create(messages=[
+        {"role": "user", "content": "Tell me about the Northcape lighthouse tower."},
+        {"role": "assistant", "content": "It stands on the western cliff."},
+        {"role": "user", "content": "What was it built from?"}])
+    run = client.beta.threads.runs.create_and_poll(
+        thread_id=thread.id, assistant_id=assistant.id, poll_interval_ms=100,
+        tools=[{"type": "file_search", "file_search": {"max_num_results": 1}}])
+    assert run.status == "completed", run.last_error
+    steps = client.beta.threads.runs.steps.list(thread_id=thread.id, run_id=run.id,
+                                                include=["step_details.tool_calls[*].file_search"
+                                                         ".results[*].content"])
+    search = next(s for s in steps.data if s.type == "tool_calls")
+    results = search.step_details.tool_calls[0].file_search.results
+    # "built from" alone fits the ferry as well; with the conversation it is the lighthouse.
+    assert results and results[0].file_name == "lighthouse.pdf"
+
+
 @pytest.fixture
 def stalled_port() -> Iterator[int]:
     """A socket that accepts connections and never answers: an upstream that hangs."""

@@ -101,7 +101,7 @@ def test_a_stores_results_do_not_depend_on_other_stores(tmp_path: Path) -> None:
 
 ACME = [
     "Acme Widgets Limited, Annual Report 2024.\n" + FILLER * 3,
-    FILLER * 3 + "Revenue for the year was 310 million euros, from the sale of widgets.",
+    FILLER * 3 + "Revenue for the year was 310 million euros, from widgets sold to retailers.",
 ]
 GLOBEX = [
     "Globex Shipping Group, Annual Report 2024.\n" + FILLER * 3,
@@ -185,3 +185,16 @@ def test_a_store_indexed_before_embeddings_answers_and_then_becomes_hybrid(tmp_p
         wait_embedded(client, 1)
         semantic = search(client, store, "staff headcount at year end", search_mode="semantic")
     assert "412 people" in semantic[0]["content"][0]["text"]
+
+
+def test_a_run_prompt_is_bounded_by_the_context_keeping_the_question() -> None:
+    from engine.runner.context import RunContext
+
+    conversation = [{"role": "user", "content": "word " * 5000},
+                    {"role": "assistant", "content": "reply " * 5000},
+                    {"role": "user", "content": "What was the harbour's headcount?"}]
+    ctx = RunContext(question=conversation[-1]["content"], conversation=list(conversation),
+                     instructions="Answer briefly.", store_ids=[], file_search=None)
+    ctx.fit_prompt([], 4000)
+    assert ctx.conversation == conversation[-1:]
+    assert ctx.notes and "left out" in ctx.notes[0]
