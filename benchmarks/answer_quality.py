@@ -89,6 +89,7 @@ class Scored:
     names_stated: int = 0
     right_file: bool = False
     declined: bool = False
+    figures_checked: int = 0  # figures the answer states, each looked up in its cited passages
     unsupported: list[str] = field(default_factory=list)
 
 
@@ -163,6 +164,7 @@ def score(scored: Scored, item: Item, passages: list[str]) -> None:
     scored.right_file = any(name in item.files for name in scored.cited_files)
     scored.declined = says_doesnt_say(answer)
     supported: list[Figure] = [f for passage in passages for f in extract_figures(passage)]
+    scored.figures_checked = len(stated)
     scored.unsupported = [f.text for f in stated if not states(f, supported)]
 
 
@@ -176,6 +178,7 @@ class Summary:
     declined: float
     unsupported: int
     unsupported_answers: int
+    checked: int
     failed: int
 
 
@@ -192,6 +195,7 @@ def summarise(items: list[Item], scores: list[Scored]) -> Summary:
         declined=sum(s.declined for s in scores) / n,
         unsupported=sum(len(s.unsupported) for s in scores),
         unsupported_answers=sum(bool(s.unsupported) for s in scores),
+        checked=sum(s.figures_checked for s in scores),
         failed=sum(s.status != "completed" for s in scores),
     )
 
@@ -246,7 +250,8 @@ def report(items: list[Item], results: dict[str, list[Scored]]) -> None:
         line("reference names stated", lambda s: f"{s.names[0]}/{s.names[1]}")
         line("citations include a right file", lambda s: f"{s.right_file:.2f}")
         line("\"doesn't say\" rate", lambda s: f"{s.declined:.2f}")
-        line("unsupported figures (answers)", lambda s: f"{s.unsupported} ({s.unsupported_answers})")
+        line("unsupported figures (answers) of checked", lambda s: f"{s.unsupported}"
+             f" ({s.unsupported_answers}) of {s.checked}")
         line("runs not completed", lambda s: f"{s.failed}")
     print("latency, create run -> completed (polled as the app does)")
     for label in labels:

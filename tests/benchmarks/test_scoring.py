@@ -156,3 +156,20 @@ def test_duplicate_share_counts_results_that_show_no_new_page():
     ranked = [Ranked([{12, 13}, {13}, {14}, {12, 13, 14}, set()], ["a.pdf"] * 5)]
     assert duplicate_share(ranked) == pytest.approx(2 / 5)
     assert duplicate_share([Ranked([{1}, {2}, {3}], ["a.pdf"] * 3)]) == 0.0
+
+
+def test_an_answer_figure_missing_from_its_cited_passages_is_unsupported():
+    from answer_quality import Item, Scored, score
+
+    item = Item("What were iPhone net sales?", "iPhone net sales were $65,775 million.",
+                ["2023 Q1 AAPL.pdf"], "Single-Doc")
+    scored = Scored("iPhone net sales: $65,775 million (vs $71,628 million); up 12% [1]", 0.1,
+                    "completed", ["2023 Q1 AAPL.pdf"])
+    score(scored, item, ["(In millions) iPhone $ 65,775 $ 71,628 (8)%"])
+    assert scored.first_stated is True
+    assert scored.right_file is True
+    assert scored.figures_checked == 3
+    assert scored.unsupported == ["12%"]
+    declined = Scored("The documents don't say.", 0.1, "completed", [])
+    score(declined, item, [])
+    assert (declined.first_stated, declined.declined, declined.unsupported) == (False, True, [])
