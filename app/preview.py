@@ -75,7 +75,7 @@ def _preview(turn_index: int, index: int, citation: Citation) -> None:
         try:
             data = _document(citation)
         except (OpenAIError, DocumentError) as exc:
-            quote_side.caption(f"No preview: {user_message(exc)}")
+            quote_side.caption(escape_markdown(f"No preview: {user_message(exc)}"))
             return
         if not data.startswith(b"%PDF"):  # a text or Markdown file: its text is its page
             with page_side:
@@ -89,7 +89,7 @@ def _preview(turn_index: int, index: int, citation: Citation) -> None:
                                      (citation.quote or "") if number == cited_page else "",
                                      PAGE_WIDTH_PX, data)
         except (DocumentError, ValueError) as exc:
-            quote_side.caption(f"No page image: {user_message(exc)}")
+            quote_side.caption(escape_markdown(f"No page image: {user_message(exc)}"))
             return
         with quote_side:
             _navigation(turn_index, page_key, rendered, cited_page)
@@ -97,7 +97,8 @@ def _preview(turn_index: int, index: int, citation: Citation) -> None:
                 st.caption(_match_note(rendered))
         image_tab, text_tab = page_side.tabs(["Page", "Text"])
         image_tab.image(rendered.image, width="stretch",
-                        caption=f"{citation.filename or citation.file_id}, page {number}")
+                        caption=escape_markdown(f"{citation.filename or citation.file_id},"
+                                                f" page {number}"))
         text_tab.html(highlighted_page_html(
             rendered.text, (citation.quote or "") if number == cited_page else ""))
 

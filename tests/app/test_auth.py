@@ -106,7 +106,7 @@ def test_admin_is_for_the_admin_role_and_sees_across_projects(shared, engine):
     with pytest.raises(ValueError, match="Known pages"):  # not in Bob's navigation at all
         bob.switch_page("screens/admin.py")
     # And the screen itself refuses a non-admin who reaches it anyway.
-    direct = AppTest.from_file(str(PROJECT_ROOT / "pages" / "admin.py"), default_timeout=RUN_TIMEOUT)
+    direct = AppTest.from_file(str(PROJECT_ROOT / "screens" / "admin.py"), default_timeout=RUN_TIMEOUT)
     direct.session_state["auth.user"] = User("bob")
     direct.run()
     assert "The Admin screen is for administrators." in errors(direct)
