@@ -62,6 +62,7 @@ _ASKS_RATE = re.compile(r"%|percent|\brate|ratio|margin|share of|proportion|grow
 def best_fact(
     wanted: list[str], idf: dict[str, float], found: list[list[Row]],
     given: list[frozenset[str]], texts: list[str], *, asks_rate: bool = False,
+    names: frozenset[str] = frozenset(),
 ) -> Fact | None:
     """The row whose label (with its table's section and the document's names) best matches
     the question's terms: enough of the question covered, and a label that is mostly about it.
@@ -76,6 +77,8 @@ def best_fact(
     best: Fact | None = None
     for index, source_rows in enumerate(found):
         passage = set(terms(texts[index])) if source_rows else set()
+        if not names <= passage | given[index]:
+            continue  # the question names a company, a product, a year this passage is not about
         for row in source_rows:
             label = set(terms(row.label))
             in_label = [t for t in wanted if t in label]

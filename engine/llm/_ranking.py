@@ -69,6 +69,11 @@ def weigh_question(
 _NAMED = re.compile(r"(?<![.?!]\s)(?<!^)\b[A-Z][a-z][\w'’-]*|\b(?:19|20)\d{2}\b")
 
 
+def question_names(question: str) -> frozenset[str]:
+    """The terms of the names and years a question asks about."""
+    return frozenset(_named(question))
+
+
 def _named(question: str) -> set[str]:
     """Terms of the question's proper names and years (not its first word, not acronyms);
     words with letters outside ASCII are left to the other terms (other languages)."""
@@ -99,6 +104,12 @@ def best_sentences(
     counted = _COUNTED.search(question)
     counted_term = stem(counted.group(1).lower()) if counted else None
     headings = [_heading_terms(text) for text in texts]
+    # A passage not about what the question names (another company's filing) answers nothing.
+    names = question_names(question)
+    about = [names <= (set(terms(text)) | given[i]) for i, text in enumerate(texts)]
+    found = [c for c in found if about[c.source_index]]
+    if not found:
+        return []
     picks = _answering(weighed, found, max_sentences, counted_term, given, headings, prose_only)
     if summary:
         return sorted(picks, key=lambda p: (p.source_index, p.start))

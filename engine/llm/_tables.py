@@ -31,6 +31,10 @@ _PERIOD = re.compile(
     r"(?:thirteen|twenty-six|thirty-nine|fifty-two|13|26|39|52)\s+weeks)\s+ended\b",
     re.IGNORECASE)
 MAX_LABEL_CHARS = 120
+# Words a wrapped line of prose ends on, never a table row's label.
+_JOINING_WORDS = frozenset(
+    ["a", "an", "and", "as", "at", "by", "for", "from", "in", "into", "of", "on", "or", "the", "to", "with", "than", "that", "which", "was", "were", "is", "are"]
+)
 _SECTION_CHARS = 60
 _HEADER_LINES = 12  # how far above a table's first row its headings may start
 
@@ -83,8 +87,12 @@ def split_row(line: str) -> tuple[str, list[str]] | None:
     figures = [re.sub(r"\s+", "", line[a:b]).rstrip(",.") for a, b in spans]
     if all(f in ("-", "—", "–") for f in figures):
         return None
-    # A lone short number after words is a footnote or a page number, not a row of figures.
-    if len(figures) == 1 and len(figures[0].strip("$€£¥()%-")) <= 2:
+    # A lone short number after words is a footnote or a page number, and a lone year ends a
+    # wrapped line of prose ("…in the first quarter of fiscal year 2022"): not rows of figures.
+    if len(figures) == 1 and (len(figures[0].strip("$€£¥()%-")) <= 2
+                              or _YEAR.fullmatch(figures[0])):
+        return None
+    if label.split()[-1].lower() in _JOINING_WORDS:  # "…launched in the fourth quarter of"
         return None
     return label, figures
 

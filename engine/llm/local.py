@@ -18,7 +18,13 @@ from engine.llm._facts import (
     table_rows,
 )
 from engine.llm._image import describe_image
-from engine.llm._ranking import best_sentences, document_names, is_summary_request, weigh_question
+from engine.llm._ranking import (
+    best_sentences,
+    document_names,
+    is_summary_request,
+    question_names,
+    weigh_question,
+)
 
 __all__ = [
     "LOCAL_MODEL_ID",
@@ -132,7 +138,7 @@ def _fact(question: str, texts: list[str], contexts: list[str]) -> Fact | None:
     if weighed is None:
         return None
     return best_fact(weighed.wanted, weighed.idf, table_rows(texts), given, texts,
-                     asks_rate=asks_for_rate(question))
+                     asks_rate=asks_for_rate(question), names=question_names(question))
 
 
 def count_prompt_tokens(text: str) -> int:

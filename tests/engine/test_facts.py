@@ -98,3 +98,19 @@ def test_running_footers_are_never_quoted() -> None:
 def test_a_name_the_sources_never_mention_gets_no_answer() -> None:
     answer = answer_from_sources("What were Contoso's total net sales?", [source(STATEMENT)])
     assert answer.text == NO_ANSWER and not answer.citations
+
+
+def test_wrapped_prose_ending_in_a_year_is_no_table_row() -> None:
+    text = ("Other income included a benefit related to transfer of intangible properties in\n"
+            "the first quarter of fiscal year 2022\n"
+            "iPhone net sales decreased due to lower sales of iPhone models launched in the\n"
+            "fourth quarter of 2022\n")
+    assert rows(text) == []
+
+
+def test_a_figure_from_another_companys_passage_is_not_stated() -> None:
+    other = Source(text=STATEMENT.replace("Northwind", "Contoso"), file_id="file-2",
+                   filename="contoso.pdf", page_start=4, page_end=4,
+                   context="Contoso Ltd. Quarterly Report Q1 2024")
+    answer = answer_from_sources("What were Northwind's total net sales?", [other, source(PROSE)])
+    assert "5,387" not in answer.text
