@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from engine.llm._candidates import Candidate, Pick, candidates, distinct, quotable
 from engine.llm._summary import central_sentences
 from engine.llm._tables import figures_in, split_row
-from engine.llm._terms import is_number, stem, terms
+from engine.llm._terms import is_abbreviation, is_number, stem, terms
 
 # BM25's term-frequency saturation, and a length normalisation weaker than the usual 0.75:
 # sentences vary less than documents, and full sentences should not lose to bare fragments.
@@ -66,7 +66,8 @@ def weigh_question(
     return Question(key, _idf(key, found))
 
 
-_NAMED = re.compile(r"(?<![.?!]\s)(?<!^)\b[A-Z][a-z][\w'’-]*|\b(?:19|20)\d{2}\b")
+_NAMED = re.compile(r"(?<![.?!]\s)(?<!^)\b[A-Z][a-z][\w'’-]*|\b(?:19|20)\d{2}\b"
+                    r"|\b[A-Z]{3,}\b")
 
 
 def question_names(question: str) -> frozenset[str]:
@@ -75,10 +76,12 @@ def question_names(question: str) -> frozenset[str]:
 
 
 def _named(question: str) -> set[str]:
-    """Terms of the question's proper names and years (not its first word, not acronyms);
-    words with letters outside ASCII are left to the other terms (other languages)."""
+    """Terms of the question's proper names and years (not its first word), capitals too
+    ("NVIDIA") but not the abbreviations written out elsewhere ("CEO", "R&D"); words with
+    letters outside ASCII are left to the other terms (other languages)."""
     names = _NAMED.findall(question.strip().lstrip("¿¡\"'“‘(["))
-    return set(terms(" ".join(n for n in names if n.isascii())))
+    kept = [n for n in names if n.isascii() and not is_abbreviation(n)]
+    return set(terms(" ".join(kept)))
 
 
 def best_sentences(

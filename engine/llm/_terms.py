@@ -61,6 +61,11 @@ def terms(text: str) -> list[str]:
     return found
 
 
+def is_abbreviation(word: str) -> bool:
+    """True for the abbreviations this module writes out ("CEO", "EPS")."""
+    return word.lower() in _ABBREVIATIONS
+
+
 @lru_cache(maxsize=1)
 def _same() -> dict[str, str]:
     return {stem(word): stem(other) for word, other in _SAME_WORDS.items()}
