@@ -285,7 +285,7 @@ def _classify(sections: list[Section]) -> None:
 def _kind(section: Section, heading: str, in_exhibits: bool, in_references: bool) -> str:
     lines = [line for line, _ in section.lines]
     text = section.text
-    if re.search(r"\b(?:table of )?contents\b", heading, re.I) or _is_toc(lines):
+    if re.search(r"\b(?:table of )?contents\b|^inhalt|^sommaire|^índice", heading, re.I) or _is_toc(lines):
         return "toc"
     if any(_CERTIFICATION.search(line) for line in [heading, *lines[:6]]):
         return "certification"
