@@ -50,13 +50,13 @@ from core.copilots._sources import DocumentSource
 from core.documents import DocumentError, PdfImage, Rect, extract_images, write_alt_texts
 from core.documents._figures import FoundFigure, find_figures
 from core.errors import APIConnectionError, AuthenticationError, PermissionDeniedError
+from core.settings import LOCAL_MODEL
 
 __all__ = ["ImageDescriptionCopilot", "ImageDescriptionResult"]
 
 log = logging.getLogger("core.copilots")
 
 ImageKey = tuple[int, str]
-LOCAL_MODEL = "pdf-copilot-local"
 # Errors that would fail every other image the same way: stop instead of recording each.
 _FATAL = (APIConnectionError, AuthenticationError, PermissionDeniedError)
 _MAX_OCR_CHARS = 300
@@ -118,10 +118,10 @@ class ImageDescriptionCopilot(Copilot[OpenAIImageDescriptionCopilotOptions]):
     @property
     def uses_vision(self) -> bool:
         """Whether a model is asked to look at the images (`options.vision`, by default any
-        model but the built-in one)."""
-        if self.options.vision is not None:
-            return self.options.vision
-        return self.resolved_model() != LOCAL_MODEL
+        model but the built-in one, which never is: it measures images, it doesn't see them)."""
+        if self.resolved_model() == LOCAL_MODEL:
+            return False
+        return self.options.vision if self.options.vision is not None else True
 
     def add_pdf_image_descriptions(self, output_dir: str | Path) -> list[Path]:
         """For each PDF with figures a vision model described, write `<stem>.alt.pdf` into

@@ -115,6 +115,14 @@ def test_every_verapdf_figure_failure_is_fixed_through_the_copilot(client, corpu
         assert read_figure_alt_text(decorative).passes, path.name
 
 
+def test_the_built_in_model_is_never_asked_to_see_even_when_told_it_can(client, corpus: Path):
+    path = verapdf_figure_cases(corpus, "fail")[0]
+    options = OpenAIImageDescriptionCopilotOptions.create().with_document(path).with_vision(True)
+    copilot = client.get_image_description_copilot(options)
+    assert not copilot.uses_vision
+    assert all(r.description is None for r in copilot.get_image_descriptions())
+
+
 def test_figures_with_alt_text_keep_it_and_report_it(client, corpus: Path):
     for path in verapdf_figure_cases(corpus, "pass"):
         options = OpenAIImageDescriptionCopilotOptions.create().with_document(path)
