@@ -344,6 +344,7 @@ def _choose(sentences: list[_Sentence], budget: float, sections: list[Section]) 
     used = 0.0
     headed: set[str | None] = set()
     best = remaining[0].score if remaining else 0.0
+    per_section: float = _PER_SECTION
     while remaining and used < budget * 0.9:
         def marginal(sentence: _Sentence) -> float:
             words = set(sentence.terms)
@@ -351,12 +352,13 @@ def _choose(sentences: list[_Sentence], budget: float, sections: list[Section]) 
                            for other in chosen_terms), default=0.0)
             return sentence.score - _REDUNDANCY * overlap * best
 
-        ordered = sorted(remaining, key=lambda s: (-marginal(s), s.order))[:40]
+        ordered = sorted(remaining, key=lambda s: (-marginal(s), s.order))
         added = False
         for sentence in ordered:
             heading = _heading_of(sections[sentence.section])
-            if sum(1 for c in chosen if _heading_of(sections[c.section]) == heading) >= \
-                    _PER_SECTION:
+            if heading is not None and sum(
+                    1 for c in chosen if _heading_of(sections[c.section]) == heading) >= \
+                    per_section:
                 continue  # a summary covers several parts, not one at length
             cost = sentence.words + 2  # the page reference
             new_heading = heading not in headed
@@ -374,6 +376,9 @@ def _choose(sentences: list[_Sentence], budget: float, sections: list[Section]) 
             added = True
             break
         if not added:
+            if per_section != math.inf:
+                per_section = math.inf  # only one part has more to say: let it
+                continue
             break
     return chosen
 
