@@ -76,6 +76,7 @@ class Images:
     DESCRIPTION = "images.description"  # item_key(DESCRIPTION, source index, image index)
     DOWNLOAD = "images.download"  # item_key(DOWNLOAD, source index)
     APPLY = "images.apply"
+    CHOICE = "images.choice"  # item_key(CHOICE, source index, image index): write, leave, decorative
 
 
 class Admin:

@@ -328,10 +328,24 @@ class OpenAIImageDescriptionCopilotOptions(_Progress, _ImageSettings, Options):
     """A description of every image in PDFs and image files, for alt text.
 
     Images whose shorter side is below `min_image_side` pixels or whose area is below
-    `min_image_area` square pixels are taken as decorative and skipped (and reported).
+    `min_image_area` square pixels are taken as decorative and skipped (and reported), unless
+    the PDF's structure tree calls them a figure. `vision` says whether the model can see
+    images (None: any model but the engine's built-in one); `ocr_images` reads the text in
+    each image with local OCR, as evidence for the person writing the description.
     """
 
     image_prompt: str = DEFAULT_IMAGE_PROMPT
+    vision: bool | None = None
+    ocr_images: bool = True
+
+    def with_vision(self, vision: bool | None) -> Self:
+        """Whether the model can see images (None: all but the built-in model can)."""
+        self.vision = vision
+        return self
+
+    def with_ocr_images(self, enabled: bool = True) -> Self:
+        self.ocr_images = enabled
+        return self
     min_image_side: Annotated[int, Field(ge=0)] = 32
     min_image_area: Annotated[int, Field(ge=0)] = 4096
 

@@ -42,13 +42,13 @@ from core.copilots._sources import DocumentSource
 from core.copilots._text import estimate_tokens, split_to_budget, trim_to_words
 from core.documents import DocumentError, Section, export_document, read_bookmarks
 from core.errors import APIConnectionError, AuthenticationError, OpenAIError, PermissionDeniedError
+from core.settings import LOCAL_MODEL
 
 __all__ = ["SummaryCopilot"]
 
 log = logging.getLogger("core.copilots")
 
 DEFAULT_CONTEXT_TOKENS = 6_000
-LOCAL_MODEL = "pdf-copilot-local"
 LENGTH_WORDS = {"short": 100, "medium": 250, "long": 500}
 SYSTEM = "You are a careful summarizer. Use only the given text."
 STRUCTURE = (

@@ -14,14 +14,20 @@ An already tagged PDF keeps its structure. Its /Figure elements without alt text
    the sole taker of that image.
 Described images that no figure covers become new /Figure elements under the top element, unless
 they already sit in someone else's marked content (MCIDs must not nest) or in an /Artifact.
-Figures that already have /Alt or /ActualText are never changed.
+Figures that already have /Alt or /ActualText are never changed by that matching.
+
+A figure of the tree can also be addressed directly, as `find_figures` keys it:
+`(page, "figure-N")`, N its position among the tree's figures; its /Alt is then set to the text
+given (a person's words replace what was there). `decorative` keys mark images as decoration: an
+untagged image is wrapped in `/Artifact BMC … EMC`; a tagged figure gets an empty /ActualText
+(it reads as nothing, which PDF/UA checkers accept) and loses its /Alt.
 """
 
 from __future__ import annotations
 
 import logging
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from io import BytesIO
 from typing import Any
 
@@ -42,6 +48,7 @@ from pypdf.generic import (
 
 from ._content import ImageDraw, PageDrawing, walk_page
 from ._errors import DocumentError, detail, reading
+from ._figures import FIGURE_PREFIX
 from ._objects import as_int, get, resolve
 from ._open import PdfSource, open_pdf, page_count, pdf_limits
 from ._structure import (
@@ -60,7 +67,7 @@ ImageKey = tuple[int, str]
 
 
 def write_alt_texts(source: PdfSource, descriptions: Mapping[ImageKey, str], *,
-                    lang: str = "en") -> bytes:
+                    lang: str = "en", decorative: Iterable[ImageKey] = ()) -> bytes:
     """A new PDF in which every described image is a /Figure with /Alt (see the module doc).
 
     `descriptions` maps (page, XObject name) as in `PdfImage.key` to text; empty texts and keys
@@ -70,13 +77,15 @@ def write_alt_texts(source: PdfSource, descriptions: Mapping[ImageKey, str], *,
     """
     wanted = {(int(page), str(name)): " ".join(str(text).split())
               for (page, name), text in descriptions.items() if str(text).strip()}
+    artifacts = {(int(page), str(name)) for page, name in decorative}
+    wanted = {key: text for key, text in wanted.items() if key not in artifacts}
     with pdf_limits():
         reader = open_pdf(source)
         count = page_count(reader)
         with reading("it could not be copied"):
             writer = PdfWriter(clone_from=reader)
         with reading("its structure tree could not be updated"):
-            _Tagger(writer, wanted, lang).run()
+            _Tagger(writer, wanted, lang, artifacts).run()
         with reading("the copy could not be written"):
             buffer = BytesIO()
             writer.write(buffer)
@@ -95,10 +104,17 @@ def _check(data: bytes, count: int) -> None:
 
 
 class _Tagger:
-    def __init__(self, writer: PdfWriter, wanted: dict[ImageKey, str], lang: str):
+    def __init__(self, writer: PdfWriter, wanted: dict[ImageKey, str], lang: str,
+                 artifacts: set[ImageKey] | None = None):
         self.writer = writer
         self.catalog = writer.root_object
-        self.wanted = wanted
+        artifacts = artifacts or set()
+        self.figure_texts = {int(name[len(FIGURE_PREFIX):]): text for (_, name), text
+                             in wanted.items() if _is_figure_key(name)}
+        self.figure_artifacts = {int(name[len(FIGURE_PREFIX):]) for _, name in artifacts
+                                 if _is_figure_key(name)}
+        self.image_artifacts = {key for key in artifacts if not _is_figure_key(key[1])}
+        self.wanted = {key: text for key, text in wanted.items() if not _is_figure_key(key[1])}
         self.lang = lang
         self.pages: list[PageObject] = list(writer.pages)
         self.page_numbers = {page.indirect_reference.idnum: number
@@ -113,7 +129,7 @@ class _Tagger:
         self.stream_users: Counter[int] | None = None
 
     def run(self) -> None:
-        for number in sorted({page for page, _ in self.wanted}):
+        for number in sorted({page for page, _ in [*self.wanted, *self.image_artifacts]}):
             if 1 <= number <= len(self.pages):
                 drawing = self._walk(number)
                 if drawing is not None:
@@ -146,12 +162,20 @@ class _Tagger:
                 if draw.mcid is not None:
                     by_mcid.setdefault((number, draw.mcid), []).append(draw)
         unmatched: list[StructElement] = []
-        for element in iter_elements(root):
-            if not is_figure(element.node, root):
-                continue
+        figures = [e for e in iter_elements(root) if is_figure(e.node, root)]
+        for index, element in enumerate(figures):
             keys = [(number, draw.name) for number, mcid in self._mcids(element)
                     for draw in by_mcid.get((number, mcid), [])]
             self.claimed.update(keys)
+            if index in self.figure_artifacts:
+                element.node.pop(NameObject("/Alt"), None)
+                element.node[NameObject("/ActualText")] = TextStringObject("")
+                self.changed = True
+                continue
+            if index in self.figure_texts:
+                element.node[NameObject("/Alt")] = TextStringObject(self.figure_texts[index])
+                self.changed = True
+                continue
             if has_alt(element.node):
                 continue
             texts = _unique(self.wanted[key] for key in keys if key in self.wanted)
@@ -206,7 +230,15 @@ class _Tagger:
                 logger.info("page %d: %s sits in tagged content; left as it is", number, draw.name)
                 continue
             groups.setdefault(draw.op_index, []).append(draw)
+        # Decorative images the person named: /Artifact content, outside the structure tree.
+        artifacts = {draw.op_index for draw in drawing.images
+                     if (number, draw.name) in self.image_artifacts and draw.mcid is None
+                     and not draw.artifact and draw.op_index not in groups}
         if not groups:
+            if artifacts:
+                self._set_contents(self.pages[number - 1],
+                                   _wrapped(drawing.operations, {}, artifacts))
+                self.changed = True
             return False
         page = self.pages[number - 1]
         parents = self._page_parents(page)
@@ -220,7 +252,7 @@ class _Tagger:
             parents[next_mcid] = figure
             wraps[op_index] = next_mcid
             next_mcid += 1
-        self._set_contents(page, _wrapped(drawing.operations, wraps))
+        self._set_contents(page, _wrapped(drawing.operations, wraps, artifacts))
         return True
 
     def _new_figure(self, page: PageObject, mcid: int, text: str,
@@ -344,16 +376,25 @@ class _Tagger:
         return any(self.stream_users[idnum] > 1 for idnum in _content_streams(page))
 
 
+def _is_figure_key(name: str) -> bool:
+    return name.startswith(FIGURE_PREFIX) and name[len(FIGURE_PREFIX):].isdigit()
+
+
 def _content_streams(page: PageObject) -> set[int]:
     value = page.get("/Contents")
     items = resolve(value) if isinstance(resolve(value), ArrayObject) else [value]
     return {item.idnum for item in items if isinstance(item, IndirectObject)}
 
 
-def _wrapped(operations: list[tuple[Any, bytes]], wraps: dict[int, int]) -> list[tuple[Any, bytes]]:
-    """The operations with `/Figure <</MCID n>> BDC … EMC` around each operation index in wraps."""
+def _wrapped(operations: list[tuple[Any, bytes]], wraps: dict[int, int],
+             artifacts: set[int] | None = None) -> list[tuple[Any, bytes]]:
+    """The operations with `/Figure <</MCID n>> BDC … EMC` around each operation index in wraps,
+    and `/Artifact BMC … EMC` around those in `artifacts`."""
     result: list[tuple[Any, bytes]] = []
     for index, operation in enumerate(operations):
+        if index in (artifacts or set()):
+            result += [([NameObject("/Artifact")], b"BMC"), operation, ([], b"EMC")]
+            continue
         mcid = wraps.get(index)
         if mcid is None:
             result.append(operation)

@@ -3,7 +3,8 @@
 It stands in for an upstream model, which can't be had here. Each answer is made from the
 request's own text: for every `[Page N]` line it saw (or every `(p. N)` reference, when it is
 combining partial summaries) it writes one bullet "- Point from page N. (p. N)". So a test can
-tell which pages reached the model and whether page references survived the combining.
+tell which pages reached the model and whether page references survived the combining. A
+request holding an image gets IMAGE_DESCRIPTION, as a vision model's answer.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import Any
 
 _PAGE = re.compile(r"^\[Page (\d+)\]$", re.MULTILINE)
 _REFERENCE = re.compile(r"\(p\. (\d+)\)")
+IMAGE_DESCRIPTION = "A mountain lake below snowy peaks, seen from a wooded shore."
 
 
 class Script:
@@ -25,6 +27,10 @@ class Script:
         self.requests: list[dict[str, Any]] = []
 
     def answer(self, body: dict[str, Any]) -> str:
+        if any(isinstance(m["content"], list) and any(p.get("type") == "image_url"
+                                                      for p in m["content"])
+               for m in body["messages"]):
+            return IMAGE_DESCRIPTION
         text = "\n".join(part.get("text", "") for message in body["messages"]
                          for part in (message["content"] if isinstance(message["content"], list)
                                       else [{"text": message["content"]}]))

@@ -45,7 +45,15 @@ _REDUNDANCY = 1.2
 _FOCUS_WEIGHT = 4.0
 _OFF_FOCUS = 0.15
 _MAX_SECTIONS = 6
+_PER_SECTION = 3
+_MAX_COVERED = 8
 _WORD = re.compile(r"\S*\w\S*")
+# A sentence opening on a connective or a pronoun leans on the one before it, which a summary
+# may not quote: it reads out of context.
+_LEANING = re.compile(r"^(?:additionally|also|further(?:more)?|however|in addition|moreover|"
+                      r"as a result|therefore|thus|this|these|that|those|it|they|such)\b",
+                      re.IGNORECASE)
+_LEANING_FACTOR = 0.6
 _PAGE_REF = re.compile(r"\s*\((?:pp?\.|page)\s*(\d{1,5})(?:[–-]\d+)?\)\s*$")
 _BULLET = re.compile(r"^(?:[-*•●▪]|\d{1,2}[.)])\s+")
 _ENDS = re.compile(r"[.!?][\"'”’)\]]*$")
@@ -181,12 +189,31 @@ def _lead(document: Document, figures: KeyFigures | None) -> str:
     if document.pages:
         facts.append(f"{document.pages} page{'s' if document.pages != 1 else ''}")
     lead = f"{name}: {', '.join(facts)}." if facts else ""
+    covered = _main_parts(document)
+    if kind in (None, "manual") and len(covered) >= 3:
+        lead += f" It covers: {'; '.join(covered)}."
     if figures is not None and figures.found:
         pages = sorted({f.page for f in (figures.revenue, figures.net_income)
                         if f is not None and f.page is not None})
         reference = f" ({_pages(pages)})" if pages else ""
         lead = f"{lead} {figures_sentence(figures)[:-1]}{reference}.".strip()
     return lead
+
+
+def _main_parts(document: Document) -> list[str]:
+    """The top-level headings of the body, in order: what the document covers."""
+    levels = [s.level for s in document.sections if s.kind == "body" and s.heading]
+    if not levels:
+        return []
+    top = min(levels)
+    parts = []
+    for section in document.sections:
+        if section.kind == "body" and section.heading and section.level == top:
+            heading = re.sub(r"^(?:chapter\s+)?[\dIVX]+(?:\.\d+)*\.?\s+", "",
+                             section.heading.split(" — ")[0], flags=re.IGNORECASE)
+            if heading and heading not in parts and len(heading) <= 60:
+                parts.append(heading)
+    return parts[:_MAX_COVERED]
 
 
 def _left_out(document: Document) -> str:
@@ -289,6 +316,8 @@ def _scored(document: Document, focus: dict[str, float]) -> list[_Sentence]:
         norm = math.sqrt(sum(v * v for v in weights.values())) or 1.0
         score = sum(w * centroid.get(t, 0.0) for t, w in weights.items()) / (norm * centroid_norm)
         score *= _weight(document.sections[sentence.section])
+        if _LEANING.match(sentence.text):
+            score *= _LEANING_FACTOR
         if re.search(r"\$\s?\d|\d%|\d percent|\b\d[\d,.]*\s+(?:million|billion)\b",
                      sentence.text):
             score *= _FACT_BONUS
@@ -315,6 +344,7 @@ def _choose(sentences: list[_Sentence], budget: float, sections: list[Section]) 
     used = 0.0
     headed: set[str | None] = set()
     best = remaining[0].score if remaining else 0.0
+    per_section: float = _PER_SECTION
     while remaining and used < budget * 0.9:
         def marginal(sentence: _Sentence) -> float:
             words = set(sentence.terms)
@@ -322,10 +352,14 @@ def _choose(sentences: list[_Sentence], budget: float, sections: list[Section]) 
                            for other in chosen_terms), default=0.0)
             return sentence.score - _REDUNDANCY * overlap * best
 
-        ordered = sorted(remaining, key=lambda s: (-marginal(s), s.order))[:40]
+        ordered = sorted(remaining, key=lambda s: (-marginal(s), s.order))
         added = False
         for sentence in ordered:
             heading = _heading_of(sections[sentence.section])
+            if heading is not None and sum(
+                    1 for c in chosen if _heading_of(sections[c.section]) == heading) >= \
+                    per_section:
+                continue  # a summary covers several parts, not one at length
             cost = sentence.words + 2  # the page reference
             new_heading = heading not in headed
             if new_heading:
@@ -342,6 +376,9 @@ def _choose(sentences: list[_Sentence], budget: float, sections: list[Section]) 
             added = True
             break
         if not added:
+            if per_section != math.inf:
+                per_section = math.inf  # only one part has more to say: let it
+                continue
             break
     return chosen
 

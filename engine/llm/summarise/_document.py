@@ -22,7 +22,7 @@ DOCUMENT_MARK = re.compile(r"^Document:\s*(.+)$")
 _MARKDOWN_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*$")
 _NUMBERED = re.compile(
     r"^(?:(?:PART|Part)\s+[IVX]+\b|(?:ITEM|Item)\s+\d+[A-Z]?\.|(?:CHAPTER|Chapter|SECTION|Section|"
-    r"APPENDIX|Appendix|ANNEX|Annex|NOTE|Note)\s+[\dA-Z]+\b|\d{1,2}(?:\.\d{1,2}){0,3}\.?\s+[A-Z])"
+    r"APPENDIX|Appendix|ANNEX|Annex|NOTE|Note|EXHIBIT|Exhibit)\s+[\dA-Z]+\b|\d{1,2}(?:\.\d{1,2}){0,3}\.?\s+[A-Z])"
 )
 _NAMED = re.compile(
     r"^(?:abstract|introduction|background|overview|summary|executive summary|conclusions?|"
@@ -216,8 +216,11 @@ def _heading_level(line: str, previous: str, following: str) -> int:
     # Table rows end in figures; a heading does not ("Item 2." and "3.1 Results" start with them).
     if re.search(r"[\d%)]\s*$", line) and not _NUMBERED.match(line):
         return 0
+    # A contents entry: "2 Method .......... 2", "Item 2. Management's Discussion 15".
+    if _LEADERS.search(line) or (re.search(r"\s\d{1,4}$", line) and len(line.split()) > 2):
+        return 0
     if _NUMBERED.match(line) and not line.rstrip().endswith((",", ";")):
-        if re.match(r"^(?:PART|Part|CHAPTER|Chapter)\b", line):
+        if re.match(r"^(?:PART|Part|CHAPTER|Chapter|EXHIBIT|Exhibit)\b", line):
             return 1
         return 3 if re.match(r"^\d{1,2}\.\d", line) else 2
     if _NAMED.match(line.strip()):
@@ -285,7 +288,7 @@ def _classify(sections: list[Section]) -> None:
 def _kind(section: Section, heading: str, in_exhibits: bool, in_references: bool) -> str:
     lines = [line for line, _ in section.lines]
     text = section.text
-    if re.search(r"\b(?:table of )?contents\b", heading, re.I) or _is_toc(lines):
+    if re.search(r"\b(?:table of )?contents\b|^inhalt|^sommaire|^índice", heading, re.I) or _is_toc(lines):
         return "toc"
     if any(_CERTIFICATION.search(line) for line in [heading, *lines[:6]]):
         return "certification"
