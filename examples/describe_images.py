@@ -31,7 +31,9 @@ def main(workdir: Path, output_dir: Path) -> dict[str, object]:
 
         results = image_copilot.get_image_descriptions()  # one result per source
         described = [
-            (result.file_path or result.source.name, d.page_number, d.description)
+            # The built-in model cannot see: it offers a draft only from evidence (caption,
+            # label, OCR text) for a person to accept; a vision model gives a description.
+            (result.file_path or result.source.name, d.page_number, d.description or d.draft)
             for result in results
             for d in result.image_descriptions
         ]

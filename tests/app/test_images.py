@@ -118,5 +118,7 @@ def test_with_the_built_in_model_the_figures_are_found_without_the_server(server
     at.file_uploader(key="images.uploader").set_value([(jpg.name, jpg.read_bytes(), "image/jpeg")])
     at.run()
     at.button(key="images.run").click().run()
-    assert not errors(at), errors(at)
+    # Only the sidebar says the server is down; describing needed no server.
+    page_errors = [e for e in errors(at) if not e.startswith("Not answering")]
+    assert not page_errors, page_errors
     assert at.session_state["images.result"].sources[0].described

@@ -72,16 +72,14 @@ def test_b_chat_with_a_pdf_save_answers_and_resume(example, sample: Path, tmp_pa
 
 
 def test_c_describe_images_and_write_them_into_pdfs(example, tmp_path: Path):
-    from core.documents import read_figure_alt_text
-
     out = tmp_path / "out"
     result = example("describe_images").main(tmp_path, out)
     assert result["results"] == 3  # one per source: a PdfDocument, an image file, a PDF path
     assert len(result["described"]) == 3
-    assert all(description and "pier 7" in description for _, _, description in result["described"])
-    assert len(result["written"]) == 2
-    report = read_figure_alt_text(result["written"][0].read_bytes())
-    assert report.figures >= 1 and report.with_alt == report.figures
+    # The built-in model offers drafts from the text OCR finds in each image (nothing it
+    # measures), and writes none of them into a PDF unreviewed: a person accepts drafts.
+    assert all(draft and "pier 7" in draft for _, _, draft in result["described"])
+    assert result["written"] == []
 
 
 def test_d_recognise_the_text_of_scans(example, tmp_path: Path):
