@@ -20,8 +20,9 @@ _PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
 
 
 def inert(text: str) -> str:
-    """`text` for any Markdown-rendering Streamlit call, shown exactly as it is, never markup."""
-    return _PUNCTUATION.sub(r"\\\1", text)
+    """`text` for any Markdown-rendering Streamlit call, shown exactly as it is, never markup;
+    its line breaks stay line breaks (Markdown would join the lines of a paragraph)."""
+    return _PUNCTUATION.sub(r"\\\1", text).replace("\n", "  \n")
 
 
 def escape_markdown(text: str) -> str:

@@ -55,5 +55,12 @@ def test_inert_escapes_every_markdown_punctuation_mark():
         for i, char in enumerate(escaped):
             if char in "!\"#$%&'()*+,-./:;<=>?@[]^_`{|}~":
                 assert escaped[i - 1] == "\\", (text, i)
-        # What a reader sees is the text as it was.
-        assert re.sub(r"\\(.)", r"\1", escaped) == text
+        # What a reader sees is the text as it was, its line breaks as hard breaks.
+        assert re.sub(r"\\(.)", r"\1", escaped) == text.replace("\n", "  \n")
+
+
+def test_inert_keeps_line_breaks_so_a_quoted_list_stays_one_quote_a_line():
+    from app.render import inert
+
+    assert inert("From the documents:\n- first\n- second") == (
+        "From the documents\\:  \n\\- first  \n\\- second")
