@@ -25,6 +25,23 @@ def inert(text: str) -> str:
     return _PUNCTUATION.sub(r"\\\1", text).replace("\n", "  \n")
 
 
+_STRUCTURE = re.compile(r"^(#{1,6} |[-•*] |\d{1,3}\. )")
+
+
+def structured_inert(text: str) -> str:
+    """Markdown whose line structure (headings, bullets, numbered items) is kept and whose
+    text is inert: a summary's sections stay sections, while no word of it can form a link,
+    load an image or become HTML."""
+    lines = []
+    for line in text.split("\n"):
+        found = _STRUCTURE.match(line)
+        lead = found.group(1) if found else ""
+        lead = "- " if lead in ("• ", "* ") else lead
+        lines.append(lead + _PUNCTUATION.sub(r"\\\1", line[len(found.group(1)):] if found
+                                             else line))
+    return "\n".join(lines)
+
+
 def escape_markdown(text: str) -> str:
     """The name the screens use for `inert` (it was: `$` escaped only)."""
     return inert(text)

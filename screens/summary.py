@@ -5,7 +5,7 @@ import streamlit as st
 from app import services, summaries
 from app.errors import reported
 from app.progress import progress_bar
-from app.render import escape_markdown
+from app.render import escape_markdown, structured_inert
 from app.sidebar import available_models, current_model
 from app.state import Summary
 from app.uploads import IMAGE_TYPES, PDF_TYPES, TEXT_TYPES
@@ -65,7 +65,7 @@ if result is not None:
 if result is not None and result.text:
     st.subheader("Summary of " + escape_markdown(", ".join(result.names)))
     with st.container(border=True):
-        st.markdown(escape_markdown(result.text))
+        st.markdown(structured_inert(result.text))
     label = st.radio("Format", list(FORMATS), horizontal=True, key=Summary.FORMAT) or "PDF"
     fmt, made = FORMATS[label], st.session_state.setdefault(Summary.EXPORTS, {})
     with reported(f"Making the {label} file"), st.spinner(f"Preparing the {label} file…"):

@@ -64,3 +64,18 @@ def test_inert_keeps_line_breaks_so_a_quoted_list_stays_one_quote_a_line():
 
     assert inert("From the documents:\n- first\n- second") == (
         "From the documents\\:  \n\\- first  \n\\- second")
+
+
+def test_structured_inert_keeps_sections_and_bullets_but_no_links():
+    from app.render import structured_inert
+
+    shown = structured_inert("## Results [x](http://127.0.0.1:9/t)\n- Revenue ![i](http://e/i.png)"
+                             "\n1. <b>bold</b>")
+    lines = shown.split("\n")
+    assert lines[0].startswith("## ") and lines[1].startswith("- ") and lines[2].startswith("1. ")
+    # Every punctuation mark after the structure is escaped: no link, image or HTML forms.
+    for line in lines:
+        body = line.split(" ", 1)[1]
+        for i, char in enumerate(body):
+            if char in "!\"#$%&'()*+,-./:;<=>?@[]^_`{|}~":
+                assert body[i - 1] == "\\", (line, i)
