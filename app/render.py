@@ -29,17 +29,21 @@ _STRUCTURE = re.compile(r"^(#{1,6} |[-•*] |\d{1,3}\. )")
 
 
 def structured_inert(text: str) -> str:
-    """Markdown whose line structure (headings, bullets, numbered items) is kept and whose
-    text is inert: a summary's sections stay sections, while no word of it can form a link,
-    load an image or become HTML."""
+    """Markdown whose line structure (headings, bullets, numbered items) and bold are kept and
+    whose text is otherwise inert: a summary's sections stay sections, while no word of it can
+    form a link, load an image or become HTML."""
     lines = []
     for line in text.split("\n"):
         found = _STRUCTURE.match(line)
         lead = found.group(1) if found else ""
         lead = "- " if lead in ("• ", "* ") else lead
-        lines.append(lead + _PUNCTUATION.sub(r"\\\1", line[len(found.group(1)):] if found
-                                             else line))
+        body = _PUNCTUATION.sub(r"\\\1", line[len(found.group(1)):] if found else line)
+        # Bold pairs stay bold (they can load or link nothing): "**Revenue**".
+        lines.append(lead + _BOLD.sub(r"**\1**", body))
     return "\n".join(lines)
+
+
+_BOLD = re.compile(r"\\\*\\\*(.+?)\\\*\\\*")
 
 
 def escape_markdown(text: str) -> str:

@@ -70,8 +70,9 @@ def test_structured_inert_keeps_sections_and_bullets_but_no_links():
     from app.render import structured_inert
 
     shown = structured_inert("## Results [x](http://127.0.0.1:9/t)\n- Revenue ![i](http://e/i.png)"
-                             "\n1. <b>bold</b>")
+                             "\n1. <b>bold</b>\n**Lead**: text")
     lines = shown.split("\n")
+    assert lines.pop() == "**Lead**\\: text"  # bold stays bold
     assert lines[0].startswith("## ") and lines[1].startswith("- ") and lines[2].startswith("1. ")
     # Every punctuation mark after the structure is escaped: no link, image or HTML forms.
     for line in lines:
