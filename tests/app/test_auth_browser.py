@@ -131,7 +131,8 @@ def test_two_users_are_kept_apart_and_document_markup_stays_text(browser, app_ur
     sign_in(alice, app_url, "alice")
     alice.locator("[data-testid='stFileUploaderDropzoneInput']").first.set_input_files(str(pdf))
     expect(alice.get_by_role("button", name=f"Remove {FILE_NAME}")).to_be_visible(timeout=30_000)
-    expect(alice.get_by_text(re.compile(r"Indexed 1 document"))).to_be_visible(timeout=180_000)
+    expect(alice.get_by_text(re.compile(r"Indexed 1 document")).first).to_be_visible(
+        timeout=180_000)
     wait_idle(alice)
     box = alice.get_by_placeholder("Ask a question about your documents")
     box.fill(QUESTION)
