@@ -29,13 +29,11 @@ from engine.ingest import (
     chunk_pages,
 )
 from engine.settings import EngineSettings
+from engine.stopping import join_within
 
 log = logging.getLogger("engine.ingestion")
 
 TITLE_CHARS = 1200
-# After the grace period the extraction children are killed; this long is then left for the
-# worker threads to notice before the stop returns.
-STOP_JOIN_SECONDS = 2.0
 MAX_ATTEMPTS = 3  # times a file's reading may be started before it fails for good
 PROGRESS_SECONDS = 0.5  # how often per-page progress is written
 
@@ -98,15 +96,7 @@ class IngestionService:
         """Stop taking jobs, let files in flight finish until `deadline` (time.monotonic()), then
         stop the extractors. Whatever is unfinished stays `in_progress` for the next start."""
         self.begin_stop()
-        if deadline is None:
-            deadline = time.monotonic() + 5.0
-        for thread in self._threads:
-            if thread.is_alive():
-                thread.join(timeout=max(0.0, deadline - time.monotonic()))
-        self._pool.close()
-        for thread in self._threads:
-            if thread.is_alive():
-                thread.join(timeout=STOP_JOIN_SECONDS)
+        join_within(self._threads, deadline, self._pool.close)
 
     def enqueue(self, vector_store_id: str, file_id: str) -> None:
         if self._stopping.is_set():

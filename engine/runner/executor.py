@@ -30,6 +30,7 @@ from engine.runner.context import RunContext, gather_context, upstream_payload
 from engine.runner.events import EventBus
 from engine.search import search_stores
 from engine.settings import EngineSettings
+from engine.stopping import join_within
 
 log = logging.getLogger("engine.runner")
 RUN_TTL_SECONDS = 600
@@ -37,8 +38,6 @@ INDEX_WAIT_SECONDS = 120.0
 DEFAULT_MAX_RESULTS = 8
 ACTIVE = ("queued", "in_progress", "cancelling")
 STOPPED_MESSAGE = "The engine stopped while this run was active."
-# After the grace period runs still going are told to stop; this long is left for them to do so.
-STOP_JOIN_SECONDS = 2.0
 
 
 class EngineStopping(Exception):
@@ -91,15 +90,7 @@ class RunExecutor:
     def stop(self, deadline: float | None = None) -> None:
         """Let runs in flight finish until `deadline` (time.monotonic()); then stop them."""
         self.begin_stop()
-        if deadline is None:
-            deadline = time.monotonic() + 5.0
-        for thread in self._threads:
-            if thread.is_alive():
-                thread.join(timeout=max(0.0, deadline - time.monotonic()))
-        self._halt.set()
-        for thread in self._threads:
-            if thread.is_alive():
-                thread.join(timeout=STOP_JOIN_SECONDS)
+        join_within(self._threads, deadline, self._halt.set)
         with self._lock:
             stuck = list(self._controls)
         for run_id in stuck:  # blocked where no check reaches it (an upstream that hangs)
