@@ -18,7 +18,9 @@ Per answer, against its reference answer:
 - latency: create run → completed, as polled.
 Single-document questions (Source Docs match one file) are reported apart from multi-document.
 
-Run: `python benchmarks/answer_quality.py [--subset N] [--no-old] [--examples K]`.
+Run: `python benchmarks/answer_quality.py [--subset N] [--no-old] [--per-file] [--examples K]`;
+`--per-file` asks each question of a store holding only its own Source Docs (no choosing among
+filings: the answerer and the within-document ranking alone).
 """
 
 from __future__ import annotations
@@ -200,25 +202,34 @@ def summarise(items: list[Item], scores: list[Scored]) -> Summary:
     )
 
 
-def run_engine(label: str, source: Path, workdir: Path, items: list[Item]) -> list[Scored]:
+def run_engine(label: str, source: Path, workdir: Path, items: list[Item], *,
+               per_file: bool = False) -> list[Scored]:
+    """Ask every item of one engine: all filings in one store, or (`per_file`) each question
+    of a store holding only its own Source Docs (the files it was written about)."""
     with engine_server(label, source, workdir) as engine:
         client = OpenAIClient(api_key=engine.api_key, base_url=engine.base_url)
         try:
             paths = sorted(SEC10Q_DOCS.glob("*.pdf"))
             files = [client.upload_file(path) for path in paths]
             file_names = {f.id: path.name for f, path in zip(files, paths, strict=True)}
+            ids = {path.name: f.id for f, path in zip(files, paths, strict=True)}
+            groups = sorted({tuple(item.files) for item in items}) if per_file else \
+                [tuple(ids)]
             started = time.perf_counter()
-            store = client.create_vector_store_and_wait_to_complete(
-                name="filings", file_ids=[f.id for f in files])
-            print(f"  {label}: {store.file_counts.completed} files indexed in"
+            assistants: dict[tuple[str, ...], str] = {}
+            for group in groups:
+                store = client.create_vector_store_and_wait_to_complete(
+                    name=", ".join(group)[:200], file_ids=[ids[name] for name in group])
+                assistants[group] = client.create_assistant(
+                    model=LOCAL_MODEL, instructions=DEFAULT_CHAT_INSTRUCTIONS,
+                    tools=[{"type": "file_search"}],
+                    tool_resources={"file_search": {"vector_store_ids": [store.id]}}).id
+            print(f"  {label}: {len(groups)} store(s) of {len(files)} files indexed in"
                   f" {time.perf_counter() - started:.0f} s", flush=True)
-            assistant = client.create_assistant(
-                model=LOCAL_MODEL, instructions=DEFAULT_CHAT_INSTRUCTIONS,
-                tools=[{"type": "file_search"}],
-                tool_resources={"file_search": {"vector_store_ids": [store.id]}})
             scores = []
             for number, item in enumerate(items, start=1):
-                scores.append(ask(client, assistant.id, item, file_names))
+                group = tuple(item.files) if per_file else tuple(ids)
+                scores.append(ask(client, assistants[group], item, file_names))
                 if number % 25 == 0:
                     print(f"  {label}: {number} of {len(items)} answered", file=sys.stderr,
                           flush=True)
@@ -275,6 +286,8 @@ def main() -> int:
     parser.add_argument("--subset", type=int, help="every k-th question, N in all")
     parser.add_argument("--no-old", action="store_true", help="skip the old engine")
     parser.add_argument("--old-ref", default=OLD_ENGINE_REF)
+    parser.add_argument("--per-file", action="store_true",
+                        help="ask each question of a store holding only its own Source Docs")
     parser.add_argument("--dump", type=Path, help="write every answer with its scores (JSONL)")
     parser.add_argument("--examples", type=int, default=0,
                         help="print K answers of the current engine with their scores")
@@ -291,7 +304,8 @@ def main() -> int:
         if not args.no_old:
             engines.append((f"old {args.old_ref}", old_engine_tree(args.old_ref)))
         for label, source in engines:  # one at a time: the machine has 2 cores
-            results[label] = run_engine(label, source, Path(tmp) / label.replace(" ", "-"), items)
+            results[label] = run_engine(label, source, Path(tmp) / label.replace(" ", "-"), items,
+                                        per_file=args.per_file)
     report(items, results)
     if args.dump:
         with args.dump.open("w", encoding="utf-8") as out:

@@ -11,6 +11,7 @@ cited passage does not hold.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from engine.llm._tables import Row, rows
@@ -59,44 +60,90 @@ _ASKS_RATE = re.compile(r"%|percent|\brate|ratio|margin|share of|proportion|grow
                         re.IGNORECASE)
 
 
+# What a question says about which document or period it means rather than what it asks for
+# ("in the latest 10-Q", "for Q1 2023", "as reported"): a row's label never holds these words,
+# its columns do, so they are left out when a question is matched against row labels.
+_NOT_ASKED = re.compile(
+    r"\b(?:(?:first|second|third|fourth)\s+(?:quarter|half)|q[1-4]|h[12]|fy\s?\d{2,4}"
+    r"|(?:19|20)\d{2}|form\s+10-[qk]|10-[qk]s?|quarters?|quarterly|fiscal|periods?|years?"
+    r"|latest|most\s+recent|recent|newest|current|report(?:s|ed)?|revealed|disclosed|stated"
+    r"|mentioned|provided|details?|specific(?:ally)?|figures?|as\s+per|according\s+to)\b",
+    re.IGNORECASE,
+)
+# Less of the question than this (by weight) within reach of the tables' words, and the
+# question is about something the tables do not hold.
+MIN_TABLE_REACH = 1 / 3
+MIN_RECALL = 0.5
+# At least this share of a label's weight must be asked about: "Operating lease assets
+# obtained in exchange for lease obligations" is not an answer to a question on exchange rates.
+MIN_PRECISION = 0.5
+# "Total operating expenses" are operating expenses and "net revenue" is revenue: these words
+# say how a row adds up, not what it is, and count neither for nor against it.
+_TALLY_WORDS = frozenset({"total", "net"})
+
+
+def row_question_terms(question: str) -> set[str]:
+    """The terms of `question` a table row's label or headings could hold."""
+    return set(terms(_NOT_ASKED.sub(" ", question)))
+
+
 def best_fact(
     wanted: list[str], idf: dict[str, float], found: list[list[Row]],
     given: list[frozenset[str]], texts: list[str], *, asks_rate: bool = False,
-    names: frozenset[str] = frozenset(),
+    names: frozenset[str] = frozenset(), skip: frozenset[tuple[int, int]] = frozenset(),
+    idf_of: Callable[[str], float] | None = None,
 ) -> Fact | None:
     """The row whose label (with its table's section and the document's names) best matches
     the question's terms: enough of the question covered, and a label that is mostly about it.
 
     A question word counts fully in the row's label, half in its table's section, caption or
     title or the document's names (they say what the table is about, not this row), a quarter
-    elsewhere in the same passage.
+    elsewhere in the same passage. Coverage is measured over the question words some table
+    holds at all, so "How did inventory levels reflect on supply-chain efficiency?" is answered
+    by the inventories row and the quotes after it speak to the rest. `skip` holds rows
+    (source index, start) already stated; `idf_of` weighs a label's words the question lacks
+    (without it they weigh as its rarest word).
     """
+    wanted = [t for t in wanted if t not in _TALLY_WORDS]
     total = sum(idf.get(t, 0.0) for t in wanted)
     if total <= 0:
+        return None
+    labels = [[set(terms(row.label)) for row in source_rows] for source_rows in found]
+    arounds = [[set(terms(f"{row.section} {row.caption} {row.table_caption}")) | given[index]
+                for row in source_rows] for index, source_rows in enumerate(found)]
+    reach: set[str] = set()
+    for index in range(len(found)):
+        for label, around in zip(labels[index], arounds[index], strict=True):
+            reach |= label | around
+    reachable = sum(idf[t] for t in wanted if t in reach)
+    if reachable < MIN_TABLE_REACH * total:
         return None
     best: Fact | None = None
     for index, source_rows in enumerate(found):
         passage = set(terms(texts[index])) if source_rows else set()
         if not names <= passage | given[index]:
             continue  # the question names a company, a product, a year this passage is not about
-        for row in source_rows:
-            label = set(terms(row.label))
+        for row, label, around in zip(source_rows, labels[index], arounds[index], strict=True):
             in_label = [t for t in wanted if t in label]
-            if not in_label:
+            if not in_label or (index, row.start) in skip:
                 continue
-            around = set(terms(f"{row.section} {row.caption} {row.table_caption}")) | given[index]
             recall = 0.0
             for term in wanted:
                 weight = (1.0 if term in label else 0.5 if term in around
                           else 0.25 if term in passage else 0.0)
                 recall += weight * idf[term]
-            recall /= total
-            if recall < 0.5:
+            recall /= reachable
+            if recall < MIN_RECALL:
                 continue
             # How much of the label the question asked about: "Cash and cash equivalents"
             # beats "Cash, cash equivalents and restricted cash, end of period".
-            label_weight = sum(idf.get(t, max(idf.values())) for t in label)
-            precision = sum(idf[t] for t in set(in_label)) / label_weight if label_weight else 0.0
+            named = label - _TALLY_WORDS or label
+            label_weight = sum(idf[t] if t in idf else idf_of(t) if idf_of else max(idf.values())
+                               for t in named)
+            precision = sum(idf[t] for t in set(in_label) & named) / label_weight \
+                if label_weight else 0.0
+            if precision < MIN_PRECISION:
+                continue
             score = 2 * precision * recall / (precision + recall)
             # A row of percentages ("Revenue 100.0 %" in a table of shares of revenue) answers
             # a question about an amount only when nothing else does.

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from engine.llm._candidates import Candidate, Pick, candidates, distinct, quotable
@@ -221,14 +223,22 @@ def _is_figures(candidate: Candidate) -> bool:
 
 def _idf(wanted: list[str], found: list[Candidate]) -> dict[str, float]:
     """BM25 inverse document frequency of each question term, sentences as documents."""
+    weight = idf_of(found)
+    return {term: weight(term) for term in wanted}
+
+
+def idf_of(found: list[Candidate]) -> Callable[[str], float]:
+    """The BM25 inverse document frequency of any term over `found`, sentences as documents."""
     count = len(found)
-    idf = {}
-    for term in wanted:
+    frequencies = Counter(term for c in found for term in c.term_set)
+
+    def weight(term: str) -> float:
         # A word the sources lack weighs as if it occurred once: with few sentences it would
         # otherwise outweigh every word they do share, and one synonym would sink the answer.
-        frequency = max(1, sum(1 for c in found if term in c.term_set))
-        idf[term] = math.log(1 + (count - frequency + 0.5) / (frequency + 0.5))
-    return idf
+        frequency = max(1, frequencies[term])
+        return math.log(1 + (count - frequency + 0.5) / (frequency + 0.5))
+
+    return weight
 
 
 def _score(

@@ -32,6 +32,7 @@ _SAME_WORDS = {
     "expenditure": "expenses", "spending": "expenses", "outlay": "expenses",
     "buyback": "repurchase", "staff": "employees", "headcount": "employees",
     "workforce": "employees", "borrowings": "debt", "indebtedness": "debt",
+    "operations": "operating", "operational": "operating",
 }
 # Abbreviations written out, so "R&D" meets "research and development".
 _ABBREVIATIONS = {

@@ -15,12 +15,14 @@ from engine.llm._facts import (
     asks_why,
     best_fact,
     render_fact,
+    row_question_terms,
     table_rows,
 )
 from engine.llm._image import describe_image
 from engine.llm._ranking import (
     best_sentences,
     document_names,
+    idf_of,
     is_summary_request,
     question_names,
     weigh_question,
@@ -95,18 +97,18 @@ def answer_from_sources(
     """
     texts, contexts = [s.text for s in sources], [s.context for s in sources]
     main, rest = split_question(question)
-    fact = _fact(main, texts, contexts)
-    prose = fact is not None or asks_for_explanation(question)
-    budget = max_sentences - (fact is not None)
+    facts = _facts(main, texts, contexts)
+    prose = bool(facts) or asks_for_explanation(question)
+    budget = max_sentences - min(len(facts), 1)
     picks = best_sentences(main, texts, budget - bool(rest), contexts=contexts,
                            prose_only=prose)
     if rest:
         more = best_sentences(rest, texts, budget, contexts=contexts, prose_only=prose)
         seen = {(p.source_index, p.start) for p in picks}
         picks += [p for p in more if (p.source_index, p.start) not in seen][: budget - len(picks)]
-    if fact is None and not picks:
+    if not facts and not picks:
         return ExtractiveAnswer(NO_ANSWER, [], found=False)
-    text, citations = _format(fact, picks, sources, max_chars)
+    text, citations = _format(facts, picks, sources, max_chars)
     return ExtractiveAnswer(text, citations, found=True)
 
 
@@ -128,17 +130,41 @@ def split_question(question: str) -> tuple[str, str]:
     return first, rest
 
 
-def _fact(question: str, texts: list[str], contexts: list[str]) -> Fact | None:
-    """The table row that answers a question asking for a figure, if the sources hold one."""
+# "A compared with B", "A against B", "A relative to B": each side asks for its own figure.
+_VERSUS = re.compile(
+    r"\s+(?:(?:as\s+)?compared?\s+(?:to|with)|in\s+comparison\s+(?:to|with)|(?:measure|stack)"
+    r"\s+up\s+against|against|relative\s+to|versus|vs\.?|as\s+opposed\s+to)\s+",
+    re.IGNORECASE)
+
+
+def _facts(question: str, texts: list[str], contexts: list[str]) -> list[Fact]:
+    """The table rows that answer a question asking for figures: one, or one per side of a
+    comparison ("How did operating expenses compare with revenue?")."""
     if asks_why(question) or is_summary_request(question):
-        return None
+        return []
     found = candidates(texts)
     given = [document_names(c) for c in contexts]
-    weighed = weigh_question(question, found, given)
-    if weighed is None:
-        return None
-    return best_fact(weighed.wanted, weighed.idf, table_rows(texts), given, texts,
-                     asks_rate=asks_for_rate(question), names=question_names(question))
+    rows = table_rows(texts)
+    names = question_names(question)
+    weight = idf_of(found)
+    sides = [question]
+    parts = _VERSUS.split(question, maxsplit=1)
+    if len(parts) == 2 and all(row_question_terms(part) for part in parts):
+        sides = parts
+    facts: list[Fact] = []
+    for side in sides:
+        weighed = weigh_question(question if len(sides) == 1 else side, found, given)
+        if weighed is None:
+            continue
+        asked = row_question_terms(side)
+        wanted = [t for t in weighed.wanted if t in asked]
+        fact = best_fact(wanted, weighed.idf, rows, given, texts,
+                         asks_rate=asks_for_rate(side), names=names,
+                         skip=frozenset((f.source_index, f.row.start) for f in facts),
+                         idf_of=weight)
+        if fact is not None:
+            facts.append(fact)
+    return facts
 
 
 def count_prompt_tokens(text: str) -> int:
@@ -147,41 +173,42 @@ def count_prompt_tokens(text: str) -> int:
 
 
 def _format(
-    fact: Fact | None, picks: list[Pick], sources: list[Source], max_chars: int | None
+    facts: list[Fact], picks: list[Pick], sources: list[Source], max_chars: int | None
 ) -> tuple[str, list[Citation]]:
     """The answer within `max_chars`: drop the weakest quotes first, then shorten the last one."""
-    text, citations = _render(fact, picks, sources)
+    text, citations = _render(facts, picks, sources)
     while max_chars is not None and len(text) > max_chars and picks:
-        if len(picks) == 1 and fact is None:
+        if len(picks) == 1 and not facts:
             break
         picks = picks[:-1]
-        text, citations = _render(fact, picks, sources)
+        text, citations = _render(facts, picks, sources)
     if max_chars is not None and len(text) > max_chars and picks:
         # Never below a readable stub, so an answer always says something.
         room = max(max_chars - (len(text) - len(picks[0].text)), _MIN_QUOTE_CHARS)
-        text, citations = _render(fact, picks, sources, quote_limit=room)
+        text, citations = _render(facts, picks, sources, quote_limit=room)
     return text, citations
 
 
 def _render(
-    fact: Fact | None, picks: list[Pick], sources: list[Source], quote_limit: int | None = None
+    facts: list[Fact], picks: list[Pick], sources: list[Source], quote_limit: int | None = None
 ) -> tuple[str, list[Citation]]:
-    """The fact first (when there is one), then each quoted sentence followed by its marker;
-    a bullet list when there are several quotes."""
+    """The facts first (when there are any), each on its own line, then each quoted sentence
+    followed by its marker; a bullet list when there are several quotes."""
     citations: list[Citation] = []
-    if fact is not None:
+    text = ""
+    for fact in facts:
         source = sources[fact.source_index]
         marker = f"【{fact.source_index}†{source.filename}】"
-        text = f"{render_fact(fact.row)}."
+        text += ("\n" if text else "") + f"{render_fact(fact.row)}."
         citations.append(Citation(fact.source_index, marker, len(text), len(text) + len(marker),
                                   " ".join(source.text[fact.row.start:fact.row.end].split()),
                                   _page(source, fact.row.start)))
         text += marker
-        if picks:
-            text += "\n\nFrom the documents:"
-    else:
+    if facts and picks:
+        text += "\n\nFrom the documents:"
+    elif not facts:
         text = LEAD
-    separator = "\n- " if len(picks) > 1 or fact is not None else " "
+    separator = "\n- " if len(picks) > 1 or facts else " "
     for pick in picks:
         source = sources[pick.source_index]
         marker = f"【{pick.source_index}†{source.filename}】"
