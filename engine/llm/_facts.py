@@ -67,7 +67,8 @@ _NOT_ASKED = re.compile(
     r"\b(?:(?:first|second|third|fourth)\s+(?:quarter|half)|q[1-4]|h[12]|fy\s?\d{2,4}"
     r"|(?:19|20)\d{2}|form\s+10-[qk]|10-[qk]s?|quarters?|quarterly|fiscal|periods?|years?"
     r"|latest|most\s+recent|recent|newest|current|report(?:s|ed)?|revealed|disclosed|stated"
-    r"|mentioned|provided|details?|specific(?:ally)?|figures?|as\s+per|according\s+to)\b",
+    r"|mentioned|provided|details?|specific(?:ally)?|figures?|sections?|as\s+per"
+    r"|according\s+to)\b",
     re.IGNORECASE,
 )
 # Less of the question than this (by weight) within reach of the tables' words, and the
@@ -125,7 +126,9 @@ def best_fact(
             continue  # the question names a company, a product, a year this passage is not about
         for row, label, around in zip(source_rows, labels[index], arounds[index], strict=True):
             in_label = [t for t in wanted if t in label]
-            if not in_label or (index, row.start) in skip:
+            # A label that shares only the document's own names with the question ("Intel up")
+            # is not about what it asks.
+            if not set(in_label) - given[index] or (index, row.start) in skip:
                 continue
             recall = 0.0
             for term in wanted:

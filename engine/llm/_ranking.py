@@ -8,6 +8,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from engine.llm._boilerplate import is_boilerplate
 from engine.llm._candidates import Candidate, Pick, candidates, distinct, quotable
 from engine.llm._summary import central_sentences
 from engine.llm._tables import figures_in, split_row
@@ -30,6 +31,7 @@ _NUMBER_BONUS = 1.0
 _BIGRAM_BONUS = 0.5
 _RANK_BONUS = 0.1
 _SUBJECT_BONUS = 1.0
+_FORMALITY_FACTOR = 0.25
 _COUNTED = re.compile(r"\bhow\s+many\s+([a-z]+)", re.IGNORECASE)
 _SUMMARY_REQUEST = re.compile(
     r"\b(?:summar\w*|overview|tl;?dr|gist|(?:key|main) (?:points|ideas|takeaways))\b"
@@ -192,6 +194,10 @@ def _answering(
         score += sum(idf[t] for t in wanted if t in heading and t not in candidate.term_set)
         if counted and _counts(candidate.terms, counted):
             score += idf.get(counted, 0.0)
+        # A formality (a certification, a signpost to another part) shares words with many
+        # questions and answers none; it is quoted only when nothing of substance matches.
+        if is_boilerplate(candidate.text):
+            score *= _FORMALITY_FACTOR
         scored.append(Pick(candidate.source_index, candidate.text, candidate.start, score))
     return distinct(scored, limit, MIN_RELATIVE_SCORE)
 

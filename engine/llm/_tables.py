@@ -87,10 +87,12 @@ def split_row(line: str) -> tuple[str, list[str]] | None:
     figures = [re.sub(r"\s+", "", line[a:b]).rstrip(",.") for a, b in spans]
     if all(f in ("-", "—", "–") for f in figures):
         return None
-    # A lone short number after words is a footnote or a page number, and a lone year ends a
-    # wrapped line of prose ("…in the first quarter of fiscal year 2022"): not rows of figures.
-    if len(figures) == 1 and (len(figures[0].strip("$€£¥()%-")) <= 2
-                              or _YEAR.fullmatch(figures[0])):
+    # A lone short bare number after words is a footnote, a page number or the end of a name
+    # ("Microsoft 365"), and a lone year ends a wrapped line of prose ("…in the first quarter
+    # of fiscal year 2022"): not rows of figures. An amount ("$798", "12.5%") is.
+    lone = figures[0].strip("()-") if len(figures) == 1 else ""
+    if lone and (len(lone) <= 2 or _YEAR.fullmatch(lone) or (
+            len(lone) == 3 and lone.isdigit())):
         return None
     if label.split()[-1].lower() in _JOINING_WORDS:  # "…launched in the fourth quarter of"
         return None
@@ -193,9 +195,10 @@ def _columns(headings: str, count: int) -> list[str]:
                for m in _CHANGE.finditer(headings)] or (["change"] if "%" in headings else [])
     if base and len(base) < count <= len(base) + len(changes):
         return [*_with_periods(base, periods), *changes[: count - len(base)]]
-    if len(base) < count:
-        return []
-    return _with_periods(base[:count], periods)
+    if len(base) != count:
+        return []  # a blank cell or a row cut short: which figure is whose can't be told
+    columns = _with_periods(base, periods)
+    return columns if len(set(columns)) == len(columns) else []
 
 
 _CHANGE = re.compile(r"\b([A-Za-z][\w-]*(?:-over-[\w-]+)?\s+)?change\b", re.IGNORECASE)

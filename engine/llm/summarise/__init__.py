@@ -19,13 +19,13 @@ import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 
+from engine.llm._boilerplate import is_boilerplate
 from engine.llm._sentences import split_sentences
 from engine.llm._terms import is_number, terms
 from engine.llm.summarise._document import (
     SKIPPED_KINDS,
     Document,
     Section,
-    legal_marks,
     read_document,
     split_documents,
 )
@@ -67,15 +67,6 @@ _LOW = re.compile(
     r"defaults|unregistered|other information|market risk|fair value|derivative|income tax|"
     r"contingenc|commitments|leases|debt|share-based|stock-based|per share|appendix|"
     r"related work|implementation details|license|index", re.IGNORECASE)
-_BOILERPLATE = re.compile(
-    r"see accompanying notes|forward-looking|incorporated (?:herein )?by reference|"
-    r"should be read in conjunction|\bthis (?:quarterly|annual) report on form|"
-    r"\b(?:see|refer to) (?:note|part|item)\b|unaudited|in the opinion of management|"
-    r"the information contained|unless otherwise (?:stated|noted|indicated)|\bherein\b|"
-    r"for more information|all rights reserved|[☐☒]|"
-    r"can be found in|(?:is|are) (?:included|presented|described|discussed) (?:in|under) "
-    r"(?:part|note|item|section)",
-    re.IGNORECASE)
 _REQUEST_WORDS = frozenset(terms(
     "summarize summarise summary summarizing summarising summaries text above below focus "
     "focusing key points point main brief briefly write give make highlight highlights overview "
@@ -280,7 +271,7 @@ def _is_prose(text: str) -> bool:
     numeric = sum(1 for w in words if not re.search(r"[A-Za-z]{2}", w))
     if numeric > _MAX_NUMERIC_SHARE * len(words):
         return False
-    return legal_marks(text) < 2 and not _BOILERPLATE.search(text)
+    return not is_boilerplate(text)
 
 
 def _weight(section: Section) -> float:

@@ -17,6 +17,8 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
+from engine.llm._boilerplate import LEGAL_SENTENCE_MARKS, legal_marks
+
 PAGE_MARK = re.compile(r"^\[(?:Page|p\.)\s*(\d{1,5})\]$")
 DOCUMENT_MARK = re.compile(r"^Document:\s*(.+)$")
 _MARKDOWN_HEADING = re.compile(r"^(#{1,6})\s+(.+?)\s*#*$")
@@ -80,14 +82,6 @@ _REFERENCES = re.compile(r"^(?:references|bibliography|works cited|literature ci
 _BOILERPLATE_HEADING = re.compile(
     r"forward[- ]looking statements|safe harbor|legal notice|disclaimer|copyright|trademarks|"
     r"acknowledge?ments|license|licence", re.IGNORECASE)
-# Contract language: an agreement attached to a report, or terms and conditions.
-_LEGAL = re.compile(
-    r"\b(?:shall|hereby|hereof|hereunder|herein|hereto|thereof|thereunder|therein|"
-    r"whereas|notwithstanding|pursuant to|in accordance with|participant|grantee|"
-    r"the company's discretion|terms and conditions|agreement)\b",
-    re.IGNORECASE,
-)
-_LEGAL_SENTENCE_MARKS = 2
 _LEGAL_SECTION_SHARE = 0.35
 
 
@@ -304,7 +298,7 @@ def _kind(section: Section, heading: str, in_exhibits: bool, in_references: bool
     if _BOILERPLATE_HEADING.search(heading):
         return "boilerplate"
     sentences = [s for s in re.split(r"(?<=[.;])\s+", text) if len(s.split()) >= 8]
-    legal = sum(1 for s in sentences if legal_marks(s) >= _LEGAL_SENTENCE_MARKS)
+    legal = sum(1 for s in sentences if legal_marks(s) >= LEGAL_SENTENCE_MARKS)
     if len(sentences) >= 4 and legal >= _LEGAL_SECTION_SHARE * len(sentences):
         return "boilerplate"
     return "body"
@@ -319,7 +313,3 @@ def _is_toc(lines: list[str]) -> bool:
                    and not re.search(r"\d[\d,]*\.\d|\$|%", line))
     return leaders >= 3 or numbered >= max(3, 0.6 * len(lines))
 
-
-def legal_marks(sentence: str) -> int:
-    """How many distinct contract-language markers a sentence holds."""
-    return len({m.lower() for m in _LEGAL.findall(sentence)})
