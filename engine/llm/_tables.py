@@ -183,7 +183,10 @@ def _columns(headings: str, count: int) -> list[str]:
                                for m in _DATE.finditer(headings)))
     years = _YEAR.findall(_DATE.sub(" ", headings)) if len(dates) >= 2 else _YEAR.findall(headings)
     month_days = list(dict.fromkeys(_YEAR.sub("", d).strip(" ,") for d in dates))
-    if len(dates) >= 2 and all(_YEAR.search(d) for d in dates):
+    if len(month_days) == 1 and len(_YEAR.findall(headings)) >= 2:
+        # One closing date, a year per column: "September 30, … 2022 2023 2022 2023".
+        base = [f"{month_days[0]}, {y}" for y in _YEAR.findall(headings)]
+    elif len(dates) >= 2 and all(_YEAR.search(d) for d in dates):
         base = dates
     elif len(month_days) == len(years) and years:
         base = [f"{d}, {y}" for d, y in zip(month_days, years, strict=True)]

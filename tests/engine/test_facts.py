@@ -114,3 +114,82 @@ def test_a_figure_from_another_companys_passage_is_not_stated() -> None:
                    context="Contoso Ltd. Quarterly Report Q1 2024")
     answer = answer_from_sources("What were Northwind's total net sales?", [other, source(PROSE)])
     assert "5,387" not in answer.text
+
+
+INVENTORY = """CONDENSED CONSOLIDATED BALANCE SHEETS
+(In millions)
+March 30,
+2024
+December 30,
+2023
+Current assets:
+Cash and cash equivalents $ 2,114 $ 1,980
+Inventories 1,433 1,580
+Total current assets 6,201 5,940
+"""
+
+
+def test_each_side_of_a_comparison_gets_its_figure() -> None:
+    answer = answer_from_sources(
+        "How did Northwind's operating expenses compare with its revenue in Q1 2024?",
+        [source(STATEMENT)])
+    facts = answer.text.split("\n\n")[0].split("\n")
+    assert facts[0].startswith("Total operating expenses: 1,301 million")
+    assert facts[1].startswith("Total net sales: 5,387 million")
+    assert len(answer.citations) >= 2 and answer.citations[1].quote == "Total net sales 5,387 4,922"
+
+
+def test_a_figure_answers_the_part_of_a_question_tables_can() -> None:
+    # "reflect on the efficiency of its supply chain" is for the quotes: no table holds those
+    # words, though the prose does.
+    prose = ("Supply chain efficiency improved as suppliers shortened lead times, which reflects"
+             " the company's investments in logistics and in planning.")
+    answer = answer_from_sources(
+        "How did Northwind's inventory levels in the latest quarterly report reflect on the"
+        " efficiency of its supply chain?", [source(INVENTORY), source(prose)])
+    assert answer.text.startswith("Inventories (current assets): 1,433 million as of March 30,"
+                                  " 2024; 1,580 million as of December 30, 2023")
+    assert "lead times" in answer.text
+
+
+def test_a_row_sharing_only_a_few_words_of_its_label_is_no_answer() -> None:
+    leases = ("Supplemental cash flow information (in millions):\nNine Months Ended\n"
+              "March 30,\n2024\nApril 1,\n2023\n"
+              "Operating lease assets obtained in exchange for lease obligations $ 213 $ 230\n")
+    answer = answer_from_sources("How did exchange rates affect Northwind's results?",
+                                 [source(leases), source(PROSE)])
+    assert "213" not in answer.text
+
+
+def test_a_row_naming_only_the_company_is_no_answer() -> None:
+    text = "Earnings per share\nNorthwind up $ 0.04\nPeers down $ 0.02\n"
+    answer = answer_from_sources("What were Northwind's sales in the latest quarter?",
+                                 [source(text)])
+    assert "0.04" not in answer.text
+
+
+def test_a_certification_is_not_quoted_when_substance_matches() -> None:
+    certification = ("Disclosed in this report any change in the registrant's internal control"
+                     " over financial reporting that occurred during the registrant's most recent"
+                     " fiscal quarter that has materially affected its reporting.")
+    prose = "Revenue was $1.2 billion for the quarter, down 3% from a year earlier."
+    answer = answer_from_sources("What revenue did Northwind report in the most recent"
+                                 " fiscal quarter?", [source(certification), source(prose)])
+    assert "$1.2 billion" in answer.text and "registrant" not in answer.text
+
+
+def test_figures_are_not_given_columns_they_may_not_belong_to() -> None:
+    # Two periods of two years each, and a row cut short by the end of a chunk.
+    text = ("(in millions)\nThree Months Ended\nSeptember 30,\nNine Months Ended\nSeptember 30,\n"
+            "2022 2023 2022 2023\nFulfillment 20,583 22,314 61,196 64,524\n"
+            "Total operating expenses $ 124,576 $ 131,895 $ 355,268\n")
+    found = {row.label: row for row in rows(text)}
+    assert found["Fulfillment"].columns == [
+        "three months ended September 30, 2022", "three months ended September 30, 2023",
+        "nine months ended September 30, 2022", "nine months ended September 30, 2023"]
+    assert found["Total operating expenses"].columns == []
+
+
+def test_a_product_name_ending_in_a_number_is_no_row() -> None:
+    assert rows("Revenue from Office Consumer products and cloud services, including Microsoft"
+                " 365\n") == []
