@@ -31,6 +31,13 @@ UPSTREAM_RULES = (
 )
 
 
+UPSTREAM_TOOL_RULES = (
+    "Answer the user's question. Call the functions you are given when they can provide what"
+    " you need. When a statement uses one of the numbered sources below, cite it by its number"
+    " in square brackets, like [1]."
+)
+
+
 class RunCancelled(Exception):
     """Raised inside the model's turn when the run was cancelled."""
 
@@ -148,8 +155,12 @@ def numbered_sources(hits: list[Hit]) -> str:
 def answer_upstream(
     conn: sqlite3.Connection, settings: EngineSettings, payload: dict[str, Any], hits: list[Hit],
     *, on_delta: Delta, cancelled: CancelCheck,
+    on_tool_calls: Callable[[list[dict[str, Any]]], None] | None = None,
 ) -> Answer:
-    """Stream an upstream model's answer to a prompt of numbered sources, then map its [n] marks."""
+    """Stream an upstream model's answer to a prompt of numbered sources, then map its [n] marks.
+
+    The `tool_calls` deltas of a model that calls functions go to `on_tool_calls` as they come.
+    """
     parts: list[str] = []
     usage: dict[str, Any] = {}
     finish = None
@@ -157,10 +168,13 @@ def answer_upstream(
         cancelled()
         usage = chunk.get("usage") or usage
         for choice in chunk.get("choices") or []:
-            piece = (choice.get("delta") or {}).get("content")
+            delta = choice.get("delta") or {}
+            piece = delta.get("content")
             if piece:
                 parts.append(piece)
                 on_delta(piece)
+            if delta.get("tool_calls") and on_tool_calls is not None:
+                on_tool_calls(delta["tool_calls"])
             finish = choice.get("finish_reason") or finish
     text = "".join(parts)
     annotations = []
