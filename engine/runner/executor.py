@@ -243,14 +243,16 @@ class RunExecutor:
             reply.open()
             answer = answer_locally(conn, ctx.search_question, hits,
                                     max_completion_tokens=run.get("max_completion_tokens"),
-                                    on_delta=reply.delta, cancelled=check)
+                                    on_delta=reply.delta, cancelled=check,
+                                    turn=len(ctx.conversation))
         else:
             calls = StreamedCalls(run, self._new_step, self.bus)
             payload = upstream_payload(ctx, run, hits)
             payload["messages"] += continuation(conn, run["id"])
             payload.update(upstream_tool_fields(run, first_call=not continuing))
             answer = answer_upstream(conn, self._settings, payload, hits, on_delta=reply.delta,
-                                     cancelled=check, on_tool_calls=calls.feed)
+                                     cancelled=check, on_tool_calls=calls.feed,
+                                     turn=len(ctx.conversation))
             if calls.step is not None:
                 self._require_action(run, reply, answer, calls)
                 return

@@ -6,6 +6,7 @@ restarts, and the built-in model's refusal."""
 from __future__ import annotations
 
 import json
+import re
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -331,6 +332,9 @@ def test_file_search_and_functions_work_in_one_run(client, small_pdf: Path):
     assert text.text.value[annotation.start_index:annotation.end_index] \
         == annotation.text  # type: ignore[union-attr]
     assert annotation.file_citation.model_extra["filename"] == small_pdf.name  # type: ignore[union-attr]
+    # The upstream wrote "[1]"; the answer carries OpenAI's marker for the first result.
+    assert re.fullmatch(r"【\d+:0†source】", annotation.text)  # type: ignore[union-attr]
+    assert "[1]" not in text.text.value  # type: ignore[union-attr]
     assert "Sources:" in ToolUpstream.received[-1]["messages"][0]["content"]
 
 
