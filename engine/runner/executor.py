@@ -311,8 +311,10 @@ class RunExecutor:
         step.update(step_details=step_details(calls.collector.calls), usage=answer_usage(answer))
         with self._db.write() as wconn:
             current = objects.fetch(wconn, "runs", run["id"])
+            if current["status"] == "cancelling":
+                raise RunCancelled  # asked for while the calls streamed in
             if current["status"] != "in_progress":
-                return  # cancelled or stopped meanwhile: the worker's check says which
+                return  # a stop failed the run meanwhile
             message = reply.commit(wconn, answer, stamp)[0] if reply.message else None
             objects.save(wconn, "run_steps", step)
             current.update(status=WAITING, required_action=required_action(
