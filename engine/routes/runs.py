@@ -67,7 +67,8 @@ def _new_run(state: EngineState, assistant: dict[str, Any], thread_id: str,
     return {
         "id": new_id("run_"), "object": "thread.run", "created_at": created,
         "thread_id": thread_id, "assistant_id": assistant["id"], "status": "queued",
-        "required_action": None, "last_error": None, "expires_at": created + state.settings.run_expiry_seconds,
+        "required_action": None, "last_error": None,
+        "expires_at": created + state.settings.run_expiry_seconds,
         "started_at": None, "cancelled_at": None, "failed_at": None, "completed_at": None,
         # The spec types a run's instructions as a string: none at all is "", not null.
         "incomplete_details": None, "model": model, "instructions": instructions or "",

@@ -22,7 +22,7 @@ from typing import Any
 
 from engine import objects
 from engine.db import Database
-from engine.function_tools import upstream_tool_fields
+from engine.function_tools import function_tools, upstream_tool_fields
 from engine.ids import new_id, now
 from engine.llm.local import LOCAL_MODEL_ID
 from engine.llm.upstream import UpstreamError
@@ -247,6 +247,8 @@ class RunExecutor:
                                     turn=len(ctx.conversation))
         else:
             calls = StreamedCalls(run, self._new_step, self.bus)
+            if not function_tools(run.get("tools") or []):
+                reply.open()  # it can only answer: the message shows from the start
             payload = upstream_payload(ctx, run, hits)
             payload["messages"] += continuation(conn, run["id"])
             payload.update(upstream_tool_fields(run, first_call=not continuing))
