@@ -10,7 +10,9 @@ from fastapi import Depends, Header
 
 from core.types.assistants import ToolResourcesParam
 from engine.errors import InvalidRequest, NotFound
+from engine.function_tools import check_assistant_tools
 from engine.ids import new_id, now
+from engine.llm.local import LOCAL_MODEL_ID
 from engine.routes.models import available_models
 from engine.settings import EngineSettings
 from engine.stores import attach_file, chunking_params, touch
@@ -38,17 +40,13 @@ def check_model(settings: EngineSettings, model: str, param: str = "model") -> N
         )
 
 
-def check_tools(tools: list[Any] | None, param: str = "tools") -> list[dict[str, Any]]:
-    """Tools as JSON; only file_search runs here, so anything else is refused, not ignored."""
-    result = []
-    for i, tool in enumerate(tools or []):
-        if tool.type != "file_search":
-            raise InvalidRequest(
-                f"The '{tool.type}' tool is not supported by this engine (its built-in model"
-                " answers from documents only); use the file_search tool.",
-                param=f"{param}[{i}].type", code="unsupported_tool",
-            )
-        result.append(tool.model_dump(mode="json", exclude_none=True))
+def check_tools(tools: list[Any] | None, *, model: str, param: str = "tools"
+                ) -> list[dict[str, Any]]:
+    """Tools as JSON: file_search always, function tools with upstream models; anything else
+    is refused, not ignored."""
+    result = [t if isinstance(t, dict) else t.model_dump(mode="json", exclude_none=True)
+              for t in tools or []]
+    check_assistant_tools(result, built_in=model == LOCAL_MODEL_ID, param=param)
     return result
 
 

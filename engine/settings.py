@@ -60,6 +60,11 @@ class EngineSettings(BaseSettings):
         None, description="Model for runs that name none; default: the built-in local model."
     )
     run_workers: int = Field(4, ge=1, description="Runs executed at the same time.")
+    run_expiry_seconds: int = Field(
+        600, ge=1, description="A run expires this long after it is created or its tool"
+        " outputs are submitted; one waiting in requires_action for outputs that never come"
+        " becomes `expired` (OpenAI: 10 minutes).",
+    )
     run_context_tokens: int = Field(
         128_000, ge=1000, description="The most tokens a run's prompt holds (instructions,"
         " conversation, sources): older messages are left out first, then weaker sources.",

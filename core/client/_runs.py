@@ -15,7 +15,7 @@ from core.client._pagination import PageSpec, RunListQueryParameters, RunStepLis
 from core.client._polling import RUN_TERMINAL
 from core.client._steps import Steps, api, api_paged, api_run_stream
 from core.client._streaming import StreamSpec
-from core.errors import RunFailedError
+from core.errors import InvalidArgumentError, RunFailedError
 from core.types.messages import Message
 from core.types.run_steps import RunStep
 from core.types.runs import (
@@ -29,6 +29,7 @@ from core.types.shared import ListResponse
 
 RunParams = RunCreateParams | Mapping[str, Any] | None
 ThreadAndRunParams = ThreadAndRunCreateParams | Mapping[str, Any] | None
+ToolOutputsParams = SubmitToolOutputsParams | Mapping[str, Any] | None
 
 
 def _runs_path(thread_id: str, run_id: str | None = None) -> str:
@@ -116,19 +117,52 @@ class RunsMixin(MessagesMixin):
     def cancel_run(self, thread_id: str, run_id: str) -> Steps[Run]:
         return (yield from self._post_op(f"{_runs_path(thread_id, run_id)}/cancel", Run, None))
 
+    def _submit_tool_outputs_op(
+        self, thread_id: str, run_id: str, params: ToolOutputsParams, *, stream: bool,
+        fields: dict[str, Any],
+    ) -> Steps[Run | StreamSpec]:
+        if stream:
+            fields["stream"] = True
+        body = coerce_params(SubmitToolOutputsParams, params, fields)
+        if body.stream and not stream:
+            raise InvalidArgumentError("stream=True: use stream_submit_tool_outputs")
+        response = yield from self._request_op(
+            "POST", f"{_runs_path(thread_id, run_id)}/submit_tool_outputs",
+            json_body=request_body(body), stream=bool(body.stream),
+        )  # fmt: skip
+        return StreamSpec(response) if body.stream else self._parse(response, Run)
+
     @api
     def submit_tool_outputs(
-        self,
-        thread_id: str,
-        run_id: str,
-        params: SubmitToolOutputsParams | Mapping[str, Any] | None = None,
-        /,
-        **fields: Any,
+        self, thread_id: str, run_id: str, params: ToolOutputsParams = None, /, **fields: Any
     ) -> Steps[Run]:
-        """Answer a run in `requires_action` with the outputs of its function calls."""
-        body = coerce_params(SubmitToolOutputsParams, params, fields)
-        path = f"{_runs_path(thread_id, run_id)}/submit_tool_outputs"
-        return (yield from self._post_op(path, Run, body))
+        """Answer a run in `requires_action` with the outputs of its function calls
+        (`tool_outputs=[{"tool_call_id": …, "output": …}]`, one per pending call)."""
+        run = yield from self._submit_tool_outputs_op(
+            thread_id, run_id, params, stream=False, fields=fields)
+        assert isinstance(run, Run)
+        return run
+
+    @api
+    def submit_tool_outputs_and_poll(
+        self, thread_id: str, run_id: str, params: ToolOutputsParams = None, /, **fields: Any
+    ) -> Steps[Run]:
+        """Submit the outputs, then poll the run until it stops again: `completed` (or another
+        end), or `requires_action` when the model calls functions once more."""
+        run = yield from self._submit_tool_outputs_op(
+            thread_id, run_id, params, stream=False, fields=fields)
+        assert isinstance(run, Run)
+        return (yield from self._wait_for_run_op(thread_id, run.id))
+
+    @api_run_stream
+    def stream_submit_tool_outputs(
+        self, thread_id: str, run_id: str, params: ToolOutputsParams = None, /, **fields: Any
+    ) -> Steps[StreamSpec]:
+        """`submit_tool_outputs(..., stream=True)`: iterate the continuing run's typed events."""
+        spec = yield from self._submit_tool_outputs_op(
+            thread_id, run_id, params, stream=True, fields=fields)
+        assert isinstance(spec, StreamSpec)
+        return spec
 
     @api
     def wait_for_run_to_complete(self, thread_id: str, run_id: str) -> Steps[Run]:

@@ -169,11 +169,19 @@ class CodeInterpreterToolCallDelta(WireModel):
     code_interpreter: dict[str, Any] | None = None
 
 
+class FunctionCallDelta(WireModel):
+    """A piece of a streamed function call: its name first, then pieces of its arguments."""
+
+    name: str | None = None
+    arguments: str | None = None
+    output: str | None = None
+
+
 class FunctionToolCallDelta(WireModel):
     index: int
     id: str | None = None
     type: Literal["function"] = "function"
-    function: dict[str, Any] | None = None
+    function: FunctionCallDelta | None = None
 
 
 ToolCallDelta = Annotated[

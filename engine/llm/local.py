@@ -38,6 +38,7 @@ __all__ = [
     "answer_from_sources",
     "count_prompt_tokens",
     "describe_image",
+    "source_marker",
 ]
 
 LOCAL_MODEL_ID = "pdf-copilot-local"
@@ -64,6 +65,12 @@ class Source:
     context: str = ""
 
 
+def source_marker(turn: int, index: int) -> str:
+    """OpenAI's file_search citation marker, `【turn:index†source】`: `index` is the result's
+    place in the run's file_search step, `turn` where the results came into the conversation."""
+    return f"【{turn}:{index}†source】"
+
+
 @dataclass(frozen=True)
 class Citation:
     """Where the answer cites a source, and the sentence it quotes."""
@@ -86,14 +93,15 @@ class ExtractiveAnswer:
 
 
 def answer_from_sources(
-    question: str, sources: list[Source], *, max_sentences: int = 3, max_chars: int | None = None
+    question: str, sources: list[Source], *, max_sentences: int = 3, max_chars: int | None = None,
+    turn: int = 0,
 ) -> ExtractiveAnswer:
     """The fact asked for (a table row's figures with their label, unit and period) when the
     question asks for one, then the sentences of `sources` that best support it, each cited.
 
     A compound question ("How have inventories changed, and what does this suggest about
     the supply chain?") is answered clause by clause: its first clause gives the fact and the
-    main quotes, the rest one more quote.
+    main quotes, the rest one more quote. Citations read `source_marker(turn, index)`.
     """
     texts, contexts = [s.text for s in sources], [s.context for s in sources]
     main, rest = split_question(question)
@@ -108,7 +116,7 @@ def answer_from_sources(
         picks += [p for p in more if (p.source_index, p.start) not in seen][: budget - len(picks)]
     if not facts and not picks:
         return ExtractiveAnswer(NO_ANSWER, [], found=False)
-    text, citations = _format(facts, picks, sources, max_chars)
+    text, citations = _format(facts, picks, sources, max_chars, turn)
     return ExtractiveAnswer(text, citations, found=True)
 
 
@@ -173,24 +181,26 @@ def count_prompt_tokens(text: str) -> int:
 
 
 def _format(
-    facts: list[Fact], picks: list[Pick], sources: list[Source], max_chars: int | None
+    facts: list[Fact], picks: list[Pick], sources: list[Source], max_chars: int | None,
+    turn: int,
 ) -> tuple[str, list[Citation]]:
     """The answer within `max_chars`: drop the weakest quotes first, then shorten the last one."""
-    text, citations = _render(facts, picks, sources)
+    text, citations = _render(facts, picks, sources, turn)
     while max_chars is not None and len(text) > max_chars and picks:
         if len(picks) == 1 and not facts:
             break
         picks = picks[:-1]
-        text, citations = _render(facts, picks, sources)
+        text, citations = _render(facts, picks, sources, turn)
     if max_chars is not None and len(text) > max_chars and picks:
         # Never below a readable stub, so an answer always says something.
         room = max(max_chars - (len(text) - len(picks[0].text)), _MIN_QUOTE_CHARS)
-        text, citations = _render(facts, picks, sources, quote_limit=room)
+        text, citations = _render(facts, picks, sources, turn, quote_limit=room)
     return text, citations
 
 
 def _render(
-    facts: list[Fact], picks: list[Pick], sources: list[Source], quote_limit: int | None = None
+    facts: list[Fact], picks: list[Pick], sources: list[Source], turn: int,
+    quote_limit: int | None = None,
 ) -> tuple[str, list[Citation]]:
     """The facts first (when there are any), each on its own line, then each quoted sentence
     followed by its marker; a bullet list when there are several quotes."""
@@ -198,7 +208,7 @@ def _render(
     text = ""
     for fact in facts:
         source = sources[fact.source_index]
-        marker = f"【{fact.source_index}†{source.filename}】"
+        marker = source_marker(turn, fact.source_index)
         text += ("\n" if text else "") + f"{render_fact(fact.row)}."
         citations.append(Citation(fact.source_index, marker, len(text), len(text) + len(marker),
                                   " ".join(source.text[fact.row.start:fact.row.end].split()),
@@ -211,7 +221,7 @@ def _render(
     separator = "\n- " if len(picks) > 1 or facts else " "
     for pick in picks:
         source = sources[pick.source_index]
-        marker = f"【{pick.source_index}†{source.filename}】"
+        marker = source_marker(turn, pick.source_index)
         quote = pick.text if quote_limit is None else _shorten(pick.text, quote_limit)
         text += f"{separator}“{quote}”"
         citations.append(

@@ -25,7 +25,7 @@ router = APIRouter(tags=["assistants"], dependencies=[BetaDep])
 @router.post("/assistants")
 def create_assistant(state: StateDep, project: ProjectDep, body: AssistantCreateParams) -> dict[str, Any]:
     check_model(state.settings, body.model)
-    tools = check_tools(body.tools)
+    tools = check_tools(body.tools, model=body.model)
     with state.db.write() as conn:
         resources, pending = create_tool_resources(conn, body.tool_resources, "assistant files",
                                                    project=project)
@@ -61,11 +61,14 @@ def modify_assistant(
     if body.model is not None:
         check_model(state.settings, body.model)
     changes = body.model_dump(mode="json", exclude_unset=True)
-    if "tools" in changes:
-        changes["tools"] = check_tools(body.tools)
     with state.db.write() as conn:
         assistant = objects.fetch(conn, "assistants", assistant_id, param="assistant_id",
                                   project=project)
+        if "tools" in changes or "model" in changes:
+            # Function tools need an upstream model: check what the assistant will have.
+            changes["tools"] = check_tools(body.tools if "tools" in changes
+                                           else assistant.get("tools"),
+                                           model=body.model or assistant["model"])
         if "tool_resources" in changes:
             check_resources_json(conn, changes["tool_resources"], project)
         for key, value in changes.items():

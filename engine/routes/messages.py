@@ -20,7 +20,7 @@ router = APIRouter(tags=["messages"], dependencies=[BetaDep])
 def _active_run(conn, thread_id: str) -> str | None:
     row = conn.execute(
         "SELECT id FROM runs WHERE thread_id = ? AND status IN ('queued', 'in_progress',"
-        " 'cancelling')", (thread_id,),
+        " 'cancelling', 'requires_action')", (thread_id,),
     ).fetchone()
     return row[0] if row else None
 

@@ -10,17 +10,24 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Response
 from fastapi.responses import StreamingResponse
 
-from core.types.runs import RunCreateParams, RunUpdateParams, ThreadAndRunCreateParams
+from core.types.runs import (
+    RunCreateParams,
+    RunUpdateParams,
+    SubmitToolOutputsParams,
+    ThreadAndRunCreateParams,
+)
 from engine import objects
 from engine.conversation import add_message
 from engine.conversation import create_thread as store_thread
 from engine.errors import Conflict, InvalidRequest, NotFound
+from engine.function_tools import check_tool_choice
 from engine.ids import new_id, now
 from engine.llm.local import LOCAL_MODEL_ID
 from engine.pagination import ListQueryDep, list_page
 from engine.resources import BetaDep, check_model, check_resources_json, check_tools
 from engine.runner.events import Event
 from engine.runner.executor import RUN_TTL_SECONDS, RunExecutor
+from engine.runner.tool_calls import WAITING, record_outputs, waiting_step
 from engine.sse import sse_data, sse_response
 from engine.state import EngineState, ProjectDep, StateDep
 
@@ -39,7 +46,11 @@ def _new_run(state: EngineState, assistant: dict[str, Any], thread_id: str,
              body: RunCreateParams | ThreadAndRunCreateParams) -> dict[str, Any]:
     model = body.model or assistant["model"]
     check_model(state.settings, model)
-    tools = check_tools(body.tools) if body.tools is not None else assistant.get("tools") or []
+    tools = check_tools(body.tools if body.tools is not None else assistant.get("tools"),
+                        model=model)
+    tool_choice = body.tool_choice if isinstance(body.tool_choice, str | None) \
+        else body.tool_choice.model_dump(mode="json", exclude_none=True)
+    check_tool_choice(tool_choice, tools, built_in=model == LOCAL_MODEL_ID)
     response_format = body.response_format or assistant.get("response_format") or "auto"
     kind = response_format if isinstance(response_format, str) else response_format.get("type") \
         if isinstance(response_format, dict) else response_format.type
@@ -56,7 +67,8 @@ def _new_run(state: EngineState, assistant: dict[str, Any], thread_id: str,
     return {
         "id": new_id("run_"), "object": "thread.run", "created_at": created,
         "thread_id": thread_id, "assistant_id": assistant["id"], "status": "queued",
-        "required_action": None, "last_error": None, "expires_at": created + RUN_TTL_SECONDS,
+        "required_action": None, "last_error": None,
+        "expires_at": created + state.settings.run_expiry_seconds,
         "started_at": None, "cancelled_at": None, "failed_at": None, "completed_at": None,
         # The spec types a run's instructions as a string: none at all is "", not null.
         "incomplete_details": None, "model": model, "instructions": instructions or "",
@@ -69,8 +81,7 @@ def _new_run(state: EngineState, assistant: dict[str, Any], thread_id: str,
         "truncation_strategy": (body.truncation_strategy.model_dump(mode="json")
                                 if body.truncation_strategy else
                                 {"type": "auto", "last_messages": None}),
-        "tool_choice": body.tool_choice if isinstance(body.tool_choice, str | None)
-        else body.tool_choice.model_dump(mode="json"),
+        "tool_choice": tool_choice,
         "parallel_tool_calls": True if body.parallel_tool_calls is None
         else body.parallel_tool_calls,
         "response_format": response_format if isinstance(response_format, str | dict)
@@ -80,6 +91,7 @@ def _new_run(state: EngineState, assistant: dict[str, Any], thread_id: str,
 
 def _start(state: EngineState, run: dict[str, Any], response: Response,
            stream: bool | None, first_events: list[tuple[str, dict[str, Any]]]) -> Any:
+    """Queue the run; streamed, `first_events` open the stream and the run's own follow."""
     runner = state.runner
     if not stream:
         runner.submit(run["id"])
@@ -87,9 +99,11 @@ def _start(state: EngineState, run: dict[str, Any], response: Response,
         return run
     listener = runner.bus.subscribe(run["id"])
     runner.submit(run["id"])
-    return sse_response(_stream(runner, run["id"], listener,
-                                [*first_events, ("thread.run.created", run),
-                                 ("thread.run.queued", run)]))
+    return sse_response(_stream(runner, run["id"], listener, first_events))
+
+
+def _created(run: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    return [("thread.run.created", run), ("thread.run.queued", run)]
 
 
 def _stream(runner: RunExecutor, run_id: str, listener: queue.Queue[Event],
@@ -112,7 +126,8 @@ def _stream(runner: RunExecutor, run_id: str, listener: queue.Queue[Event],
 
 def _active_run(conn: Any, thread_id: str) -> None:
     row = conn.execute("SELECT id FROM runs WHERE thread_id = ? AND status IN ('queued',"
-                       " 'in_progress', 'cancelling')", (thread_id,)).fetchone()
+                       " 'in_progress', 'cancelling', 'requires_action')",
+                       (thread_id,)).fetchone()
     if row is not None:
         raise Conflict(f"Thread {thread_id} already has an active run {row[0]}.",
                        code="thread_locked")
@@ -134,7 +149,7 @@ def create_run(state: StateDep, project: ProjectDep, thread_id: str, body: RunCr
         objects.insert(conn, "runs", run)
     for job in pending:
         state.ingestion.enqueue(*job)
-    return _start(state, run, response, body.stream, [])
+    return _start(state, run, response, body.stream, _created(run))
 
 
 @router.post("/threads/runs", response_model=None)
@@ -152,7 +167,7 @@ def create_thread_and_run(state: StateDep, project: ProjectDep, body: ThreadAndR
         objects.insert(conn, "runs", run)
     for job in pending:
         state.ingestion.enqueue(*job)
-    return _start(state, run, response, body.stream, [("thread.created", thread)])
+    return _start(state, run, response, body.stream, [("thread.created", thread), *_created(run)])
 
 
 @router.get("/threads/{thread_id}/runs")
@@ -167,6 +182,9 @@ def list_runs(state: StateDep, project: ProjectDep, thread_id: str, query: ListQ
 def retrieve_run(state: StateDep, project: ProjectDep, thread_id: str, run_id: str, response: Response) -> dict[str, Any]:
     run = objects.fetch(state.db.read(), "runs", run_id, param="run_id", where="thread_id = ?",
                         params=(thread_id,), project=project)
+    if run["status"] == WAITING and run["expires_at"] <= now():
+        state.runner.expire_waiting(run_id)
+        run = objects.fetch(state.db.read(), "runs", run_id)
     if run["status"] in ("queued", "in_progress", "cancelling"):
         response.headers["openai-poll-after-ms"] = POLL_AFTER_MS
     return run
@@ -186,18 +204,33 @@ def modify_run(state: StateDep, project: ProjectDep, thread_id: str, run_id: str
 def cancel_run(state: StateDep, project: ProjectDep, thread_id: str, run_id: str) -> dict[str, Any]:
     run = objects.fetch(state.db.read(), "runs", run_id, param="run_id", where="thread_id = ?",
                         params=(thread_id,), project=project)
-    if run["status"] not in ("queued", "in_progress", "cancelling"):
+    if run["status"] not in ("queued", "in_progress", "cancelling", WAITING):
         raise InvalidRequest(f"Cannot cancel run with status '{run['status']}'.",
                              param="run_id", code="run_not_active")
     return state.runner.cancel(run_id)
 
 
-@router.post("/threads/{thread_id}/runs/{run_id}/submit_tool_outputs")
-def submit_tool_outputs(state: StateDep, project: ProjectDep, thread_id: str, run_id: str) -> dict[str, Any]:
-    objects.fetch(state.db.read(), "runs", run_id, param="run_id", where="thread_id = ?",
-                  params=(thread_id,), project=project)
-    raise InvalidRequest("This engine runs no function tools, so no run ever waits for tool"
-                         " outputs.", param="run_id", code="run_not_requires_action")
+@router.post("/threads/{thread_id}/runs/{run_id}/submit_tool_outputs", response_model=None)
+def submit_tool_outputs(state: StateDep, project: ProjectDep, thread_id: str, run_id: str,
+                        body: SubmitToolOutputsParams,
+                        response: Response) -> dict[str, Any] | StreamingResponse:
+    """Answer a run's function calls: the outputs go into its step and the run goes on."""
+    state.runner.expire_waiting(run_id)  # outputs that come too late find the run expired
+    with state.db.write() as conn:
+        run = objects.fetch(conn, "runs", run_id, param="run_id", where="thread_id = ?",
+                            params=(thread_id,), project=project)
+        step = waiting_step(conn, run_id) if run["status"] == WAITING else None
+        if step is None:
+            raise InvalidRequest(f"Runs in status '{run['status']}' do not accept tool outputs.",
+                                 param="run_id", code="run_not_requires_action")
+        stamp = now()
+        record_outputs(step, body.tool_outputs, stamp)
+        objects.save(conn, "run_steps", step)
+        run.update(status="queued", required_action=None,
+                   expires_at=stamp + state.settings.run_expiry_seconds)
+        objects.save(conn, "runs", run)
+    return _start(state, run, response, body.stream,
+                  [("thread.run.step.completed", step), ("thread.run.queued", run)])
 
 
 def _render_step(include: list[str] | None):

@@ -54,7 +54,7 @@ def delete_thread(state: StateDep, project: ProjectDep, thread_id: str) -> dict[
         objects.fetch(conn, "threads", thread_id, param="thread_id", project=project)
         active = conn.execute(
             "SELECT id FROM runs WHERE thread_id = ? AND status IN ('queued', 'in_progress',"
-            " 'cancelling')", (thread_id,),
+            " 'cancelling', 'requires_action')", (thread_id,),
         ).fetchall()
         for row in active:
             state.runner.cancel(row[0])

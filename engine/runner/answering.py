@@ -14,7 +14,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from engine.llm import upstream
-from engine.llm.local import NO_ANSWER, Source, answer_from_sources, count_prompt_tokens
+from engine.llm.local import (
+    NO_ANSWER,
+    Source,
+    answer_from_sources,
+    count_prompt_tokens,
+    source_marker,
+)
 from engine.search import Hit
 from engine.settings import EngineSettings
 from engine.sse import word_pieces
@@ -23,11 +29,20 @@ from engine.tokens import truncate_tokens
 PAGE_PREFIX_CHARS = 40
 QUOTE_CHARS = 300
 _SOURCE_MARKER = re.compile(r"\[(\d{1,2})\]")
+_OPEN_MARK = re.compile(r"\[\d{0,2}")
+_OPENAI_MARKER = re.compile(r"【\d+:(\d+)†source】")
 _QUOTED = re.compile(r"[“\"]([^”\"]{12,})[”\"]")
 UPSTREAM_RULES = (
     "Answer the user's question using only the numbered sources below. After each statement"
     " that uses a source, cite it by its number in square brackets, like [1]. If the sources"
     " don't contain the answer, say that the documents don't say."
+)
+
+
+UPSTREAM_TOOL_RULES = (
+    "Answer the user's question. Call the functions you are given when they can provide what"
+    " you need. When a statement uses one of the numbered sources below, cite it by its number"
+    " in square brackets, like [1]."
 )
 
 
@@ -90,7 +105,7 @@ def _emit(text: str, on_delta: Delta, cancelled: CancelCheck) -> None:
 
 def answer_locally(
     conn: sqlite3.Connection, question: str, hits: list[Hit], *, max_completion_tokens: int | None,
-    on_delta: Delta, cancelled: CancelCheck,
+    on_delta: Delta, cancelled: CancelCheck, turn: int = 0,
 ) -> Answer:
     """Quote the best supporting sentences of the retrieved chunks, each cited with its page."""
     sources = [
@@ -98,7 +113,7 @@ def answer_locally(
                page_end=h.page_end, page_offsets=page_offsets(conn, h), context=h.title)
         for h in hits
     ]
-    result = answer_from_sources(question, sources)
+    result = answer_from_sources(question, sources, turn=turn)
     text = result.text if result.found else NO_ANSWER
     truncated = False
     if max_completion_tokens:
@@ -148,32 +163,79 @@ def numbered_sources(hits: list[Hit]) -> str:
 def answer_upstream(
     conn: sqlite3.Connection, settings: EngineSettings, payload: dict[str, Any], hits: list[Hit],
     *, on_delta: Delta, cancelled: CancelCheck,
+    on_tool_calls: Callable[[list[dict[str, Any]]], None] | None = None, turn: int = 0,
 ) -> Answer:
-    """Stream an upstream model's answer to a prompt of numbered sources, then map its [n] marks."""
+    """Stream an upstream model's answer to a prompt of numbered sources; its `[n]` marks reach
+    the client as OpenAI's markers (`【turn:n-1†source】`), each a `file_citation`.
+
+    The `tool_calls` deltas of a model that calls functions go to `on_tool_calls` as they come.
+    """
     parts: list[str] = []
     usage: dict[str, Any] = {}
     finish = None
+    marks = _MarkRewriter(turn, len(hits))
+
+    def emit(piece: str) -> None:
+        if piece:
+            parts.append(piece)
+            on_delta(piece)
+
     for chunk in upstream.stream(settings, payload):
         cancelled()
         usage = chunk.get("usage") or usage
         for choice in chunk.get("choices") or []:
-            piece = (choice.get("delta") or {}).get("content")
-            if piece:
-                parts.append(piece)
-                on_delta(piece)
+            delta = choice.get("delta") or {}
+            if delta.get("content"):
+                emit(marks.feed(delta["content"]))
+            if delta.get("tool_calls") and on_tool_calls is not None:
+                on_tool_calls(delta["tool_calls"])
             finish = choice.get("finish_reason") or finish
+    emit(marks.flush())
     text = "".join(parts)
     annotations = []
     claim_start = 0
-    for match in _SOURCE_MARKER.finditer(text):
-        n = int(match.group(1))
+    for match in _OPENAI_MARKER.finditer(text):
+        index = int(match.group(1))
         claim = text[claim_start : match.start()]
         claim_start = match.end()
-        if 1 <= n <= len(hits):
-            hit = hits[n - 1]
+        if index < len(hits):
+            hit = hits[index]
             quote, page = _locate(claim, hit, page_offsets(conn, hit))
             annotations.append(citation(hit, match.group(0), match.start(), quote, page))
     prompt_tokens = usage.get("prompt_tokens") or sum(
         count_prompt_tokens(str(m.get("content", ""))) for m in payload["messages"])
     completion_tokens = usage.get("completion_tokens") or count_prompt_tokens(text)
     return Answer(text, annotations, prompt_tokens, completion_tokens, finish == "length")
+
+
+class _MarkRewriter:
+    """Turns a model's `[n]` citations into OpenAI's markers as the text streams, holding back
+    only a `[` that may still become one; an `n` beyond the sources stays as written."""
+
+    def __init__(self, turn: int, sources: int) -> None:
+        self._turn, self._sources = turn, sources
+        self._held = ""
+
+    def feed(self, piece: str) -> str:
+        text, self._held = self._held + piece, ""
+        out, position = [], 0
+        while (start := text.find("[", position)) >= 0:
+            out.append(text[position:start])
+            mark = _SOURCE_MARKER.match(text, start)
+            if mark is not None:
+                n = int(mark.group(1))
+                out.append(source_marker(self._turn, n - 1) if 1 <= n <= self._sources
+                           else mark.group(0))
+                position = mark.end()
+            elif _OPEN_MARK.fullmatch(text, start):
+                self._held = text[start:]  # "[" or "[1" at the end: wait for the next piece
+                return "".join(out)
+            else:
+                out.append("[")
+                position = start + 1
+        out.append(text[position:])
+        return "".join(out)
+
+    def flush(self) -> str:
+        held, self._held = self._held, ""
+        return held

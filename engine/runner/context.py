@@ -9,7 +9,7 @@ from typing import Any
 
 from engine import objects
 from engine.llm.local import count_prompt_tokens
-from engine.runner.answering import UPSTREAM_RULES, numbered_sources
+from engine.runner.answering import UPSTREAM_RULES, UPSTREAM_TOOL_RULES, numbered_sources
 from engine.search import Hit
 from engine.tokens import truncate_tokens
 
@@ -124,8 +124,14 @@ def gather_context(conn: sqlite3.Connection, run: dict[str, Any]) -> RunContext:
 
 def upstream_payload(ctx: RunContext, run: dict[str, Any], hits: list[Hit]) -> dict[str, Any]:
     """The chat-completions request an upstream model gets: rules, sources, then the thread."""
-    system = "\n\n".join(p for p in (ctx.instructions, UPSTREAM_RULES,
-                                      "Sources:\n" + (numbered_sources(hits) or "(none found)")) if p)
+    if any(t.get("type") == "function" for t in run.get("tools") or []):
+        # With functions the sources are one place to look, not the only one.
+        parts = [ctx.instructions, UPSTREAM_TOOL_RULES,
+                 "Sources:\n" + numbered_sources(hits) if hits else ""]
+    else:
+        parts = [ctx.instructions, UPSTREAM_RULES,
+                 "Sources:\n" + (numbered_sources(hits) or "(none found)")]
+    system = "\n\n".join(p for p in parts if p)
     payload: dict[str, Any] = {
         "model": run["model"],
         "messages": [{"role": "system", "content": system}, *ctx.conversation],

@@ -22,12 +22,22 @@ from typing import Any
 
 from engine import objects
 from engine.db import Database
+from engine.function_tools import function_tools, upstream_tool_fields
 from engine.ids import new_id, now
 from engine.llm.local import LOCAL_MODEL_ID
 from engine.llm.upstream import UpstreamError
 from engine.runner.answering import RunCancelled, answer_locally, answer_upstream
 from engine.runner.context import RunContext, gather_context, upstream_payload
 from engine.runner.events import EventBus
+from engine.runner.replies import Reply, answer_usage, run_usage
+from engine.runner.tool_calls import (
+    WAITING,
+    StreamedCalls,
+    continuation,
+    has_function_calls,
+    required_action,
+    step_details,
+)
 from engine.search import search_stores
 from engine.settings import EngineSettings
 from engine.stopping import join_within
@@ -62,12 +72,16 @@ class RunExecutor:
         self._lock = threading.Lock()
         self._stopping = threading.Event()  # no run starts any more
         self._halt = threading.Event()  # the grace period is over: runs still going stop now
+        self._sweeper = threading.Thread(target=self._sweep_expired, name="run-expiry",
+                                         daemon=True)
 
     def start(self) -> None:
         """Resume what a stop or a crash cut off: queued runs go ahead, a run that had shown
         nothing is queued again, a later one fails saying so, a requested cancel is done."""
         for thread in self._threads:
             thread.start()
+        self.expire_waiting()  # runs whose outputs were due while the engine was down
+        self._sweeper.start()
         rows = self._db.read().execute(
             "SELECT id, status FROM runs WHERE status IN (?, ?, ?) ORDER BY seq", ACTIVE
         ).fetchall()
@@ -104,14 +118,20 @@ class RunExecutor:
         self._jobs.put(run_id)
 
     def cancel(self, run_id: str) -> dict[str, Any]:
-        """Ask a run to stop; it becomes `cancelling`, then `cancelled` once its worker notices."""
+        """Ask a run to stop; it becomes `cancelling`, then `cancelled` once its worker notices.
+        A run waiting for tool outputs holds no worker: it is cancelled at once."""
         with self._db.write() as conn:
             run = objects.fetch(conn, "runs", run_id)
-            if run["status"] not in ACTIVE:
+            if run["status"] == WAITING:
+                final = self._finish_in(conn, run_id, "cancelled", now())
+                assert final is not None
+                run, event = final, "thread.run.cancelled"
+            elif run["status"] not in ACTIVE:
                 return run
-            run["status"] = "cancelling"
-            objects.save(conn, "runs", run)
-        self.bus.publish(run_id, "thread.run.cancelling", run)
+            else:
+                run["status"], event = "cancelling", "thread.run.cancelling"
+                objects.save(conn, "runs", run)
+        self.bus.publish(run_id, event, run)
         with self._lock:
             control = self._controls.get(run_id)
         if control is not None:
@@ -213,18 +233,66 @@ class RunExecutor:
         self._wait_for_indexing(ctx.store_ids, check)
         check()
         self._shown(run["id"])
-        hits: list = []
-        if ctx.file_search is not None and ctx.store_ids:
-            step = self._new_step(run, "tool_calls", {"type": "tool_calls", "tool_calls": []})
-            options = ctx.file_search.get("ranking_options") or {}
-            threshold = float(options.get("score_threshold", 0.0))
-            hits = search_stores(
-                self._db.read(), ctx.store_ids, [ctx.search_question],
-                max_results=int(ctx.file_search.get("max_num_results") or DEFAULT_MAX_RESULTS),
-                score_threshold=threshold,
-            )
-            hits = ctx.fit_prompt(hits, self._settings.run_context_tokens)
-            results = [{"file_id": h.file_id, "file_name": h.filename, "score": round(h.score, 6),
+        # After submitted tool outputs the run goes on: the search is not shown again.
+        continuing = has_function_calls(self._db.read(), run["id"])
+        hits = self._file_search(run, ctx, record=not continuing)
+        check()
+        reply = Reply(run, self._new_step, self._new_message, self.bus)
+        conn = self._db.read()
+        if run["model"] == LOCAL_MODEL_ID:
+            reply.open()
+            answer = answer_locally(conn, ctx.search_question, hits,
+                                    max_completion_tokens=run.get("max_completion_tokens"),
+                                    on_delta=reply.delta, cancelled=check,
+                                    turn=len(ctx.conversation))
+        else:
+            calls = StreamedCalls(run, self._new_step, self.bus)
+            if not function_tools(run.get("tools") or []):
+                reply.open()  # it can only answer: the message shows from the start
+            payload = upstream_payload(ctx, run, hits)
+            payload["messages"] += continuation(conn, run["id"])
+            payload.update(upstream_tool_fields(run, first_call=not continuing))
+            answer = answer_upstream(conn, self._settings, payload, hits, on_delta=reply.delta,
+                                     cancelled=check, on_tool_calls=calls.feed,
+                                     turn=len(ctx.conversation))
+            if calls.step is not None:
+                self._require_action(run, reply, answer, calls)
+                return
+        reply.open()
+        status = "incomplete" if answer.truncated else "completed"
+        stamp = now()
+        # The answer, its step and the run's status commit together: a crash leaves either all
+        # of them or none (then the run fails at the next start and the message is incomplete).
+        with self._db.write() as wconn:
+            if objects.fetch(wconn, "runs", run["id"])["status"] not in ("in_progress",
+                                                                        "cancelling"):
+                return  # a stop failed the run meanwhile
+            message, step = reply.commit(wconn, answer, stamp, usage=answer_usage(answer))
+            final = self._finish_in(wconn, run["id"], status, stamp, usage=run_usage(wconn, run),
+                                    incomplete="max_completion_tokens" if answer.truncated
+                                    else None)
+        self.bus.publish(run["id"], f"thread.message.{status}", message)
+        self.bus.publish(run["id"], "thread.run.step.completed", step)
+        if final is not None:
+            self.bus.publish(run["id"], f"thread.run.{status}", final)
+
+    def _file_search(self, run: dict[str, Any], ctx: RunContext, *, record: bool) -> list:
+        """The run's retrieval, recorded as a `tool_calls` step unless `record` is off."""
+        if ctx.file_search is None or not ctx.store_ids:
+            return []
+        step = self._new_step(run, "tool_calls", {"type": "tool_calls", "tool_calls": []}) \
+            if record else None
+        options = ctx.file_search.get("ranking_options") or {}
+        threshold = float(options.get("score_threshold", 0.0))
+        hits = search_stores(
+            self._db.read(), ctx.store_ids, [ctx.search_question],
+            max_results=int(ctx.file_search.get("max_num_results") or DEFAULT_MAX_RESULTS),
+            score_threshold=threshold,
+        )
+        hits = ctx.fit_prompt(hits, self._settings.run_context_tokens)
+        if step is not None:
+            results = [{"file_id": h.file_id, "file_name": h.filename,
+                        "score": round(h.score, 6),
                         "content": [{"type": "text", "text": h.text}]} for h in hits]
             details = {"type": "tool_calls", "tool_calls": [{
                 "id": new_id("call_"), "type": "file_search",
@@ -233,56 +301,50 @@ class RunExecutor:
                                 "results": results},
             }]}
             self._complete_step(step, details)
-        check()
-        message_id = new_id("msg_")
-        step = self._new_step(run, "message_creation",
-                              {"type": "message_creation",
-                               "message_creation": {"message_id": message_id}})
-        message = self._new_message(run, message_id)
+        return hits
 
-        def on_delta(piece: str) -> None:
-            self.bus.publish(run["id"], "thread.message.delta", {
-                "id": message["id"], "object": "thread.message.delta",
-                "delta": {"content": [{"index": 0, "type": "text",
-                                       "text": {"value": piece, "annotations": []}}]},
-            })
-
-        conn = self._db.read()
-        if run["model"] == LOCAL_MODEL_ID:
-            answer = answer_locally(conn, ctx.search_question, hits,
-                                    max_completion_tokens=run.get("max_completion_tokens"),
-                                    on_delta=on_delta, cancelled=check)
-        else:
-            answer = answer_upstream(conn, self._settings, upstream_payload(ctx, run, hits), hits,
-                                     on_delta=on_delta, cancelled=check)
-        usage = {"prompt_tokens": answer.prompt_tokens,
-                 "completion_tokens": answer.completion_tokens,
-                 "total_tokens": answer.prompt_tokens + answer.completion_tokens}
-        status = "incomplete" if answer.truncated else "completed"
+    def _require_action(self, run: dict[str, Any], reply: Reply, answer: Any,
+                        calls: StreamedCalls) -> None:
+        """The model called functions: any text it wrote is kept, its calls wait in their step
+        and the run in `requires_action`, holding no worker, until the client's outputs come."""
         stamp = now()
-        step.update(status="completed", completed_at=stamp, usage=usage)
-        # The answer, its step and the run's status commit together: a crash leaves either all
-        # of them or none (then the run fails at the next start and the message is incomplete).
+        step = calls.step
+        assert step is not None
+        step.update(step_details=step_details(calls.collector.calls), usage=answer_usage(answer))
         with self._db.write() as wconn:
-            if objects.fetch(wconn, "runs", run["id"])["status"] not in ("in_progress",
-                                                                        "cancelling"):
+            current = objects.fetch(wconn, "runs", run["id"])
+            if current["status"] == "cancelling":
+                raise RunCancelled  # asked for while the calls streamed in
+            if current["status"] != "in_progress":
                 return  # a stop failed the run meanwhile
-            message = objects.update(wconn, "messages", message["id"], lambda m: m.update(
-                status=status,
-                completed_at=None if answer.truncated else stamp,
-                incomplete_at=stamp if answer.truncated else None,
-                incomplete_details={"reason": "max_tokens"} if answer.truncated else None,
-                content=[{"type": "text", "text": {"value": answer.text,
-                                                   "annotations": answer.annotations}}],
-            ))
+            message = reply.commit(wconn, answer, stamp)[0] if reply.message else None
             objects.save(wconn, "run_steps", step)
-            final = self._finish_in(wconn, run["id"], status, stamp, usage=usage,
-                                    incomplete="max_completion_tokens" if answer.truncated
-                                    else None)
-        self.bus.publish(run["id"], f"thread.message.{status}", message)
-        self.bus.publish(run["id"], "thread.run.step.completed", step)
-        if final is not None:
-            self.bus.publish(run["id"], f"thread.run.{status}", final)
+            current.update(status=WAITING, required_action=required_action(
+                calls.collector.calls), expires_at=stamp + self._settings.run_expiry_seconds)
+            objects.save(wconn, "runs", current)
+        if message is not None:
+            self.bus.publish(run["id"], "thread.message.completed", message)
+            self.bus.publish(run["id"], "thread.run.step.completed", reply.step)
+        self.bus.publish(run["id"], "thread.run.requires_action", current)
+
+    def expire_waiting(self, run_id: str | None = None) -> None:
+        """Runs (or this run) whose tool outputs never came, past `expires_at`, expire."""
+        query = "SELECT id FROM runs WHERE status = ? AND json_extract(data, '$.expires_at') <= ?"
+        params: tuple[Any, ...] = (WAITING, now())
+        if run_id is not None:
+            query, params = query + " AND id = ?", (*params, run_id)
+        rows = self._db.read().execute(query, params).fetchall()
+        for row in rows:
+            self._finish(row["id"], "expired")
+
+    def _sweep_expired(self) -> None:
+        interval = min(5.0, self._settings.run_expiry_seconds / 4)
+        while not self._stopping.wait(interval):
+            try:
+                self.expire_waiting()
+            except Exception:  # the database closed under the sweep at shutdown
+                if not self._stopping.is_set():
+                    log.exception("expiring runs failed")
 
     def _wait_for_indexing(self, store_ids: list[str], check: Any) -> None:
         """Files still being indexed are waited for (bounded), as OpenAI's runs do."""
@@ -356,9 +418,10 @@ class RunExecutor:
             run = objects.fetch(conn, "runs", run_id)
         except Exception:  # the thread was deleted meanwhile
             return None
-        if run["status"] not in ACTIVE:
+        if run["status"] not in (*ACTIVE, WAITING):
             return None
         run["status"] = status
+        run["required_action"] = None
         run["usage"] = usage or run.get("usage")
         if status == "completed":
             run["completed_at"] = stamp
@@ -393,3 +456,4 @@ def _close_open(conn: Any, run_id: str, status: str, stamp: int, error: Any) -> 
 
 
 __all__ = ["RunContext", "RunExecutor"]
+

@@ -1,87 +1,29 @@
 """Function tools on chat completions: an upstream model gets `tools` / `tool_choice` and its
 tool calls come back typed (plain and streamed); the built-in model refuses them with the same
-400 as assistants do, instead of answering in plain text. The upstream is a small scripted
-OpenAI-compatible server on a loopback socket."""
+400 as assistants do, instead of answering in plain text. The upstream is the scripted
+OpenAI-compatible server of tests/tool_upstream.py, on a loopback socket."""
 
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import openai
 import pytest
 from engine_process import in_process_engine
+from tool_upstream import MODEL, WEATHER, ToolUpstream, tool_upstream
 
 from core import OpenAIClient
 from core.errors import BadRequestError
 
 KEY = "sk-function-tools-key-0123456789"
-WEATHER = {
-    "type": "function",
-    "function": {
-        "name": "get_weather",
-        "description": "The weather in a city.",
-        "parameters": {"type": "object", "properties": {"city": {"type": "string"}}},
-    },
-}
-CALL = {"id": "call_1", "type": "function",
-        "function": {"name": "get_weather", "arguments": '{"city": "Oslo"}'}}  # fmt: skip
-
-
-class ScriptedUpstream(BaseHTTPRequestHandler):
-    """Answers every chat completion with a call of the first tool offered."""
-
-    received: list[dict[str, Any]] = []
-
-    def log_message(self, *args: Any) -> None:
-        pass
-
-    def do_POST(self) -> None:
-        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-        ScriptedUpstream.received.append(body)
-        base = {"id": "chatcmpl-up", "created": 1, "model": body["model"]}
-        if not body.get("stream"):
-            self._send("application/json", json.dumps({
-                **base, "object": "chat.completion",
-                "choices": [{"index": 0, "finish_reason": "tool_calls", "logprobs": None,
-                             "message": {"role": "assistant", "content": None, "tool_calls": [CALL]}}],
-                "usage": {"prompt_tokens": 9, "completion_tokens": 5, "total_tokens": 14},
-            }))  # fmt: skip
-            return
-        deltas = [
-            {"role": "assistant", "tool_calls": [{"index": 0, "id": "call_1", "type": "function",
-                                                  "function": {"name": "get_weather", "arguments": ""}}]},
-            {"tool_calls": [{"index": 0, "function": {"arguments": '{"city": '}}]},
-            {"tool_calls": [{"index": 0, "function": {"arguments": '"Oslo"}'}}]},
-        ]  # fmt: skip
-        events = [
-            {**base, "object": "chat.completion.chunk",
-             "choices": [{"index": 0, "delta": d, "finish_reason": None}]} for d in deltas
-        ] + [{**base, "object": "chat.completion.chunk",
-              "choices": [{"index": 0, "delta": {}, "finish_reason": "tool_calls"}]}]  # fmt: skip
-        text = "".join(f"data: {json.dumps(e)}\n\n" for e in events) + "data: [DONE]\n\n"
-        self._send("text/event-stream", text)
-
-    def _send(self, kind: str, text: str) -> None:
-        data = text.encode()
-        self.send_response(200)
-        self.send_header("Content-Type", kind)
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
 
 
 @pytest.fixture(scope="module")
 def upstream() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), ScriptedUpstream)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/v1"
-    server.shutdown()
-    server.server_close()
+    with tool_upstream() as base_url:
+        yield base_url
 
 
 @pytest.fixture(scope="module")
@@ -89,7 +31,7 @@ def http(
     tmp_path_factory: pytest.TempPathFactory, upstream: str, monkeypatch_module
 ) -> Iterator[Any]:
     monkeypatch_module.setenv("ENGINE_UPSTREAM_BASE_URL", upstream)
-    monkeypatch_module.setenv("ENGINE_UPSTREAM_MODELS", '["tool-model"]')
+    monkeypatch_module.setenv("ENGINE_UPSTREAM_MODELS", json.dumps([MODEL]))
     with in_process_engine(tmp_path_factory.mktemp("tools"), KEY) as client:
         yield client
 
@@ -110,9 +52,9 @@ MESSAGES = [{"role": "user", "content": "What's the weather in Oslo?"}]
 
 
 def test_an_upstream_model_gets_the_tools_and_its_call_comes_back(ours: OpenAIClient, http):
-    ScriptedUpstream.received.clear()
+    ToolUpstream.received.clear()
     completion = ours.create_completion(
-        model="tool-model", messages=MESSAGES, tools=[WEATHER],
+        model=MODEL, messages=MESSAGES, tools=[WEATHER],
         tool_choice={"type": "function", "function": {"name": "get_weather"}},
     )  # fmt: skip
     choice = completion.choices[0]
@@ -122,12 +64,12 @@ def test_an_upstream_model_gets_the_tools_and_its_call_comes_back(ours: OpenAICl
         "get_weather",
         {"city": "Oslo"},
     )
-    sent = ScriptedUpstream.received[-1]
+    sent = ToolUpstream.received[-1]
     assert sent["tools"] == [WEATHER] and sent["tool_choice"]["function"]["name"] == "get_weather"
 
     sdk = openai.OpenAI(api_key=KEY, base_url="http://testserver/v1", http_client=http)
     streamed = sdk.chat.completions.create(
-        model="tool-model",
+        model=MODEL,
         messages=MESSAGES,
         tools=[WEATHER],
         stream=True,  # type: ignore[arg-type, list-item]

@@ -61,7 +61,7 @@ def test_answer_quotes_the_sentence_from_source_two_and_cites_it() -> None:
     assert answer.found
     first = answer.citations[0]
     assert first.source_index == 2
-    assert first.marker == f"【2†{FILENAME}】"
+    assert first.marker == "【0:2†source】"  # OpenAI's marker: turn 0, the third result
     assert answer.text[first.start_index : first.end_index] == first.marker
     # The quote is the PDF sentence with its line breaks joined, and stands right before its marker.
     assert first.quote == REPURCHASED_133
@@ -75,7 +75,7 @@ def test_every_marker_sits_where_its_citation_says() -> None:
     assert answer.found and answer.citations
     for citation in answer.citations:
         assert answer.text[citation.start_index : citation.end_index] == citation.marker
-        assert citation.marker == f"【{citation.source_index}†{FILENAME}】"
+        assert citation.marker == f"【0:{citation.source_index}†source】"
     assert answer.citations[0].source_index == 0
     assert "$98.0 billion and $98.8 billion" in answer.citations[0].quote
 
