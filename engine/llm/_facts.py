@@ -67,7 +67,7 @@ _NOT_ASKED = re.compile(
     r"\b(?:(?:first|second|third|fourth)\s+(?:quarter|half)|q[1-4]|h[12]|fy\s?\d{2,4}"
     r"|(?:19|20)\d{2}|form\s+10-[qk]|10-[qk]s?|quarters?|quarterly|fiscal|periods?|years?"
     r"|latest|most\s+recent|recent|newest|current|report(?:s|ed)?|revealed|disclosed|stated"
-    r"|mentioned|provided|details?|specific(?:ally)?|figures?|sections?|as\s+per"
+    r"|mentioned|provided|generated|details?|specific(?:ally)?|figures?|sections?|as\s+per"
     r"|according\s+to)\b",
     re.IGNORECASE,
 )
