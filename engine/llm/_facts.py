@@ -78,6 +78,8 @@ MIN_RECALL = 0.5
 # At least this share of a label's weight must be asked about: "Operating lease assets
 # obtained in exchange for lease obligations" is not an answer to a question on exchange rates.
 MIN_PRECISION = 0.5
+# Rows scoring within this share of the best, on the same words, count as the same line.
+_ALIKE_SCORE = 0.8
 # "Total operating expenses" are operating expenses and "net revenue" is revenue: these words
 # say how a row adds up, not what it is, and count neither for nor against it.
 _TALLY_WORDS = frozenset({"total", "net"})
@@ -119,7 +121,7 @@ def best_fact(
     reachable = sum(idf[t] for t in wanted if t in reach)
     if reachable < MIN_TABLE_REACH * total:
         return None
-    best: Fact | None = None
+    scored: list[tuple[Fact, frozenset[str]]] = []
     for index, source_rows in enumerate(found):
         passage = set(terms(texts[index])) if source_rows else set()
         if not names <= passage | given[index]:
@@ -155,9 +157,30 @@ def best_fact(
             # Of rows that match alike, one whose columns can be named tells the reader more.
             if not row.columns:
                 score *= 0.9
-            if best is None or score > best.score:
-                best = Fact(index, row, score)
+            scored.append((Fact(index, row, score), frozenset(in_label)))
+    if not scored:
+        return None
+    best, matched = max(scored, key=lambda pair: pair[0].score)
+    # The same line in several tables ("Research and development" in the income statement and
+    # in the stock-compensation note): a part is smaller than its whole, and a question that
+    # does not name the part asks for the whole.
+    alike = [fact for fact, terms_ in scored if terms_ == matched
+             and fact.score >= _ALIKE_SCORE * best.score and _magnitude(fact.row) is not None]
+    if _magnitude(best.row) is not None and alike:
+        best = max(alike, key=lambda fact: (_magnitude(fact.row) or 0.0, fact.score))
     return best
+
+
+def _magnitude(row: Row) -> float | None:
+    """The size of a row's first amount; None when it is a percentage or not a number."""
+    first = row.figures[0] if row.figures else ""
+    if first.endswith("%"):
+        return None
+    digits = re.sub(r"[^\d.]", "", first)
+    try:
+        return float(digits)
+    except ValueError:
+        return None
 
 
 def render_fact(row: Row) -> str:

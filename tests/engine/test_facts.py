@@ -193,3 +193,12 @@ def test_figures_are_not_given_columns_they_may_not_belong_to() -> None:
 def test_a_product_name_ending_in_a_number_is_no_row() -> None:
     assert rows("Revenue from Office Consumer products and cloud services, including Microsoft"
                 " 365\n") == []
+
+
+def test_of_the_same_line_in_two_tables_the_whole_is_stated_not_its_part() -> None:
+    note = ("Note 4 - Stock-Based Compensation\nOur stock-based compensation expense is as follows"
+            " (in millions):\nThree Months Ended\nMarch 30,\n2024\nApril 1,\n2023\n"
+            "Cost of revenue $ 27 $ 25\nResearch and development 96 88\n")
+    answer = answer_from_sources("How much did Northwind spend on research and development?",
+                                 [source(note), source(STATEMENT)])
+    assert answer.text.startswith("Research and development (operating expenses): 811 million")
