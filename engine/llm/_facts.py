@@ -60,17 +60,6 @@ _ASKS_RATE = re.compile(r"%|percent|\brate|ratio|margin|share of|proportion|grow
                         re.IGNORECASE)
 
 
-# What a question says about which document or period it means rather than what it asks for
-# ("in the latest 10-Q", "for Q1 2023", "as reported"): a row's label never holds these words,
-# its columns do, so they are left out when a question is matched against row labels.
-_NOT_ASKED = re.compile(
-    r"\b(?:(?:first|second|third|fourth)\s+(?:quarter|half)|q[1-4]|h[12]|fy\s?\d{2,4}"
-    r"|(?:19|20)\d{2}|form\s+10-[qk]|10-[qk]s?|quarters?|quarterly|fiscal|periods?|years?"
-    r"|latest|most\s+recent|recent|newest|current|report(?:s|ed)?|revealed|disclosed|stated"
-    r"|mentioned|provided|generated|details?|specific(?:ally)?|figures?|sections?|as\s+per"
-    r"|according\s+to)\b",
-    re.IGNORECASE,
-)
 # Less of the question than this (by weight) within reach of the tables' words, and the
 # question is about something the tables do not hold.
 MIN_TABLE_REACH = 1 / 3
@@ -83,11 +72,6 @@ _ALIKE_SCORE = 0.8
 # "Total operating expenses" are operating expenses and "net revenue" is revenue: these words
 # say how a row adds up, not what it is, and count neither for nor against it.
 _TALLY_WORDS = frozenset({"total", "net"})
-
-
-def row_question_terms(question: str) -> set[str]:
-    """The terms of `question` a table row's label or headings could hold."""
-    return set(terms(_NOT_ASKED.sub(" ", question)))
 
 
 def best_fact(

@@ -40,6 +40,32 @@ _SUMMARY_REQUEST = re.compile(
 )
 
 
+# How a question asks rather than what it asks about: instructions ("analyze", "examine how …
+# correlates with …") and pointers to parts of the document ("the discussion on", "in the
+# notes", "section"). Sentences that answer rarely hold them; signposts to other parts always do.
+_INSTRUCTION = re.compile(
+    r"\b(?:analy[sz]e|examine|outline|elaborate(?:\s+on)?|correlat\w*|relat(?:e|es|ed|ion)"
+    r"|relationships?|insights?|implications?|details?|specific(?:ally)?|provided?|disclosed?"
+    r"|revealed?|stated|discussions?\s+(?:on|of|about|in)|(?:in|from)\s+the\s+notes"
+    r"|sections?)\b", re.IGNORECASE)
+
+
+# What a question says about which document or period it means rather than what it asks for
+# ("in the latest 10-Q", "for Q1 2023", "as reported"): a row's label never holds these words,
+# its columns do, so they are left out when a question is matched against row labels.
+_NOT_ASKED = re.compile(
+    r"\b(?:(?:first|second|third|fourth)\s+(?:quarter|half)|q[1-4]|h[12]|fy\s?\d{2,4}"
+    r"|(?:19|20)\d{2}|form\s+10-[qk]|10-[qk]s?|quarters?|quarterly|fiscal|periods?|years?"
+    r"|latest|most\s+recent|recent|newest|current|report(?:s|ed)?|revealed|disclosed|stated"
+    r"|mentioned|provided|generated|details?|specific(?:ally)?|figures?|sections?|as\s+per"
+    r"|according\s+to)\b",
+    re.IGNORECASE,
+)
+def subject_terms(question: str) -> set[str]:
+    """The terms of `question` that name what it asks about, not which period or document."""
+    return set(terms(_NOT_ASKED.sub(" ", question)))
+
+
 def is_summary_request(question: str) -> bool:
     """True when the question asks for a summary or overview rather than a fact."""
     return _SUMMARY_REQUEST.search(question) is not None
@@ -58,7 +84,9 @@ def weigh_question(
 ) -> Question | None:
     """The question's key terms; None when it names something (a name, a year) the sources
     and their documents' titles never mention."""
-    wanted = list(dict.fromkeys(terms(_SUMMARY_REQUEST.sub(" ", question))))
+    wanted = list(dict.fromkeys(terms(_INSTRUCTION.sub(" ", _SUMMARY_REQUEST.sub(" ", question)))))
+    if not wanted:  # a question of nothing but such words keeps them
+        wanted = list(dict.fromkeys(terms(_SUMMARY_REQUEST.sub(" ", question))))
     if not wanted or not found:
         return None
     present = set().union(*(c.term_set for c in found), *given)

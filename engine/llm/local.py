@@ -15,7 +15,6 @@ from engine.llm._facts import (
     asks_why,
     best_fact,
     render_fact,
-    row_question_terms,
     table_rows,
 )
 from engine.llm._image import describe_image
@@ -25,6 +24,7 @@ from engine.llm._ranking import (
     idf_of,
     is_summary_request,
     question_names,
+    subject_terms,
     weigh_question,
 )
 
@@ -157,14 +157,14 @@ def _facts(question: str, texts: list[str], contexts: list[str]) -> list[Fact]:
     weight = idf_of(found)
     sides = [question]
     parts = _VERSUS.split(question, maxsplit=1)
-    if len(parts) == 2 and all(row_question_terms(part) for part in parts):
+    if len(parts) == 2 and all(subject_terms(part) for part in parts):
         sides = parts
     facts: list[Fact] = []
     for side in sides:
         weighed = weigh_question(question if len(sides) == 1 else side, found, given)
         if weighed is None:
             continue
-        asked = row_question_terms(side)
+        asked = subject_terms(side)
         wanted = [t for t in weighed.wanted if t in asked]
         fact = best_fact(wanted, weighed.idf, rows, given, texts,
                          asks_rate=asks_for_rate(side), names=names,

@@ -202,3 +202,14 @@ def test_of_the_same_line_in_two_tables_the_whole_is_stated_not_its_part() -> No
     answer = answer_from_sources("How much did Northwind spend on research and development?",
                                  [source(note), source(STATEMENT)])
     assert answer.text.startswith("Research and development (operating expenses): 811 million")
+
+
+def test_how_a_question_asks_is_not_what_it_asks_about() -> None:
+    signpost = ("Our discussion of results in this section relates the notes and their details"
+                " to each quarter.")
+    answer = answer_from_sources(
+        "Analyze how Northwind's tax rate relates to the discussion on tax issues in the notes"
+        " section, with details.", [source(signpost), source(
+            "Northwind's tax rate was 18%, lower than the statutory rate because of foreign"
+            " earnings.")])
+    assert "18%" in answer.text and "relates the notes" not in answer.text
