@@ -36,6 +36,11 @@ _JOINING_WORDS = frozenset(
     ["a", "an", "and", "as", "at", "by", "for", "from", "in", "into", "of", "on", "or", "the", "to", "with", "than", "that", "which", "was", "were", "is", "are"]
 )
 _SECTION_CHARS = 60
+# Beside its periods and dates, a line of column headings has a few words at most ("Three
+# Months Ended", "% Change", "As of"); a sentence that mentions dates has more.
+_HEADING_OTHER_WORDS = 4
+_HEADING_FILLER = frozenset(["ended", "ending", "months", "weeks", "change", "and", "fiscal",
+                             "year", "years", "quarter", "quarters", "as", "of", "at", "%"])
 _HEADER_LINES = 12  # how far above a table's first row its headings may start
 
 
@@ -65,9 +70,23 @@ def _normal_line(line: str) -> str:
     return re.sub(r"\(\s+", "(", re.sub(r"\s+\)", ")", line))
 
 
+def _is_sentence(line: str) -> bool:
+    # "(In Millions, Except Per Share Amounts)" says what the figures are in: no sentence.
+    rest = _DATE.sub(" ", _PERIOD.sub(" ", _FIGURE.sub(" ", re.sub(r"\([^)]*\)", " ", line))))
+    other = [w for w in re.findall(r"[^\W\d_][\w'’-]*", rest)
+             if w.lower() not in _HEADING_FILLER]
+    return len(other) > _HEADING_OTHER_WORDS
+
+
+_CHANGE_HEADING = re.compile(r"(?:[%$]\s*|percent(?:age)?\s+)?change", re.IGNORECASE)
+
+
 def _is_heading_line(line: str) -> bool:
-    """Column headings: periods, dates, years ("Three Months Ended", "December 31,", "2022")."""
-    if _PERIOD.search(line) or _DATE.search(line):
+    """Column headings: periods, dates, years ("Three Months Ended", "December 31,", "2022");
+    not a sentence that mentions dates ("The following table shows … ended July 1, 2023")."""
+    if _is_sentence(line):
+        return False
+    if _PERIOD.search(line) or _DATE.search(line) or _CHANGE_HEADING.fullmatch(line.strip()):
         return True
     words = _FIGURE.sub(" ", line).split()
     return bool(_YEAR.search(line)) and all(w.lower() in ("change", "%", "and") for w in words)
@@ -167,27 +186,35 @@ def rows(text: str) -> list[Row]:
                 section.lower().split()) <= set(label.lower().split()):
             pass  # "Total revenue" under "Revenue:" keeps its section
         found.append(Row(start=start, end=end, line=line, label=label, figures=figures,
-                         columns=_columns(headings, len(figures)), section=section,
+                         columns=_columns(headings, figures), section=section,
                          caption=caption, unit=unit, table_caption=table_caption))
         if label.lower().startswith("total"):
             section = ""  # "Total operating expenses" closes the "Operating expenses:" block
     return found
 
 
-def _columns(headings: str, count: int) -> list[str]:
-    """A heading for each of `count` figures, from the headings above the table, else []."""
+def _columns(headings: str, figures: list[str]) -> list[str]:
+    """A heading for each of `figures`, from the headings above the table, else []."""
+    count = len(figures)
     if not headings or count == 0:
         return []
     periods = [m.group(0).lower() for m in _PERIOD.finditer(headings)]
-    dates = list(dict.fromkeys(" ".join(m.group(0).split()).rstrip(",")
-                               for m in _DATE.finditer(headings)))
+    every_date = [" ".join(m.group(0).split()).rstrip(",") for m in _DATE.finditer(headings)]
+    dates = list(dict.fromkeys(every_date))
     years = _YEAR.findall(_DATE.sub(" ", headings)) if len(dates) >= 2 else _YEAR.findall(headings)
     month_days = list(dict.fromkeys(_YEAR.sub("", d).strip(" ,") for d in dates))
     if len(month_days) == 1 and len(_YEAR.findall(headings)) >= 2:
         # One closing date, a year per column: "September 30, … 2022 2023 2022 2023".
         base = [f"{month_days[0]}, {y}" for y in _YEAR.findall(headings)]
-    elif len(dates) >= 2 and all(_YEAR.search(d) for d in dates):
-        base = dates
+    elif len(dates) >= 2 and all(_YEAR.search(d) for d in every_date):
+        # Each period's dates in turn: "Three Months Ended … Nine Months Ended July 1, 2023
+        # June 25, 2022 July 1, 2023 June 25, 2022" has four columns, not two.
+        # The lines nearest the row are its headings: a sentence above may name the same
+        # dates in another order ("…ended December 31, 2022 and December 25, 2021 is…").
+        if len(every_date) >= len(figures):
+            base = every_date[-len(figures):]
+        else:
+            base = every_date if len(every_date) % len(dates) == 0 else dates
     elif len(month_days) == len(years) and years:
         base = [f"{d}, {y}" for d, y in zip(month_days, years, strict=True)]
     elif len(month_days) == 1 and years:
@@ -197,7 +224,14 @@ def _columns(headings: str, count: int) -> list[str]:
     changes = [f"{m.group(1) or ''}change".lower().strip()
                for m in _CHANGE.finditer(headings)] or (["change"] if "%" in headings else [])
     if base and len(base) < count <= len(base) + len(changes):
-        return [*_with_periods(base, periods), *changes[: count - len(base)]]
+        # The changes stand where they are: after their period's figures ("$39,669 $40,665
+        # (2)% $156,778 $162,863 (4)%"), told apart as the row's only percentages.
+        percent = [f.endswith("%") for f in figures]
+        if sum(percent) != count - len(base) or all(percent):
+            return []
+        dated = iter(_with_periods(base, periods))
+        changed = iter(changes)
+        return [next(changed, "change") if p else next(dated) for p in percent]
     if len(base) != count:
         return []  # a blank cell or a row cut short: which figure is whose can't be told
     columns = _with_periods(base, periods)

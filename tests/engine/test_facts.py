@@ -213,3 +213,22 @@ def test_how_a_question_asks_is_not_what_it_asks_about() -> None:
             "Northwind's tax rate was 18%, lower than the statutory rate because of foreign"
             " earnings.")])
     assert "18%" in answer.text and "relates the notes" not in answer.text
+
+
+def test_each_periods_dates_and_changes_name_their_own_figures() -> None:
+    text = ("Net sales by category (in millions):\nThree Months Ended\nNine Months Ended\n"
+            "July 1,\n2023\nJune 25,\n2022\nChange\nJuly 1,\n2023\nJune 25,\n2022\nChange\n"
+            "iPhone $ 39,669 $ 40,665 (2)% $ 156,778 $ 162,863 (4)%\n")
+    [row] = rows(text)
+    assert row.columns == [
+        "three months ended July 1, 2023", "three months ended June 25, 2022", "change",
+        "nine months ended July 1, 2023", "nine months ended June 25, 2022", "change"]
+
+
+def test_the_headings_nearest_a_row_name_its_columns() -> None:
+    text = ("A reconciliation of segment income for the three months ended December\n"
+            "31, 2022 and December 25, 2021 is as follows (in millions):\nThree Months Ended\n"
+            "December 25,\n2021\nDecember 31,\n2022\nSegment operating income $ 45,405 $ 49,657\n")
+    [row] = rows(text)
+    assert row.columns == ["three months ended December 25, 2021",
+                           "three months ended December 31, 2022"]
