@@ -59,10 +59,12 @@ def build_state(settings: EngineSettings) -> EngineState:
     db = Database(settings.data_dir / "engine.sqlite3")
     blobs = BlobStore(settings.data_dir / "blobs")
     embedding = EmbeddingService(db, enabled=settings.embeddings)
+    runner = RunExecutor(settings, db, EventBus())
     return EngineState(settings=settings, db=db, blobs=blobs,
                        ingestion=IngestionService(settings, db, blobs,
-                                                  on_indexed=embedding.enqueue),
-                       runner=RunExecutor(settings, db, EventBus()), embedding=embedding)
+                                                  on_indexed=embedding.enqueue,
+                                                  on_settled=runner.store_settled),
+                       runner=runner, embedding=embedding)
 
 
 def create_app(settings: EngineSettings) -> FastAPI:
@@ -95,6 +97,7 @@ def create_app(settings: EngineSettings) -> FastAPI:
     @app.get("/health", tags=["health"])
     def health() -> dict[str, object]:
         return {"status": "ok", "ingestion_queue": state.ingestion.pending(),
+                "run_queue": state.runner.waiting(), "runs_parked": state.runner.parked(),
                 "embedding_queue": state.embedding.pending(),
                 "embedding_failed_files": state.embedding.failures,
                 "embedded_passages": state.embedding.passages_embedded,

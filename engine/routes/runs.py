@@ -121,6 +121,7 @@ def _active_run(conn: Any, thread_id: str) -> None:
 @router.post("/threads/{thread_id}/runs", response_model=None)
 def create_run(state: StateDep, project: ProjectDep, thread_id: str, body: RunCreateParams,
                response: Response) -> dict[str, Any] | StreamingResponse:
+    state.runner.admit()  # a full run queue answers 429 with Retry-After
     pending = []
     with state.db.write() as conn:
         thread = objects.fetch(conn, "threads", thread_id, param="thread_id", project=project)
@@ -140,6 +141,7 @@ def create_run(state: StateDep, project: ProjectDep, thread_id: str, body: RunCr
 @router.post("/threads/runs", response_model=None)
 def create_thread_and_run(state: StateDep, project: ProjectDep, body: ThreadAndRunCreateParams,
                           response: Response) -> dict[str, Any] | StreamingResponse:
+    state.runner.admit()  # a full run queue answers 429 with Retry-After
     with state.db.write() as conn:
         assistant = objects.fetch(conn, "assistants", body.assistant_id, param="assistant_id", project=project)
         thread, pending = store_thread(conn, body.thread, project=project)
