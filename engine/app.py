@@ -24,6 +24,7 @@ from engine.routes import (
     models,
     projects,
     runs,
+    stored_chat,
     threads,
     vector_store_files,
     vector_stores,
@@ -89,8 +90,8 @@ def create_app(settings: EngineSettings) -> FastAPI:
 
     v1 = APIRouter(prefix="/v1")
     # runs before threads: POST /threads/runs must not be taken for POST /threads/{thread_id}.
-    for module in (files, vector_stores, vector_store_files, chat, models, assistants, runs,
-                   threads, messages, projects):
+    for module in (files, vector_stores, vector_store_files, chat, stored_chat, models,
+                   assistants, runs, threads, messages, projects):
         v1.include_router(module.router)
     app.include_router(v1)
 
