@@ -8,7 +8,6 @@ import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +18,7 @@ from wire import http_error
 
 from core import OpenAIClient
 from core.errors import RateLimitError
+from tests.copilots.scripted_upstream import scripted_upstream
 
 LOCAL = "pdf-copilot-local"
 RELAY = "gated"
@@ -28,41 +28,12 @@ RELAY = "gated"
 def gated_upstream() -> Iterator[tuple[str, threading.Event]]:
     """An upstream chat model that answers only once the event is set."""
     gate = threading.Event()
-
-    class Handler(BaseHTTPRequestHandler):
-        def log_message(self, *args: object) -> None:
-            pass
-
-        def do_POST(self) -> None:
-            body = json.loads(self.rfile.read(int(self.headers.get("Content-Length", 0))))
-            gate.wait(60)
-            base = {"id": "chatcmpl-g", "created": 0, "model": body["model"]}
-            if body.get("stream"):
-                self.send_response(200)
-                self.send_header("Content-Type", "text/event-stream")
-                self.end_headers()
-                chunk = {**base, "object": "chat.completion.chunk", "choices": [
-                    {"index": 0, "delta": {"content": "Done."}, "finish_reason": "stop"}]}
-                self.wfile.write(f"data: {json.dumps(chunk)}\n\ndata: [DONE]\n\n".encode())
-                return
-            data = json.dumps({**base, "object": "chat.completion", "choices": [{
-                "index": 0, "finish_reason": "stop",
-                "message": {"role": "assistant", "content": "Done."}}]}).encode()
-            self.send_response(200)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/v1", gate
-    finally:
-        gate.set()
-        server.shutdown()
-        server.server_close()
+    with scripted_upstream() as (base_url, script):
+        script.answer = lambda body: "Done." if gate.wait(60) else "Timed out."  # type: ignore[method-assign]
+        try:
+            yield base_url, gate
+        finally:
+            gate.set()
 
 
 def api(engine: EngineProcess) -> httpx.Client:
