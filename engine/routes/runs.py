@@ -25,6 +25,7 @@ from engine.sse import sse_data, sse_response
 from engine.state import EngineState, ProjectDep, StateDep
 
 router = APIRouter(tags=["runs"], dependencies=[BetaDep])
+POLL_AFTER_MS = "100"  # a built-in-model turn takes tens of milliseconds
 STEP_CONTENT = "step_details.tool_calls[*].file_search.results[*].content"
 Include = Annotated[list[str] | None, Query(alias="include[]")]
 
@@ -82,7 +83,7 @@ def _start(state: EngineState, run: dict[str, Any], response: Response,
     runner = state.runner
     if not stream:
         runner.submit(run["id"])
-        response.headers["openai-poll-after-ms"] = runner.poll_after_ms(run["status"])
+        response.headers["openai-poll-after-ms"] = POLL_AFTER_MS
         return run
     listener = runner.bus.subscribe(run["id"])
     runner.submit(run["id"])
@@ -169,7 +170,7 @@ def retrieve_run(state: StateDep, project: ProjectDep, thread_id: str, run_id: s
     run = objects.fetch(state.db.read(), "runs", run_id, param="run_id", where="thread_id = ?",
                         params=(thread_id,), project=project)
     if run["status"] in ("queued", "in_progress", "cancelling"):
-        response.headers["openai-poll-after-ms"] = state.runner.poll_after_ms(run["status"])
+        response.headers["openai-poll-after-ms"] = POLL_AFTER_MS
     return run
 
 

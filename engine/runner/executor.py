@@ -111,10 +111,6 @@ class RunExecutor:
         """Raise EngineBusy (429 with Retry-After) when the run queue is full."""
         self._jobs.admit()
 
-    def poll_after_ms(self, status: str) -> str:
-        """The `openai-poll-after-ms` hint for a run in `status`, from the queue."""
-        return str(self._jobs.poll_after_ms(status))
-
     def waiting(self) -> int:
         """Runs waiting for a worker."""
         return self._jobs.waiting()

@@ -26,8 +26,6 @@ from engine.errors import TooManyRequests
 log = logging.getLogger("engine.runner")
 PARK_CHECK_SECONDS = 0.5  # the periodic check of parked runs' stores, besides ingestion's word
 FIRST_RUN_SECONDS = 0.5  # the guess of a run's duration before any has been timed
-POLL_AFTER_MS = 100  # a built-in-model turn takes tens of milliseconds
-MAX_QUEUED_POLL_AFTER_MS = 1000
 _SMOOTHING = 0.2  # weight of the newest run in the moving average of run durations
 
 
@@ -80,16 +78,6 @@ class RunQueue:
     def retry_after(self, waiting: int) -> float:
         """Seconds until the runs waiting now have gone to a worker, at the recent pace."""
         return max(waiting, 1) * self._mean_seconds / self._workers
-
-    def poll_after_ms(self, status: str) -> int:
-        """The `openai-poll-after-ms` for a run in `status`: a queued run is told to come back
-        about when the average run ahead of it has gone to a worker, so 32 sessions polling
-        a long queue do not take the workers' CPU; a running one, soon."""
-        if status != "queued":
-            return POLL_AFTER_MS
-        ahead = self._ready.qsize() / 2
-        wait_ms = 1000 * ahead * self._mean_seconds / self._workers
-        return int(min(max(wait_ms, POLL_AFTER_MS), MAX_QUEUED_POLL_AFTER_MS))
 
     def put(self, run_id: str) -> None:
         self._ready.put(run_id)

@@ -51,15 +51,3 @@ def test_run_workers_default_to_two_per_cpu_of_the_process(monkeypatch):
     assert EngineSettings(run_workers=3).workers_for_runs() == 3
     assert EngineSettings().workers_for_runs() == settings_module.default_run_workers()
 
-
-def test_a_queued_run_is_told_to_poll_later_the_longer_the_queue(tmp_path):
-    runs = RunQueue(Database(tmp_path / "db.sqlite3"), workers=2, depth=100)
-    assert runs.poll_after_ms("queued") == 100  # nothing ahead
-    for n in range(40):
-        runs.put(f"run_{n}")
-    # 20 runs ahead on average, 0.5 s each, 2 workers: 5 s, capped at 1 s.
-    assert runs.poll_after_ms("queued") == 1000
-    assert runs.poll_after_ms("in_progress") == 100
-    for _ in range(36):
-        runs.get()
-    assert runs.poll_after_ms("queued") == round(1000 * 2 * FIRST_RUN_SECONDS / 2)
