@@ -47,8 +47,9 @@ def user_message(exc: BaseException) -> str:
         return f"the server does not allow this: {exc.message}"
     if isinstance(exc, NotFoundError):
         return f"it no longer exists on the server ({exc.message})."
-    if isinstance(exc, RateLimitError):
-        return "the server is busy (rate limit). Wait a moment and try again."
+    if isinstance(exc, RateLimitError):  # the client has already waited and retried
+        return (f"the server is busy: it refused the request even after waiting and retrying"
+                f" ({exc.message}). Try again in a moment.")
     if isinstance(exc, APIError):
         return exc.message
     if isinstance(exc, RunFailedError):

@@ -24,6 +24,7 @@ from engine.routes import (
     models,
     projects,
     runs,
+    stored_chat,
     threads,
     vector_store_files,
     vector_stores,
@@ -59,10 +60,12 @@ def build_state(settings: EngineSettings) -> EngineState:
     db = Database(settings.data_dir / "engine.sqlite3")
     blobs = BlobStore(settings.data_dir / "blobs")
     embedding = EmbeddingService(db, enabled=settings.embeddings)
+    runner = RunExecutor(settings, db, EventBus())
     return EngineState(settings=settings, db=db, blobs=blobs,
                        ingestion=IngestionService(settings, db, blobs,
-                                                  on_indexed=embedding.enqueue),
-                       runner=RunExecutor(settings, db, EventBus()), embedding=embedding)
+                                                  on_indexed=embedding.enqueue,
+                                                  on_settled=runner.store_settled),
+                       runner=runner, embedding=embedding)
 
 
 def create_app(settings: EngineSettings) -> FastAPI:
@@ -87,14 +90,15 @@ def create_app(settings: EngineSettings) -> FastAPI:
 
     v1 = APIRouter(prefix="/v1")
     # runs before threads: POST /threads/runs must not be taken for POST /threads/{thread_id}.
-    for module in (files, vector_stores, vector_store_files, chat, models, assistants, runs,
-                   threads, messages, projects):
+    for module in (files, vector_stores, vector_store_files, chat, stored_chat, models,
+                   assistants, runs, threads, messages, projects):
         v1.include_router(module.router)
     app.include_router(v1)
 
     @app.get("/health", tags=["health"])
     def health() -> dict[str, object]:
         return {"status": "ok", "ingestion_queue": state.ingestion.pending(),
+                "run_queue": state.runner.waiting(), "runs_parked": state.runner.parked(),
                 "embedding_queue": state.embedding.pending(),
                 "embedding_failed_files": state.embedding.failures,
                 "embedded_passages": state.embedding.passages_embedded,

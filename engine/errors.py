@@ -5,12 +5,14 @@
      ├── Unauthorized             401 invalid_request_error / invalid_api_key
      ├── NotFound                 404 invalid_request_error (names the id)
      ├── Conflict                 409
-     └── PayloadTooLarge          413
+     ├── PayloadTooLarge          413
+     └── TooManyRequests          429 requests / rate_limit_exceeded, with Retry-After
 """
 
 from __future__ import annotations
 
 import logging
+import math
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -23,6 +25,7 @@ log = logging.getLogger("engine")
 class APIError(Exception):
     status_code = 400
     error_type = "invalid_request_error"
+    headers: dict[str, str] | None = None  # sent with the error (Retry-After on a 429)
 
     def __init__(self, message: str, *, param: str | None = None, code: str | None = None):
         super().__init__(message)
@@ -57,6 +60,19 @@ class PayloadTooLarge(APIError):
     status_code = 413
 
 
+class TooManyRequests(APIError):
+    """429 in OpenAI's shape (type `requests`, code `rate_limit_exceeded`); `Retry-After`
+    (whole seconds, at least 1) and `retry-after-ms` say when to try again."""
+
+    status_code = 429
+    error_type = "requests"
+
+    def __init__(self, message: str, *, retry_after: float):
+        super().__init__(message, code="rate_limit_exceeded")
+        self.headers = {"Retry-After": str(max(1, math.ceil(retry_after))),
+                        "retry-after-ms": str(max(1, round(retry_after * 1000)))}
+
+
 def error_body(message: str, type_: str, param: str | None, code: str | None) -> dict:
     return {"error": {"message": message, "type": type_, "param": param, "code": code}}
 
@@ -71,7 +87,7 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(APIError)
     async def _api_error(_: Request, exc: APIError) -> JSONResponse:
-        return JSONResponse(exc.envelope(), status_code=exc.status_code)
+        return JSONResponse(exc.envelope(), status_code=exc.status_code, headers=exc.headers)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:

@@ -38,7 +38,7 @@ from engine.projects import Authenticator, Caller, PermissionDenied
 from engine.settings import EngineSettings
 
 KEY_PARAMS = frozenset({"api_key", "api-key", "apikey", "key", "access_token", "token"})
-_ID = re.compile(r"^(file-|vs_|vsfb_|asst_|thread_|msg_|run_|step_)[A-Za-z0-9]{8,64}$")
+_ID = re.compile(r"^(file-|vs_|vsfb_|asst_|thread_|msg_|run_|step_|chatcmpl-)[A-Za-z0-9]{8,64}$")
 _WAIT_SECONDS = 600.0
 _MAX_REFS = 2000
 

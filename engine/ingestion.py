@@ -56,9 +56,11 @@ class IngestionService:
     def __init__(
         self, settings: EngineSettings, db: Database, blobs: BlobStore,
         on_indexed: Callable[[str], None] | None = None,
+        on_settled: Callable[[str], None] | None = None,
     ):
         self._db, self._blobs = db, blobs
         self._on_indexed = on_indexed  # told each file id once its text is searchable
+        self._on_settled = on_settled  # told the store id once one of its files is done
         self._pool = ExtractorPool(
             workers=settings.ingest_workers,
             budget=budget_of(settings),
@@ -119,6 +121,8 @@ class IngestionService:
                     return
                 log.exception("ingestion of %s into %s failed unexpectedly", job[1], job[0])
                 self._finish_failed(*job, "server_error", "The engine failed while indexing.")
+            if self._on_settled is not None:
+                self._on_settled(job[0])
 
     def _ingest(self, vector_store_id: str, file_id: str) -> None:
         conn = self._db.read()

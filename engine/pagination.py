@@ -76,3 +76,17 @@ def list_page(
         "last_id": data[-1]["id"] if data else None,
         "has_more": has_more,
     }
+
+
+def list_items(items: Sequence[dict[str, Any]], query: ListQuery) -> dict[str, Any]:
+    """One page of `items` (in insertion order, each with an `id`) after `query.after`, as
+    OpenAI's list object (for lists kept inside one object; `before` is not offered there)."""
+    ordered = list(items) if query.order == "asc" else list(reversed(items))
+    if query.after is not None:
+        ids = [item["id"] for item in ordered]
+        if query.after not in ids:
+            raise InvalidRequest(f"Cursor '{query.after}' is not in this list.", param="after")
+        ordered = ordered[ids.index(query.after) + 1:]
+    data = ordered[: query.limit]
+    return {"object": "list", "data": data, "first_id": data[0]["id"] if data else None,
+            "last_id": data[-1]["id"] if data else None, "has_more": len(ordered) > query.limit}

@@ -234,3 +234,21 @@ CREATE INDEX idempotency_refs_object ON idempotency_refs(object_id)
 """
 
 MIGRATIONS.append(("0003_projects", _PROJECTS))
+
+# Stored chat completions (`store: true`): the completion as answered (its wire JSON, metadata
+# included), the request's messages, and the columns lists filter on; per project, as all.
+_STORED_CHAT_COMPLETIONS = """
+CREATE TABLE chat_completions (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT NOT NULL UNIQUE,
+    project_id TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    model TEXT NOT NULL,
+    metadata TEXT NOT NULL DEFAULT '{}',
+    data TEXT NOT NULL,
+    messages TEXT NOT NULL
+);
+CREATE INDEX chat_completions_project ON chat_completions(project_id, seq)
+"""
+
+MIGRATIONS.append(("0004_stored_chat_completions", _STORED_CHAT_COMPLETIONS))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 from pathlib import Path
 
@@ -59,7 +60,15 @@ class EngineSettings(BaseSettings):
     default_model: str | None = Field(
         None, description="Model for runs that name none; default: the built-in local model."
     )
-    run_workers: int = Field(4, ge=1, description="Runs executed at the same time.")
+    run_workers: int | None = Field(
+        None, ge=1, description="Runs executed at the same time; default: two per CPU the"
+        " process may use (its CPU affinity), at least 4.",
+    )
+    run_queue_depth: int = Field(
+        64, ge=1, description="Most new runs waiting for a worker; one more is refused with a"
+        " 429 and Retry-After. Runs waiting for their files' indexing hold no worker and don't"
+        " count.",
+    )
     run_expiry_seconds: int = Field(
         600, ge=1, description="A run expires this long after it is created or its tool"
         " outputs are submitted; one waiting in requires_action for outputs that never come"
@@ -78,12 +87,25 @@ class EngineSettings(BaseSettings):
         " flight may take to finish; what is left resumes at the next start."
     )
 
+    def workers_for_runs(self) -> int:
+        """`run_workers`, else two per CPU available to the process (at least 4)."""
+        return self.run_workers or default_run_workers()
 
     def upstream_model_map(self) -> dict[str, str]:
         """Model id offered here → model id sent upstream."""
         pairs = (entry.split("=", 1) if "=" in entry else (entry, entry)
                  for entry in self.upstream_models)
         return {name.strip(): target.strip() for name, target in pairs}
+
+
+def default_run_workers() -> int:
+    """Two run workers per CPU this process may use (at least 4): a run mostly waits (on an
+    upstream model, on SQLite), and the built-in model's turn is short."""
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # not Linux
+        cpus = os.cpu_count() or 1
+    return max(4, 2 * cpus)
 
 
 @lru_cache

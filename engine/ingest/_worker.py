@@ -16,6 +16,7 @@ PR_SET_PDEATHSIG (Linux) covers the forkserver dying.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import logging
 import math
@@ -34,6 +35,7 @@ from .extract import open_document  # imports PDFium and pypdf before "ready", o
 
 PR_SET_PDEATHSIG = 1
 WATCH_SECONDS = 0.25
+NICENESS = 5  # added to the engine's: extraction yields the CPU to answering runs
 
 
 def serve(conn: Connection, memory_limit_mb: int, engine_pid: int | None = None) -> None:
@@ -42,6 +44,10 @@ def serve(conn: Connection, memory_limit_mb: int, engine_pid: int | None = None)
     if engine_pid is not None:
         threading.Thread(target=_watch, args=(engine_pid,), name="engine-watch",
                          daemon=True).start()
+    # Below the engine, whose runs answer people, above the embedding child (nice 10): the
+    # budgets are CPU time, so a file read more slowly on a busy machine still fits its own.
+    with contextlib.suppress(OSError):
+        os.nice(NICENESS)
     limit = memory_limit_mb * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))  # a child stopped by SIGXCPU dumps nothing

@@ -7,14 +7,16 @@ connection, the upstream's own error message) and never the key.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import lru_cache
 from typing import Any
 
 import httpx
 from fastapi.responses import JSONResponse, StreamingResponse
 
+from engine.chat_store import StreamedCompletion
 from engine.errors import APIError
+from engine.ids import new_id, now
 from engine.settings import EngineSettings
 from engine.sse import sse_data, sse_response
 
@@ -113,25 +115,40 @@ def stream(settings: EngineSettings, payload: dict[str, Any]) -> Iterator[dict[s
 
 
 def upstream_chat(
-    settings: EngineSettings, payload: dict[str, Any]
+    settings: EngineSettings, payload: dict[str, Any],
+    keep: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
 ) -> JSONResponse | StreamingResponse:
-    """Pass a chat completion request through to the upstream model server."""
+    """Pass a chat completion request through to the upstream model server.
+
+    With `keep` (`store: true`), the completion gets an id of ours and `keep` is given it once
+    whole (a streamed one when its last chunk has passed).
+    """
+    name = payload.get("model")
+    own_id = new_id("chatcmpl-") if keep is not None else None
     if not payload.get("stream"):
-        result = complete(settings, payload)
-        return JSONResponse({**result, "model": payload.get("model", result.get("model"))})
+        result = {**complete(settings, payload), "model": name or ""}
+        if keep is not None:
+            result = keep({**result, "id": own_id})
+        return JSONResponse(result)
     chunks = stream(settings, payload)
     first = next(chunks, None)  # surfaces connection errors as a proper error response
+    whole = StreamedCompletion()
 
-    name = payload.get("model")
+    def relayed(chunk: dict[str, Any]) -> str:
+        whole.feed(chunk)
+        return sse_data({**chunk, "model": name, **({"id": own_id} if own_id else {})})
 
     def events() -> Iterator[str]:
         try:
             if first is not None:
-                yield sse_data({**first, "model": name})
+                yield relayed(first)
             for chunk in chunks:
-                yield sse_data({**chunk, "model": name})
+                yield relayed(chunk)
         except UpstreamError as exc:
             yield sse_data(exc.envelope())
+        else:
+            if keep is not None and own_id is not None:
+                keep(whole.completion(own_id, str(name or ""), now()))
         yield sse_data("[DONE]")
 
     return sse_response(events())

@@ -9,13 +9,14 @@ from fastapi import APIRouter
 from fastapi.responses import JSONResponse, StreamingResponse
 
 from core.types.chat import ChatCompletionCreateParams
+from engine import chat_store
 from engine.function_tools import refuse_function_tools
 from engine.ids import new_id, now
 from engine.llm.local import LOCAL_MODEL_ID, answer_chat, count_prompt_tokens
 from engine.llm.upstream import upstream_chat
 from engine.routes.models import resolve_model
 from engine.sse import sse_data, sse_response, word_pieces
-from engine.state import StateDep
+from engine.state import EngineState, ProjectDep, StateDep
 from engine.tokens import truncate_tokens
 
 router = APIRouter(tags=["chat"])
@@ -30,13 +31,19 @@ def _message_text(message: dict[str, Any]) -> str:
 
 @router.post("/chat/completions", response_model=None)
 def create_chat_completion(
-    state: StateDep, body: ChatCompletionCreateParams
+    state: StateDep, project: ProjectDep, body: ChatCompletionCreateParams
 ) -> dict[str, Any] | JSONResponse | StreamingResponse:
     model = resolve_model(state.settings, body.model)
     messages = [m.model_dump(exclude_none=True) for m in body.messages]
+    store, metadata = chat_store.stored_options(body.model_extra or {})
+    keep = _keeper(state, project, messages, metadata) if store else None
     if model != LOCAL_MODEL_ID:
-        # Upstream models get the request as sent, tools and tool_choice included.
-        return upstream_chat(state.settings, body.model_dump(exclude_none=True))
+        # Upstream models get the request as sent, tools and tool_choice included; storing
+        # is this engine's business.
+        payload = body.model_dump(exclude_none=True)
+        payload.pop("store", None)
+        payload.pop("metadata", None)
+        return upstream_chat(state.settings, payload, keep)
     refuse_function_tools(body.model_extra or {})
     answer = answer_chat(messages)
     limit = body.max_completion_tokens or body.max_tokens
@@ -49,21 +56,24 @@ def create_chat_completion(
         "total_tokens": prompt_tokens + count_prompt_tokens(text),
     }
     completion_id, created = new_id("chatcmpl-"), now()
+    completion: dict[str, Any] = {
+        "id": completion_id,
+        "object": "chat.completion",
+        "created": created,
+        "model": model,
+        "choices": [{
+            "index": 0,
+            "message": {"role": "assistant", "content": text, "refusal": None,
+                        "annotations": []},
+            "finish_reason": finish,
+            "logprobs": None,
+        }],
+        "usage": usage,
+    }
+    if keep is not None:  # a streamed answer is stored too: its text is known already
+        completion = keep(completion)
     if not body.stream:
-        return {
-            "id": completion_id,
-            "object": "chat.completion",
-            "created": created,
-            "model": model,
-            "choices": [{
-                "index": 0,
-                "message": {"role": "assistant", "content": text, "refusal": None,
-                            "annotations": []},
-                "finish_reason": finish,
-                "logprobs": None,
-            }],
-            "usage": usage,
-        }
+        return completion
     include_usage = bool(body.stream_options and body.stream_options.include_usage)
 
     def events() -> Iterator[str]:
@@ -83,3 +93,14 @@ def create_chat_completion(
         yield sse_data("[DONE]")
 
     return sse_response(events())
+
+
+def _keeper(state: EngineState, project: str, messages: list[dict[str, Any]],
+            metadata: dict[str, str]) -> Any:
+    """What stores a finished completion (`store: true`) in the caller's project."""
+
+    def keep(completion: dict[str, Any]) -> dict[str, Any]:
+        with state.db.write() as conn:
+            return chat_store.save(conn, project, completion, messages, metadata)
+
+    return keep

@@ -7,8 +7,10 @@ import queue
 from collections.abc import Iterator
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Body, Query, Response
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import StreamingResponse
+from pydantic import ValidationError
 
 from core.types.runs import (
     RunCreateParams,
@@ -136,6 +138,7 @@ def _active_run(conn: Any, thread_id: str) -> None:
 @router.post("/threads/{thread_id}/runs", response_model=None)
 def create_run(state: StateDep, project: ProjectDep, thread_id: str, body: RunCreateParams,
                response: Response) -> dict[str, Any] | StreamingResponse:
+    state.runner.admit()  # a full run queue answers 429 with Retry-After
     pending = []
     with state.db.write() as conn:
         thread = objects.fetch(conn, "threads", thread_id, param="thread_id", project=project)
@@ -155,6 +158,7 @@ def create_run(state: StateDep, project: ProjectDep, thread_id: str, body: RunCr
 @router.post("/threads/runs", response_model=None)
 def create_thread_and_run(state: StateDep, project: ProjectDep, body: ThreadAndRunCreateParams,
                           response: Response) -> dict[str, Any] | StreamingResponse:
+    state.runner.admit()  # a full run queue answers 429 with Retry-After
     with state.db.write() as conn:
         assistant = objects.fetch(conn, "assistants", body.assistant_id, param="assistant_id", project=project)
         thread, pending = store_thread(conn, body.thread, project=project)
@@ -212,13 +216,20 @@ def cancel_run(state: StateDep, project: ProjectDep, thread_id: str, run_id: str
 
 @router.post("/threads/{thread_id}/runs/{run_id}/submit_tool_outputs", response_model=None)
 def submit_tool_outputs(state: StateDep, project: ProjectDep, thread_id: str, run_id: str,
-                        body: SubmitToolOutputsParams,
+                        raw: Annotated[dict[str, Any], Body()],
                         response: Response) -> dict[str, Any] | StreamingResponse:
     """Answer a run's function calls: the outputs go into its step and the run goes on."""
     state.runner.expire_waiting(run_id)  # outputs that come too late find the run expired
     with state.db.write() as conn:
         run = objects.fetch(conn, "runs", run_id, param="run_id", where="thread_id = ?",
                             params=(thread_id,), project=project)
+        # Checked after the run is found: another project's run is absent (404), whatever
+        # the body says.
+        try:
+            body = SubmitToolOutputsParams.model_validate(raw)
+        except ValidationError as exc:
+            raise RequestValidationError(
+                [{**e, "loc": ("body", *e["loc"])} for e in exc.errors()]) from exc
         step = waiting_step(conn, run_id) if run["status"] == WAITING else None
         if step is None:
             raise InvalidRequest(f"Runs in status '{run['status']}' do not accept tool outputs.",

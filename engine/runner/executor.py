@@ -1,8 +1,10 @@
 """Runs move queued → in_progress → completed / incomplete / failed / cancelled / expired.
 
-A few worker threads execute runs. Each run: gather the conversation and vector stores, wait for
-their files to finish indexing, perform file_search (a `tool_calls` step), let the model answer
-(a `message_creation` step), and record usage. Every change is written to SQLite first and then
+A few worker threads execute runs (`ENGINE_RUN_WORKERS`, two per CPU by default). Each run:
+gather the conversation and vector stores, wait for their files to finish indexing — parked,
+holding no worker (`engine.runner.scheduling`) —, perform file_search (a `tool_calls` step), let
+the model answer (a `message_creation` step), and record usage. At most `ENGINE_RUN_QUEUE_DEPTH`
+new runs wait for a worker; beyond that creating a run answers 429 with Retry-After. Every change is written to SQLite first and then
 published to streaming listeners, so polling and streaming see the same story. The answer, its
 step and the run's terminal status commit in one transaction.
 
@@ -14,7 +16,6 @@ makes a run `cancelled`: only a cancel request does.
 from __future__ import annotations
 
 import logging
-import queue
 import threading
 import time
 from dataclasses import dataclass, field
@@ -30,6 +31,7 @@ from engine.runner.answering import RunCancelled, answer_locally, answer_upstrea
 from engine.runner.context import RunContext, gather_context, upstream_payload
 from engine.runner.events import EventBus
 from engine.runner.replies import Reply, answer_usage, run_usage
+from engine.runner.scheduling import RunQueue, busy_stores
 from engine.runner.tool_calls import (
     WAITING,
     StreamedCalls,
@@ -54,10 +56,16 @@ class EngineStopping(Exception):
     """Raised inside a run when the engine stops under it."""
 
 
+class _Parked(Exception):
+    """Raised inside a run that now waits, off its worker, for its stores' files."""
+
+
 @dataclass
 class _Control:
     cancel: threading.Event = field(default_factory=threading.Event)
     shown: bool = False  # the run has steps: a stop fails it instead of queueing it again
+    started: bool = False  # this process made it in_progress (it comes back after parking)
+    index_until: float | None = None  # time.monotonic() its wait for indexing ends
 
 
 class RunExecutor:
@@ -65,9 +73,10 @@ class RunExecutor:
         self._settings, self._db, self.bus = settings, db, bus
         # Daemon threads, not a ThreadPoolExecutor: a run stuck on a silent upstream must not
         # keep the process alive after the stop has failed it.
-        self._jobs: queue.Queue[str | None] = queue.Queue()
+        workers = settings.workers_for_runs()
+        self._jobs = RunQueue(db, workers=workers, depth=settings.run_queue_depth)
         self._threads = [threading.Thread(target=self._work, name=f"run-{i}", daemon=True)
-                         for i in range(settings.run_workers)]
+                         for i in range(workers)]
         self._controls: dict[str, _Control] = {}
         self._lock = threading.Lock()
         self._stopping = threading.Event()  # no run starts any more
@@ -82,6 +91,7 @@ class RunExecutor:
             thread.start()
         self.expire_waiting()  # runs whose outputs were due while the engine was down
         self._sweeper.start()
+        self._jobs.start()
         rows = self._db.read().execute(
             "SELECT id, status FROM runs WHERE status IN (?, ?, ?) ORDER BY seq", ACTIVE
         ).fetchall()
@@ -98,8 +108,7 @@ class RunExecutor:
         if self._stopping.is_set():
             return
         self._stopping.set()
-        for _ in self._threads:
-            self._jobs.put(None)
+        self._jobs.close(len(self._threads))
 
     def stop(self, deadline: float | None = None) -> None:
         """Let runs in flight finish until `deadline` (time.monotonic()); then stop them."""
@@ -107,8 +116,26 @@ class RunExecutor:
         join_within(self._threads, deadline, self._halt.set)
         with self._lock:
             stuck = list(self._controls)
-        for run_id in stuck:  # blocked where no check reaches it (an upstream that hangs)
+        # Parked, or blocked where no check reaches it (an upstream that hangs); a run still
+        # queued in memory is queued in the database too, and _stopped leaves it so.
+        for run_id in stuck:
             self._stopped(run_id)
+
+    def admit(self) -> None:
+        """Raise EngineBusy (429 with Retry-After) when the run queue is full."""
+        self._jobs.admit()
+
+    def waiting(self) -> int:
+        """Runs waiting for a worker."""
+        return self._jobs.waiting()
+
+    def parked(self) -> int:
+        """Runs waiting, off any worker, for their stores' files to be indexed."""
+        return len(self._jobs.parked())
+
+    def store_settled(self, vector_store_id: str) -> None:
+        """Ingestion's word that a file of the store is done: parked runs may go on."""
+        self._jobs.store_settled(vector_store_id)
 
     def submit(self, run_id: str) -> None:
         if self._stopping.is_set():
@@ -136,6 +163,10 @@ class RunExecutor:
             control = self._controls.get(run_id)
         if control is not None:
             control.cancel.set()
+        if self._jobs.unpark(run_id):  # no worker will come back for it: cancel it here
+            with self._lock:
+                self._controls.pop(run_id, None)
+            self._finish(run_id, "cancelled")
         return run
 
     def _work(self) -> None:
@@ -149,7 +180,10 @@ class RunExecutor:
 
     def _execute(self, run_id: str) -> None:
         try:
-            self._run(run_id)
+            with self._jobs.timed():
+                self._run(run_id)
+        except _Parked:
+            return  # its control stays: the run comes back to a worker, or a stop requeues it
         except RunCancelled:
             self._finish(run_id, "cancelled")
         except EngineStopping:
@@ -163,9 +197,8 @@ class RunExecutor:
                 log.exception("run %s failed", run_id)
                 self._finish(run_id, "failed",
                              error=("server_error", "The engine failed during this run."))
-        finally:
-            with self._lock:
-                self._controls.pop(run_id, None)
+        with self._lock:  # not in a `finally`: a parked run keeps its control
+            self._controls.pop(run_id, None)
 
     def _stopped(self, run_id: str) -> None:
         """The engine stops under a run: queue it again if it has shown nothing, else fail it."""
@@ -211,16 +244,22 @@ class RunExecutor:
 
     def _run(self, run_id: str) -> None:
         if self._stopping.is_set():
-            return  # still queued: the next start runs it
+            return  # still queued (or in_progress without steps, requeued by the stop)
+        with self._lock:
+            control = self._controls.setdefault(run_id, _Control())
         with self._db.write() as conn:
             run = objects.fetch(conn, "runs", run_id)
-            if run["status"] != "queued":
-                if run["status"] == "cancelling":
-                    raise RunCancelled
-                return
-            run.update(status="in_progress", started_at=now())
-            objects.save(conn, "runs", run)
-        self.bus.publish(run_id, "thread.run.in_progress", run)
+            if run["status"] == "cancelling":
+                raise RunCancelled
+            resumed = control.started and run["status"] == "in_progress"  # back from parking
+            if not resumed:
+                if run["status"] != "queued":
+                    return
+                run.update(status="in_progress", started_at=now())
+                objects.save(conn, "runs", run)
+        if not resumed:
+            control.started = True
+            self.bus.publish(run_id, "thread.run.in_progress", run)
         deadline = float(run["expires_at"])
         try:
             self._turn(run, lambda: self._check(run_id, deadline))
@@ -230,7 +269,7 @@ class RunExecutor:
     def _turn(self, run: dict[str, Any], check: Any) -> None:
         ctx = gather_context(self._db.read(), run)
         ctx.fit_prompt([], self._settings.run_context_tokens)  # the conversation, at least
-        self._wait_for_indexing(ctx.store_ids, check)
+        self._wait_for_indexing(run["id"], ctx.store_ids, check)
         check()
         self._shown(run["id"])
         # After submitted tool outputs the run goes on: the search is not shown again.
@@ -346,21 +385,24 @@ class RunExecutor:
                 if not self._stopping.is_set():
                     log.exception("expiring runs failed")
 
-    def _wait_for_indexing(self, store_ids: list[str], check: Any) -> None:
-        """Files still being indexed are waited for (bounded), as OpenAI's runs do."""
-        if not store_ids:
+    def _wait_for_indexing(self, run_id: str, store_ids: list[str], check: Any) -> None:
+        """Files still being indexed are waited for (bounded), as OpenAI's runs do, with the
+        run parked off its worker (raises _Parked) until they settle."""
+        if not store_ids or not busy_stores(self._db, store_ids):
             return
-        marks = ",".join("?" * len(store_ids))
-        limit = time.monotonic() + INDEX_WAIT_SECONDS
-        while time.monotonic() < limit:
-            busy = self._db.read().execute(
-                f"SELECT 1 FROM vector_store_files WHERE status = 'in_progress'"
-                f" AND vector_store_id IN ({marks}) LIMIT 1", store_ids,
-            ).fetchone()
-            if busy is None:
-                return
-            check()
-            time.sleep(0.05)
+        check()
+        with self._lock:
+            control = self._controls.get(run_id)
+        if control is None:
+            return
+        if control.index_until is None:
+            control.index_until = time.monotonic() + INDEX_WAIT_SECONDS
+        if time.monotonic() >= control.index_until:
+            return  # waited long enough: answer from what is indexed
+        self._jobs.park(run_id, store_ids, control.index_until)
+        if control.cancel.is_set() and self._jobs.unpark(run_id):
+            raise RunCancelled  # cancelled while being parked: cancel() did not see it parked
+        raise _Parked
 
     # --- objects ---------------------------------------------------------------------------
 

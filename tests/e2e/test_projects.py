@@ -93,6 +93,10 @@ def _tenant(engine: EngineProcess, admin: OpenAIClient, name: str) -> Tenant:
     ids["run_id"] = run.id
     ids["message_id"] = sdk.beta.threads.messages.list(thread.id).data[0].id
     ids["step_id"] = sdk.beta.threads.runs.steps.list(run.id, thread_id=thread.id).data[0].id
+    ids["completion_id"] = sdk.chat.completions.create(
+        model="pdf-copilot-local", store=True, metadata={"owner": name},
+        messages=[{"role": "system", "content": TEXT},
+                  {"role": "user", "content": "How long is the central span?"}]).id
     return tenant
 
 
@@ -114,6 +118,7 @@ BODIES: dict[tuple[str, str], dict[str, Any]] = {
     ("POST", "/v1/threads/{thread_id}/messages"): {"role": "user", "content": "hello"},
     ("POST", "/v1/threads/{thread_id}/runs"): {"assistant_id": "{own_assistant_id}"},
     ("POST", "/v1/vector_stores/{vector_store_id}/files/{file_id}"): {"attributes": {"a": "b"}},
+    ("POST", "/v1/chat/completions/{completion_id}"): {"metadata": {"a": "b"}},
 }
 # Routes whose objects belong to no project (models) or to the admin (organization).
 UNSCOPED = ("/v1/models/{model_id}",)
@@ -225,6 +230,23 @@ def test_the_sdk_sees_another_projects_objects_as_absent(tenants):
     hits = a.sdk.vector_stores.search(a.ids["vector_store_id"], query="central span").data
     assert hits and {h.file_id for h in hits} <= {a.ids["file_id"], a.ids["spare_file_id"]}
     assert b.sdk.vector_stores.retrieve(b.ids["vector_store_id"]).name == "bob store"
+
+
+def test_stored_chat_completions_are_the_projects_own(tenants):
+    a, b = tenants
+    theirs = b.ids["completion_id"]
+    for call in (lambda: a.sdk.chat.completions.retrieve(theirs),
+                 lambda: a.sdk.chat.completions.update(theirs, metadata={"owner": "alice"}),
+                 lambda: a.sdk.chat.completions.messages.list(theirs),
+                 lambda: a.sdk.chat.completions.delete(theirs)):
+        with pytest.raises(openai.NotFoundError):
+            call()
+    seen = {c.id for c in a.sdk.chat.completions.list(limit=100)}
+    assert a.ids["completion_id"] in seen and theirs not in seen
+    assert a.sdk.chat.completions.list(metadata={"owner": "bob"}).data == []
+    kept = b.sdk.chat.completions.retrieve(theirs)
+    assert kept.metadata == {"owner": "bob"}
+    assert len(b.sdk.chat.completions.messages.list(theirs).data) == 2
 
 
 def test_a_project_key_cannot_name_another_project_or_use_the_admin_api(engine, tenants):

@@ -62,6 +62,22 @@ def test_relayed_chat_completion_matches_the_upstream(relay_pair):
     assert RELAY in [m.id for m in sdk(main).models.list()]
 
 
+def test_a_relayed_completion_is_stored_here_not_upstream(relay_pair):
+    main, upstream = relay_pair
+    ours, theirs = sdk(main), sdk(upstream)
+    plain = chat(ours, RELAY, store=True, metadata={"via": "relay"})
+    streamed = chat(ours, RELAY, store=True, metadata={"via": "relay-stream"}, stream=True)
+    ids = {c.id for c in streamed}
+    assert len(ids) == 1  # one id of ours for every chunk
+    stored = {c.metadata["via"]: c for c in ours.chat.completions.list(model=RELAY)}
+    assert stored["relay"].id == plain.id and stored["relay-stream"].id in ids
+    assert stored["relay-stream"].choices[0].message.content == plain.choices[0].message.content
+    assert stored["relay-stream"].choices[0].finish_reason == "stop"
+    assert ours.chat.completions.retrieve(plain.id).model == RELAY
+    assert [m.role for m in ours.chat.completions.messages.list(plain.id)] == ["system", "user"]
+    assert theirs.chat.completions.list().data == []  # `store` was not passed on
+
+
 def test_run_with_an_upstream_model_streams_and_cites(relay_pair, small_pdf: Path):
     main, _ = relay_pair
     client = sdk(main)

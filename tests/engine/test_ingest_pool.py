@@ -185,3 +185,12 @@ def test_children_do_not_rerun_the_parents_main_script(
         pool.close()
     assert not marker.exists()
     assert sys.modules["__main__"] is main
+
+
+def test_extraction_children_yield_the_cpu_to_the_engine(pool: ExtractorPool, tmp_path: Path) -> None:
+    from engine.ingest._worker import NICENESS
+
+    pool.extract(text_file(tmp_path, "a.txt", "one"), "a.txt")
+    ours = os.getpriority(os.PRIO_PROCESS, 0)
+    children = {os.getpriority(os.PRIO_PROCESS, pid) for pid in extractor_children()}
+    assert children and all(nice >= min(ours + NICENESS, 19) for nice in children)
