@@ -444,6 +444,21 @@ def states(figure: Figure, figures: list[Figure]) -> bool:
     return any(same_figure(figure, other) for other in figures)
 
 
+_MONTH_DAY = re.compile(rf"\b({_MONTH})\.?\s+(\d{{1,2}})\b", re.IGNORECASE)
+
+
+def date_in_headings(figure: Figure, passage: str) -> bool:
+    """True when a date's month and day and its year all stand in `passage`: a table's headings
+    name the closing day once and a year per column ("September 30, … 2022 2023")."""
+    if figure.kind != "date":
+        return False
+    year, month, day = int(figure.value) // 10000, int(figure.value) // 100 % 100, \
+        int(figure.value) % 100
+    return str(year) in passage and any(
+        MONTHS[m.group(1).lower()] == month and int(m.group(2)) == day
+        for m in _MONTH_DAY.finditer(passage))
+
+
 def key_figures(reference: str) -> list[Figure]:
     """A reference answer's key figures: its amounts and percentages, or its dates when it
     states neither (a period's end date is context, not the answer, beside an amount). The

@@ -14,7 +14,8 @@ Per answer, against its reference answer:
 - right file cited: a citation names one of the files the question's Source Docs match;
 - "doesn't say": the answer declines;
 - unsupported figures: figures in the answer found in none of its cited passages (the quote and
-  the retrieved text of the cited file that holds it); target 0;
+  the retrieved text of the cited file that holds it; a date counts as found when its month and
+  day and its year stand in one passage, as a table's headings give them); target 0;
 - latency: create run → completed, as polled.
 Single-document questions (Source Docs match one file) are reported apart from multi-document.
 
@@ -42,6 +43,7 @@ from _common import (
     SEC10Q,
     SEC10Q_DOCS,
     Figure,
+    date_in_headings,
     engine_server,
     extract_figures,
     key_figures,
@@ -167,7 +169,8 @@ def score(scored: Scored, item: Item, passages: list[str]) -> None:
     scored.declined = says_doesnt_say(answer)
     supported: list[Figure] = [f for passage in passages for f in extract_figures(passage)]
     scored.figures_checked = len(stated)
-    scored.unsupported = [f.text for f in stated if not states(f, supported)]
+    scored.unsupported = [f.text for f in stated if not states(f, supported)
+                          and not any(date_in_headings(f, p) for p in passages)]
 
 
 @dataclass

@@ -10,6 +10,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
 from _common import (  # noqa: E402
+    date_in_headings,
     duplicate_share,
     evidence_pages,
     extract_figures,
@@ -173,3 +174,12 @@ def test_an_answer_figure_missing_from_its_cited_passages_is_unsupported():
     declined = Scored("The documents don't say.", 0.1, "completed", [])
     score(declined, item, [])
     assert (declined.first_stated, declined.declined, declined.unsupported) == (False, True, [])
+
+
+def test_a_date_made_of_a_tables_headings_is_in_its_passage() -> None:
+    headings = "Three Months Ended\nMarch 31,\n2022 2023\nTotal operating expenses $ 112,775 $ 122,584"
+    [stated] = [f for f in extract_figures("$122,584 million for the three months ended"
+                                           " March 31, 2023") if f.kind == "date"]
+    assert date_in_headings(stated, headings)
+    [other] = [f for f in extract_figures("on April 30, 2023") if f.kind == "date"]
+    assert not date_in_headings(other, headings)
