@@ -39,8 +39,17 @@ _WHY = re.compile(r"^\s*why\b|\b(?:risks?|reasons?|factors?|causes?|caused|expla
                   r"\w*|strateg\w*|polic(?:y|ies)|proceedings?)\b", re.IGNORECASE)
 
 
+# "How did exchange rates affect results?" asks for an effect, which prose states ("…lowered
+# net sales by 2%"); a row that shares the words ("Foreign exchange contracts 240") does not.
+_EFFECT = re.compile(r"\b(?:affect\w*|impact\w*|influenc\w*)\b", re.IGNORECASE)
+_HOW_MUCH = re.compile(r"\bhow\s+(?:much|many)\b", re.IGNORECASE)
+
+
 def asks_why(question: str) -> bool:
-    """True when the question asks for reasons or a description, which rows cannot give."""
+    """True when the question asks for reasons, a description or an effect, which rows
+    cannot give."""
+    if _EFFECT.search(question) and not _HOW_MUCH.search(question):
+        return True
     return _WHY.search(question) is not None
 
 

@@ -232,3 +232,11 @@ def test_the_headings_nearest_a_row_name_its_columns() -> None:
     [row] = rows(text)
     assert row.columns == ["three months ended December 25, 2021",
                            "three months ended December 31, 2022"]
+
+
+def test_a_question_about_an_effect_is_answered_with_prose_not_a_row() -> None:
+    derivatives = ("Derivative notional amounts (in millions):\nMarch 30,\n2024\nApril 1,\n2023\n"
+                   "Foreign exchange contracts $ 240 $ 177\n")
+    answer = answer_from_sources("How have foreign exchange rates affected Northwind?",
+                                 [source(derivatives), source(PROSE)])
+    assert "240" not in answer.text and "forward contracts" in answer.text
