@@ -224,7 +224,9 @@ def _answering(
             score += idf.get(counted, 0.0)
         # A formality (a certification, a signpost to another part) shares words with many
         # questions and answers none; it is quoted only when nothing of substance matches.
-        if is_boilerplate(candidate.text):
+        # So is a line that introduces a table or a list ("…were as follows (in millions):"):
+        # by itself it says nothing.
+        if is_boilerplate(candidate.text) or candidate.text.rstrip("”’\"') ").endswith(":"):
             score *= _FORMALITY_FACTOR
         scored.append(Pick(candidate.source_index, candidate.text, candidate.start, score))
     return distinct(scored, limit, MIN_RELATIVE_SCORE)

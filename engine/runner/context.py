@@ -74,11 +74,14 @@ class RunContext:
         self.conversation = list(reversed(kept))
 
 
-# Words that point back at the conversation: pronouns, "the same", comparisons, "what about".
+# Words that point back at the conversation: pronouns, "the same", "what about". A comparison
+# ("How did operating expenses compare with revenue?") names its own subjects: only a word
+# that stands for something said before makes a follow-up ("How did that compare…?").
 _POINTS_BACK = re.compile(
     r"\b(?:it|its|those|these|they|them|their|same|other|also|too|either"
-    r"|compare[ds]?|comparison|previous|earlier|above|aforementioned|former|latter)\b"
-    r"|\b(?:that|this)\s*[?.!]*\s*$|^\s*(?:and|but|what about|how about|and what|so)\b",
+    r"|above|aforementioned|former|latter)\b"
+    r"|\b(?:that|this)\s*[?.!]*\s*$|^\s*(?:and|but|what about|how about|and what|so)\b"
+    r"|\b(?:how\s+(?:did|does|do|has|have)|what)\s+(?:that|this)\b",
     re.IGNORECASE,
 )
 _FOLLOW_UP_WORDS = 16

@@ -89,6 +89,14 @@ def test_a_follow_up_is_answered_about_the_previous_question(ask) -> None:
     assert "71,628" in follow_up.value, follow_up.value
 
 
+def test_a_comparison_after_another_question_is_about_its_own_subjects(ask) -> None:
+    _, comparison = ask("2023 Q1 AAPL.pdf", "What were iPhone net sales?",
+                        "How did operating expenses compare with revenue?")
+    facts = comparison.value.split("\n\n")[0]
+    # Both sides get their figure; the earlier question's iPhone row is not the answer.
+    assert "14,316" in facts and "117,154" in facts and "iPhone" not in facts, comparison.value
+
+
 def test_a_question_in_spanish_about_a_figure_finds_it(ask) -> None:
     (answer,) = ask("2023 Q1 AAPL.pdf", "¿Cuáles fueron las ventas netas del iPhone?")
     assert "65,775" in first_line(answer), answer.value
