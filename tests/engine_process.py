@@ -135,3 +135,15 @@ def in_process_engine(data_dir: Path, api_key: str) -> Iterator[Any]:
 
     with TestClient(create_app(EngineSettings(data_dir=data_dir, api_key=api_key))) as http:
         yield http
+
+
+def wait_for(check: Any, seconds: float, what: str, *, every: float = 0.05) -> Any:
+    """`check()`'s first truthy result, asked every `every` s; a test failure after `seconds`."""
+    import pytest
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if result := check():
+            return result
+        time.sleep(every)
+    pytest.fail(f"gave up after {seconds:.0f} s waiting for {what}")

@@ -29,7 +29,7 @@ from typing import Any
 
 import httpx
 import pytest
-from engine_process import EngineProcess, start_engine
+from engine_process import EngineProcess, start_engine, wait_for
 
 from engine.runner.executor import STOPPED_MESSAGE
 
@@ -132,15 +132,6 @@ def assert_stopped_cleanly(data_dir: Path) -> None:
             assert run["last_error"]["message"] == STOPPED_MESSAGE
         if run["status"] == "queued":
             assert run["started_at"] is None
-
-
-def wait_for(check, seconds: float, what: str) -> Any:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if result := check():
-            return result
-        time.sleep(0.2)
-    pytest.fail(f"gave up after {seconds:.0f} s waiting for {what}")
 
 
 # --- stops ----------------------------------------------------------------------------------

@@ -13,7 +13,7 @@ from typing import Any
 
 import httpx
 import pytest
-from engine_process import EngineProcess, start_engine
+from engine_process import EngineProcess, start_engine, wait_for
 from wire import http_error
 
 from core import OpenAIClient
@@ -40,15 +40,6 @@ def api(engine: EngineProcess) -> httpx.Client:
     return httpx.Client(base_url=engine.base_url, timeout=60, trust_env=False,
                         headers={"Authorization": f"Bearer {engine.api_key}",
                                  "OpenAI-Beta": "assistants=v2"})
-
-
-def wait_for(check: Any, seconds: float, what: str) -> Any:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if result := check():
-            return result
-        time.sleep(0.05)
-    pytest.fail(f"gave up after {seconds:.0f} s waiting for {what}")
 
 
 def new_thread(client: httpx.Client, question: str = "What happened?") -> str:
