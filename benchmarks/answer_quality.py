@@ -95,6 +95,8 @@ class Scored:
     declined: bool = False
     figures_checked: int = 0  # figures the answer states, each looked up in its cited passages
     unsupported: list[str] = field(default_factory=list)
+    cited_pages: list[list[int]] = field(default_factory=list)  # per citation, its pages
+    retrieved: list[str] = field(default_factory=list)  # the texts the run's file_search returned
 
 
 def load_items(subset: int | None) -> list[Item]:
@@ -110,9 +112,8 @@ def load_items(subset: int | None) -> list[Item]:
     return items
 
 
-def cited_passages(client: OpenAIClient, thread_id: str, run_id: str,
-                   citations: list[FileCitationAnnotation]) -> list[str]:
-    """Each citation's quote, and the retrieved text of its file that holds that quote."""
+def search_results(client: OpenAIClient, thread_id: str, run_id: str) -> list[tuple[str, str]]:
+    """(file id, text) of every result the run's file_search steps returned."""
     results = []
     query = RunStepListQueryParameters(include=[FILE_SEARCH_RESULT_CONTENT], limit=100)
     for step in client.get_run_steps(thread_id, run_id, query):
@@ -121,6 +122,12 @@ def cited_passages(client: OpenAIClient, thread_id: str, run_id: str,
             for result in (search.results or []) if search is not None else []:
                 text = " ".join(c.text for c in result.content or [])
                 results.append((result.file_id, text))
+    return results
+
+
+def cited_passages(results: list[tuple[str, str]],
+                   citations: list[FileCitationAnnotation]) -> list[str]:
+    """Each citation's quote, and the retrieved text of its file that holds that quote."""
     passages = []
     for citation in citations:
         cited = citation.file_citation
@@ -150,8 +157,11 @@ def ask(client: OpenAIClient, assistant_id: str, item: Item, file_names: dict[st
                 break
     cited_files = [a.file_citation.filename or file_names.get(a.file_citation.file_id, "")
                    for a in citations]
-    scored = Scored(text, seconds, run.status, cited_files)
-    score(scored, item, cited_passages(client, thread.id, run.id, citations) if citations else [])
+    scored = Scored(text, seconds, run.status, cited_files,
+                    cited_pages=[list(a.file_citation.pages or []) for a in citations])
+    results = search_results(client, thread.id, run.id) if run.status == "completed" else []
+    scored.retrieved = [text for _, text in results]
+    score(scored, item, cited_passages(results, citations) if citations else [])
     return scored
 
 
@@ -317,7 +327,8 @@ def main() -> int:
                     out.write(json.dumps({
                         "engine": label, "question": item.question, "files": item.files,
                         "reference_figures": [f.text for f in key_figures(item.reference)],
-                        "reference_names": key_names(item.reference), **asdict(scored)},
+                        "reference_names": key_names(item.reference),
+                        **{k: v for k, v in asdict(scored).items() if k != "retrieved"}},
                         ensure_ascii=False) + "\n")
     for item, scored in list(zip(items, results["current"], strict=True))[:args.examples]:
         print(f"\nQ: {item.question}\n  reference figures: {[f.text for f in key_figures(item.reference)]}"
