@@ -32,6 +32,7 @@ _BIGRAM_BONUS = 0.5
 _RANK_BONUS = 0.1
 _SUBJECT_BONUS = 1.0
 _FORMALITY_FACTOR = 0.25
+_JOINED_QUOTE_CHARS = 400
 _COUNTED = re.compile(r"\bhow\s+many\s+([a-z]+)", re.IGNORECASE)
 _SUMMARY_REQUEST = re.compile(
     r"\b(?:summar\w*|overview|tl;?dr|gist|(?:key|main) (?:points|ideas|takeaways))\b"
@@ -145,7 +146,8 @@ def best_sentences(
     found = [c for c in found if about[c.source_index]]
     if not found:
         return []
-    picks = _answering(weighed, found, max_sentences, counted_term, given, headings, prose_only)
+    picks = _answering(weighed, found, max_sentences, counted_term, given, headings, prose_only,
+                       texts)
     if summary:
         return sorted(picks, key=lambda p: (p.source_index, p.start))
     return picks
@@ -195,17 +197,21 @@ def _heading_of(headings: list[tuple[int, frozenset[str]]], start: int) -> froze
 def _answering(
     question: Question, found: list[Candidate], limit: int, counted: str | None,
     given: list[frozenset[str]], headings: list[list[tuple[int, frozenset[str]]]],
-    prose_only: bool,
+    prose_only: bool, texts: list[str],
 ) -> list[Pick]:
-    """BM25-ranked sentences that cover enough of the question's key terms."""
+    """BM25-ranked sentences that cover enough of the question's key terms, and the sentence
+    that follows a strong one in its paragraph."""
     wanted, idf = question.wanted, question.idf
     average_length = sum(len(c.terms) for c in found) / len(found) or 1.0
     total_weight = sum(idf[t] for t in wanted)
     running = _running_lines(found)
-    scored = []
-    for candidate in found:
-        if not quotable(candidate) or (prose_only and _is_figures(candidate)):
-            continue
+    scores: dict[int, float] = {}  # candidate position → score, quotable or not
+
+    def usable(candidate: Candidate) -> bool:
+        return (quotable(candidate) and not (prose_only and _is_figures(candidate))
+                and _masked(candidate.text) not in running)
+
+    for position, candidate in enumerate(found):
         if _masked(candidate.text) in running:
             continue
         matched = [t for t in wanted if t in candidate.term_set]
@@ -228,8 +234,41 @@ def _answering(
         # by itself it says nothing.
         if is_boilerplate(candidate.text) or candidate.text.rstrip("”’\"') ").endswith(":"):
             score *= _FORMALITY_FACTOR
-        scored.append(Pick(candidate.source_index, candidate.text, candidate.start, score))
-    return distinct(scored, limit, MIN_RELATIVE_SCORE)
+        scores[position] = score
+    scored = [Pick(c.source_index, c.text, c.start, scores[p])
+              for p, c in enumerate(found) if p in scores and usable(c)]
+    picks = distinct(scored, limit, MIN_RELATIVE_SCORE)
+    if picks:
+        picks[0] = _with_next_sentence(picks[0], found, texts, picks, usable)
+    return picks
+
+
+def _with_next_sentence(pick: Pick, found: list[Candidate], texts: list[str],
+                        picks: list[Pick], usable: Callable[[Candidate], bool]) -> Pick:
+    """The best sentence together with the next one of its paragraph: the sentence that best
+    matches a question often restates it (an FAQ's question, a manual's "Sometimes data files
+    have no field delimiters."), and the answer follows ("…read.fwf reads them")."""
+    at = next((i for i, c in enumerate(found)
+               if c.source_index == pick.source_index and c.start == pick.start), None)
+    if at is None or at + 1 >= len(found):
+        return pick
+    following = found[at + 1]
+    if (not _same_paragraph(found[at], following, texts) or not usable(following)
+            or is_boilerplate(following.text)
+            or any(p.source_index == following.source_index and p.start == following.start
+                   for p in picks)):
+        return pick
+    joined = f"{pick.text} {following.text}"
+    if len(joined) > _JOINED_QUOTE_CHARS:
+        return pick
+    return Pick(pick.source_index, joined, pick.start, pick.score)
+
+
+def _same_paragraph(first: Candidate, second: Candidate, texts: list[str]) -> bool:
+    """True when `second` comes right after `first` in the same source, no blank line between."""
+    if first.source_index != second.source_index or second.start <= first.start:
+        return False
+    return "\n\n" not in texts[first.source_index][first.start:second.start]
 
 
 _DIGITS = re.compile(r"\d+")

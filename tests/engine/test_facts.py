@@ -240,3 +240,13 @@ def test_a_question_about_an_effect_is_answered_with_prose_not_a_row() -> None:
     answer = answer_from_sources("How have foreign exchange rates affected Northwind?",
                                  [source(derivatives), source(PROSE)])
     assert "240" not in answer.text and "forward contracts" in answer.text
+
+
+def test_the_sentence_after_the_best_match_is_quoted_with_it() -> None:
+    manual = ("Reading data\nSometimes data files have no field delimiters but have fields in"
+              " fixed columns. Function read.fwf provides a simple way to read such files.\n\n"
+              "Other files use commas between fields, and read.csv reads them.")
+    answer = answer_from_sources("How can I read a file whose fields sit in fixed columns"
+                                 " without delimiters?", [source(manual)])
+    assert "read.fwf" in answer.text, answer.text
+    assert "read.fwf" in answer.citations[0].quote
