@@ -11,7 +11,9 @@ Three rankings of a store's chunks are fused (Cormack et al.'s reciprocal rank f
 Each lexical score adds the BM25 of the question against the chunk's document title (its name
 and opening page) within the searched stores: in a store of several documents, a question
 naming one ("Apple's revenue") prefers that document's chunks, which rarely repeat its name;
-in a one-document store it changes nothing. Every statistic comes from the searched stores
+in a one-document store it changes nothing. A question about "the latest" or "most recent"
+document gets one more ranking: the chunks of the document dated newest (its name and opening
+page, engine/retrieval/recency.py). Every statistic comes from the searched stores
 alone, so a store's results never depend on other stores. Overlapping neighbours of a chosen
 chunk are skipped, so the top results cover distinct passages.
 
@@ -42,6 +44,7 @@ from engine.retrieval.index import (
     page_part,
 )
 from engine.retrieval.lexical import Postings, bm25, build_postings, query_terms
+from engine.retrieval.recency import asks_for_latest, newest
 
 SearchMode = Literal["lexical", "semantic", "hybrid"]
 RRF_K = 60  # the constant of reciprocal rank fusion (Cormack, Clarke & Büttcher 2009)
@@ -157,12 +160,31 @@ def _rank(parts: _Parts, query: str, title_weight: float,
             chunk_scores = _with_title(chunk_scores, titles)
             per_chunk_page = _with_title(per_chunk_page, titles)
         rankings += [chunk_scores, per_chunk_page]
+        latest = _latest(parts, titles) if asks_for_latest(query) else None
+        if latest is not None:
+            # "The latest report": one more vote, the newest document's chunks in their
+            # lexical order, as a title match is one more vote for the document it names.
+            rankings.append([s if i == latest else np.zeros_like(s)
+                             for i, s in enumerate(chunk_scores)])
     if mode != "lexical" and _all_dense(parts):
         vector = embedder.embed_query(query)
         if vector is not None:
             rankings.append([_dense_scores(c, d, vector) for c, d in
                              zip(parts.chunks, parts.dense, strict=True) if d is not None])
     return _fuse(rankings)
+
+
+def _latest(parts: _Parts, titles: np.ndarray | None) -> int | None:
+    """The newest of the documents the question names ("Apple's latest 10-Q": Apple's), or of
+    all of them when it names none."""
+    best = float(titles.max()) if titles is not None and len(titles) else 0.0
+    # Every filing's opening page says "10-Q": the documents named are those whose title
+    # matches about as well as the best one's.
+    named = [i for i in range(len(parts.chunks))
+             if titles is not None and best > 0 and titles[i] >= 0.5 * best]
+    among = named or list(range(len(parts.chunks)))
+    found = newest([parts.chunks[i].title for i in among])
+    return None if found is None else among[found]
 
 
 def _all_dense(parts: _Parts) -> bool:

@@ -198,3 +198,36 @@ def test_a_run_prompt_is_bounded_by_the_context_keeping_the_question() -> None:
     ctx.fit_prompt([], 4000)
     assert ctx.conversation == conversation[-1:]
     assert ctx.notes and "left out" in ctx.notes[0]
+
+
+def edition(year: int, revenue: str) -> bytes:
+    return pdf([f"Harbor Freight Lines Annual Report {year}\nFor the year ended December 31,"
+                f" {year}", f"Results\nRevenue for the year was {revenue}, and the fleet grew."])
+
+
+def test_a_question_about_the_latest_report_prefers_the_newest_edition(tmp_path: Path) -> None:
+    with engine(tmp_path, embeddings=False) as client:
+        # The newest edition comes last, so a tie would not favour it.
+        store = store_with(client, {"harbor-b.pdf": edition(2022, "$380 million"),
+                                    "harbor-c.pdf": edition(2023, "$395 million"),
+                                    "harbor-a.pdf": edition(2024, "$410 million")},
+                           max=100, overlap=0)
+        conn = client.app.state.engine.db.read()  # type: ignore[attr-defined]
+        latest = search_stores(conn, [store], ["What was revenue in the latest report?"],
+                               max_results=3)
+        plain = search_stores(conn, [store], ["What was revenue in the report?"],
+                              max_results=3)
+    assert latest[0].filename == "harbor-a.pdf" and "$410 million" in latest[0].text
+    # Without "latest" the editions tie on the words: no date preference is made up.
+    assert {h.filename for h in plain} == {"harbor-a.pdf", "harbor-b.pdf", "harbor-c.pdf"}
+
+
+def test_a_documents_date_is_the_newest_its_name_and_opening_page_state() -> None:
+    from engine.retrieval.recency import document_date, newest
+
+    assert document_date("2023 Q3 AAPL.pdf For the quarterly period ended July 1, 2023") == \
+        (2023, 9, 31)
+    assert document_date("Annual Report 2021, published March 3, 2022") == (2022, 3, 3)
+    assert document_date("A manual without dates") is None
+    assert newest(["Report 2021", "Report 2023", "Report 2022"]) == 1
+    assert newest(["Report 2023", "Summary 2023"]) is None  # a tie: no preference
