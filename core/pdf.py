@@ -297,6 +297,12 @@ def open_pdfium(source: PdfSource) -> pdfium.PdfDocument:
             return pdfium.PdfDocument(data)
         except pdfium.PdfiumError as exc:
             code = getattr(exc, "err_code", None)
+            if code in (pdfium_c.FPDF_ERR_PASSWORD, pdfium_c.FPDF_ERR_SECURITY) and not _has_encrypt(
+                data
+            ):
+                # PDFium's last error outlives the call that set it: a later file that fails
+                # without setting one (a PDF of no pages, say) inherits "Incorrect password".
+                raise DamagedDocumentError("The PDF is damaged: PDFium could not open it.") from exc
             if code == pdfium_c.FPDF_ERR_PASSWORD:
                 raise EncryptedDocumentError(PASSWORD_MESSAGE) from exc
             if code == pdfium_c.FPDF_ERR_SECURITY:
@@ -306,6 +312,15 @@ def open_pdfium(source: PdfSource) -> pdfium.PdfDocument:
             raise damaged("PDFium could not open it", exc) from exc
         except OSError as exc:
             raise DocumentError(f"The file could not be read ({detail(exc)}).") from exc
+
+
+def _has_encrypt(data: Path | bytes) -> bool:
+    """Whether the file names an /Encrypt dictionary (trailers and xref streams are never
+    compressed, so an encrypted PDF has the key in plain bytes)."""
+    try:
+        return b"/Encrypt" in (data if isinstance(data, bytes) else data.read_bytes())
+    except OSError:
+        return True  # can't tell: trust PDFium
 
 
 def page_text(document: pdfium.PdfDocument, index: int) -> str:

@@ -201,3 +201,19 @@ def test_a_document_whose_content_is_only_in_a_plain_attachment_says_so(tmp_path
     )
     error = failure(tmp_path, data)
     assert "its content is in attached file (data.csv), which is not indexed" in error.message
+
+
+# -- PDFium's stale errors ----------------------------------------------------------------------
+
+
+def test_a_pdf_of_no_pages_after_an_encrypted_one_is_not_called_password_protected(tmp_path):
+    locked = tmp_path / "locked.pdf"
+    writer = PdfWriter()
+    writer.add_blank_page(100, 100)
+    writer.encrypt(user_password="secret", owner_password="owner", algorithm="AES-256")
+    writer.write(locked)
+    assert failure(tmp_path, locked.read_bytes()).message.startswith("The PDF is password-protected")
+    # PDFium fails to load a PDF without pages but sets no error of its own for it.
+    error = failure(tmp_path, pdf([]))
+    assert "password" not in error.message
+    assert "no pages" in error.message
