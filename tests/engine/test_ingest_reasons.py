@@ -217,3 +217,18 @@ def test_a_pdf_of_no_pages_after_an_encrypted_one_is_not_called_password_protect
     error = failure(tmp_path, pdf([]))
     assert "password" not in error.message
     assert "no pages" in error.message
+
+
+# -- headers ------------------------------------------------------------------------------------
+
+
+def test_a_readable_pdf_without_its_header_is_read(tmp_path):
+    headerless = pdf([stream(TEXT)]).replace(b"%PDF-1.7\n", b"", 1)
+    assert "42 million euros" in extract(tmp_path, headerless).pages[0].text
+
+
+def test_a_broken_pdf_without_its_header_is_called_damaged_not_a_non_pdf(tmp_path):
+    broken = b"1 0 obj\n<< /Type /ObjStm /N 5 /First 31 >>\nstream\n000\nendstream\nendobj\n"
+    assert failure(tmp_path, broken).message == (
+        "The PDF is damaged: it has no %PDF header and its objects could not be read.")
+    assert failure(tmp_path, b"oops\n").message == "The file is named .pdf but is not a PDF."
