@@ -41,7 +41,7 @@ from core.pdf import (
 from ._document import ErrorCode, ExtractionError, clean_text
 from ._streams import attachment_reason, attachments, undecodable_stream
 
-SCANNED_MESSAGE = "No extractable text: the PDF seems to be scanned images; run OCR first."
+OCR_OFF_MESSAGE = "No extractable text: the PDF seems to be scanned images; OCR at ingestion is off."
 PYPDF_NO_TEXT = ("No extractable text: pypdf finds none, and PDFium, which OCR needs, could not"
                  " open the file.")
 MAX_PAGE_CHARS = 1_000_000  # far above any real page (a dense page holds ~20,000 characters)
@@ -296,7 +296,7 @@ class _Classifier:
                     + (" and OCR found none either." if ocr else "; OCR needed (it is off here)."))
         if self.scanned:
             if not ocr:
-                return SCANNED_MESSAGE.replace("run OCR first", "OCR at ingestion is off")
+                return OCR_OFF_MESSAGE
             return "No extractable text: the PDF's pages are images and OCR found no text in them."
         if self.chars:
             return f"The PDF holds almost no text ({self.chars} characters)."
