@@ -92,14 +92,15 @@ class CrashOnFirstPage:
     """A progress callback that SIGSEGVs the child reading the file, as a crash inside PDFium
     would end it, on its first page; at most `times` children."""
 
-    def __init__(self, others: set[int], times: int):
+    def __init__(self, others: set[int], times: int, signal_number: int = signal.SIGSEGV):
         self.others, self.times, self.killed = others, times, []
+        self.signal_number = signal_number
 
     def __call__(self, done: int, total: int) -> None:
         busy = extractor_children() - self.others - set(self.killed)
         if busy and len(self.killed) < self.times:
             pid = busy.pop()
-            os.kill(pid, signal.SIGSEGV)
+            os.kill(pid, self.signal_number)
             self.killed.append(pid)
             time.sleep(0.2)
 
@@ -132,6 +133,29 @@ def test_a_file_that_crashes_both_readers_fails_with_a_reason(
         assert "at page 1 of 72" in caught.value.message
         assert "exited with code -11" in caught.value.message
         assert pool.extract(text_file(tmp_path, "next.txt", "next"), "next.txt").char_count == 4
+    finally:
+        pool.close()
+
+
+def test_a_reused_child_out_of_memory_reads_the_file_again_in_a_fresh_one(
+    tmp_path: Path, big_filing: Path, small_pdf: Path
+) -> None:
+    # SIGKILL is how the kernel's OOM killer ends a child: the pool takes it for memory.
+    others = extractor_children()
+    pool = ExtractorPool(workers=1)
+    try:
+        pool.extract(small_pdf, small_pdf.name)  # the child has read a file before
+        oom = CrashOnFirstPage(others, times=1, signal_number=signal.SIGKILL)
+        doc = pool.extract(big_filing, big_filing.name, on_progress=oom)
+        assert len(oom.killed) == 1
+        assert doc.page_count == 72 and "microsoft" in doc.pages[0].text.lower()
+        # A fresh child out of memory blames the file, at once.
+        pool.close()
+        pool = ExtractorPool(workers=1)
+        oom = CrashOnFirstPage(extractor_children(), times=2, signal_number=signal.SIGKILL)
+        with pytest.raises(ExtractionError, match="memory limit of 2048 MB at page 1 of 72"):
+            pool.extract(big_filing, big_filing.name, on_progress=oom)
+        assert len(oom.killed) == 1
     finally:
         pool.close()
 
