@@ -240,7 +240,9 @@ class _Classifier:
             text = clean_text(ocr_page(document, index, dpi=OCR_DPI, max_side=OCR_MAX_SIDE_PX))
         except MemoryError:
             raise
-        except Exception:
+        except Exception as exc:
+            if _out_of_memory(exc):  # onnxruntime and OpenCV say so in their own exceptions
+                raise MemoryError from exc
             self.ocr_failed.append(number)
             return ""
         finally:
@@ -305,6 +307,12 @@ class _Classifier:
 
 def _code(exc: DocumentError) -> ErrorCode:
     return "unsupported_file" if isinstance(exc, UnsupportedFilterError) else "invalid_file"
+
+
+def _out_of_memory(exc: BaseException) -> bool:
+    message = str(exc).lower()
+    return "failed to allocate" in message or "bad_alloc" in message or (
+        "insufficient memory" in message)
 
 
 def _capped(text: str, number: int, warnings: list[str]) -> str:
