@@ -31,6 +31,7 @@ from __future__ import annotations
 import ctypes
 import re
 import threading
+import traceback
 import unicodedata
 import weakref
 from collections.abc import Iterator
@@ -235,6 +236,13 @@ def open_pdf(source: PdfSource) -> PdfReader:
             reader = PdfReader(stream)
         except OSError as exc:
             raise DocumentError(f"The file could not be read ({detail(exc)}).") from exc
+        except Exception as exc:
+            if _raised_decrypting(exc):  # e.g. an RC4 key length the cipher refuses
+                raise DamagedDocumentError(
+                    f"The PDF is damaged: its encryption settings are invalid, so it cannot be"
+                    f" decrypted ({detail(exc)})."
+                ) from exc
+            raise
     with reading("its encryption settings could not be read"):
         try:
             if reader.is_encrypted and reader.decrypt("") == PasswordType.NOT_DECRYPTED:
@@ -250,6 +258,13 @@ def open_pdf(source: PdfSource) -> PdfReader:
                 f"The PDF uses an encryption method we cannot open ({detail(exc)})."
             ) from exc
     return reader
+
+
+def _raised_decrypting(exc: BaseException) -> bool:
+    """Whether pypdf's encryption code raised `exc` (its settings are what is broken)."""
+    frames = traceback.extract_tb(exc.__traceback__)
+    return any(Path(frame.filename).name == "_encryption.py" or "_crypt_providers" in frame.filename
+               for frame in frames)
 
 
 def attachments_locked(reader: PdfReader) -> bool:
@@ -304,7 +319,7 @@ def open_pdfium(source: PdfSource) -> pdfium.PdfDocument:
                 # without setting one (a PDF of no pages, say) inherits "Incorrect password".
                 raise DamagedDocumentError("The PDF is damaged: PDFium could not open it.") from exc
             if code == pdfium_c.FPDF_ERR_PASSWORD:
-                raise EncryptedDocumentError(PASSWORD_MESSAGE) from exc
+                raise _second_opinion(data) from exc
             if code == pdfium_c.FPDF_ERR_SECURITY:
                 raise EncryptedDocumentError(
                     "The PDF uses an encryption method we cannot open."
@@ -312,6 +327,28 @@ def open_pdfium(source: PdfSource) -> pdfium.PdfDocument:
             raise damaged("PDFium could not open it", exc) from exc
         except OSError as exc:
             raise DocumentError(f"The file could not be read ({detail(exc)}).") from exc
+
+
+def _second_opinion(data: Path | bytes) -> DocumentError:
+    """What to say of an encrypted PDF PDFium would not open with the empty password.
+
+    pypdf decides: it needs a password too (password-protected), or it finds the encryption
+    settings broken (damaged, saying so), or it opens the file (damaged for PDFium only: the
+    callers then read it with pypdf).
+    """
+    try:
+        with pdf_limits():
+            open_pdf(data)
+    except EncryptedDocumentError as exc:
+        return exc
+    except DamagedDocumentError as exc:
+        if "encryption settings" in str(exc):
+            return exc
+    except (DocumentError, MemoryError):
+        pass
+    else:
+        return DamagedDocumentError("The PDF is damaged: PDFium could not decrypt it.")
+    return EncryptedDocumentError(PASSWORD_MESSAGE)
 
 
 def _has_encrypt(data: Path | bytes) -> bool:

@@ -232,3 +232,30 @@ def test_a_broken_pdf_without_its_header_is_called_damaged_not_a_non_pdf(tmp_pat
     assert failure(tmp_path, broken).message == (
         "The PDF is damaged: it has no %PDF header and its objects could not be read.")
     assert failure(tmp_path, b"oops\n").message == "The file is named .pdf but is not a PDF."
+
+
+# -- encryption settings ------------------------------------------------------------------------
+
+
+def rc4_with_key_length(bits: int) -> bytes:
+    """An RC4 PDF (empty user password) whose /Length no longer matches the key it was made with."""
+    writer = PdfWriter(clone_from=io.BytesIO(pdf([stream(TEXT)])))
+    writer.encrypt(user_password="", owner_password="owner", algorithm="RC4-128")
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue().replace(b"/Length 128", b"/Length %d" % bits, 1)
+
+
+@pytest.mark.parametrize("policy", [None, PYPDF_ONLY], ids=["pdfium", "pypdf"])
+def test_an_rc4_key_size_the_cipher_refuses_is_invalid_encryption_not_a_password(tmp_path, policy):
+    error = failure(tmp_path, rc4_with_key_length(48), policy)
+    assert error.message.startswith(
+        "The PDF is damaged: its encryption settings are invalid, so it cannot be decrypted"), error
+    assert "Invalid key size (48) for RC4" in error.message
+    assert "password" not in error.message
+
+
+def test_a_pdf_pdfium_calls_password_protected_that_pypdf_opens_is_read(tmp_path):
+    # A /Length beyond RC4-128: PDFium refuses the empty password, pypdf opens the file.
+    document = extract(tmp_path, rc4_with_key_length(256))
+    assert "42 million euros" in document.pages[0].text
