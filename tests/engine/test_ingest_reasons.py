@@ -8,6 +8,7 @@ from __future__ import annotations
 import importlib.util
 import io
 import zlib
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -38,10 +39,12 @@ def brotli_stored(data: bytes) -> bytes:
     put(0, 1)  # window of 16 bits
     for start in range(0, len(data), 65536):
         block = data[start : start + 65536]
-        put(0, 1), put(0, 2), put(len(block) - 1, 16), put(1, 1)  # not last, uncompressed
+        for value, width in ((0, 1), (0, 2), (len(block) - 1, 16), (1, 1)):
+            put(value, width)  # not last; 4 nibbles of length; uncompressed
         flush()
         out += block
-    put(1, 1), put(1, 1)  # last, empty
+    put(1, 1)  # last
+    put(1, 1)  # and empty
     flush()
     return bytes(out)
 
@@ -50,9 +53,9 @@ def stream(data: bytes, extra: bytes = b"") -> bytes:
     return b"<< /Length %d %s>>\nstream\n%s\nendstream" % (len(data), extra, data)
 
 
-def pdf(pages: list[bytes], *, catalog: bytes = b"", objects: list[bytes] = (),  # type: ignore[assignment]
+def pdf(pages: list[bytes], *, catalog: bytes = b"", objects: Sequence[bytes] = (),
         trailer: bytes = b"") -> bytes:
-    """A PDF of pages given as content streams (a bytes object: a full `<< … >>stream…` body).
+    """A PDF whose pages have the given content stream objects (see `stream`).
 
     Objects 1–3 are the catalog, the page tree and Helvetica; `objects` follow from 4 on, then
     each page and its content. A content of b"IMAGE" draws object 4 over the whole page.
