@@ -19,6 +19,9 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from engine.ingest import Budget, ExtractionError, ExtractorPool
+from engine.settings import EngineSettings
+
+DEFAULT_MEMORY_MB = EngineSettings.model_fields["ingest_memory_mb"].default
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = Path(os.environ.get("TEST_CORPUS_DIR") or ROOT.parent / "shared" / "corpus")
@@ -48,7 +51,8 @@ def main() -> int:
     parser.add_argument("--cpu-seconds", type=float, default=60.0, help="CPU seconds per file,"
                         " plus 1 s per page")
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--memory-mb", type=int, default=1024)
+    parser.add_argument("--memory-mb", type=int, default=DEFAULT_MEMORY_MB,
+                        help="per-child memory limit (default: the engine's)")
     parser.add_argument("--json", type=Path, help="write each file's outcome here")
     args = parser.parse_args()
     paths = sorted(p for folder in FOLDERS if folder.is_dir() for p in folder.rglob("*.pdf"))
@@ -95,7 +99,7 @@ def main() -> int:
     for path, _, detail, _ in crashes[:10]:
         print(f"  {path.relative_to(CORPUS)}: {detail}")
     print(f"\ntotal {total:.1f} s with {args.workers} workers, budget {args.cpu_seconds:g} s of CPU"
-          " per file + 1 s per page")
+          f" per file + 1 s per page, {args.memory_mb} MB per child")
     return 0
 
 

@@ -62,6 +62,10 @@ class OcrPolicy:
     seconds_per_page: float = 60.0
     max_pages: int = 1000
     pdfium: bool = True  # False: read with pypdf alone
+    # OCR out of memory: True gives up on the file (the pool reads it again in a fresh child,
+    # which a reused child's heap may owe it to); False names the page and goes on.
+    memory_error_ends_file: bool = False
+    memory_limit_mb: int | None = None  # the child's limit, to name it
 
 
 @dataclass
@@ -173,6 +177,7 @@ class _Classifier:
         self.scanned: list[int] = []  # pages with an image and no text
         self.ocr_pages = 0
         self.ocr_failed: list[int] = []
+        self.ocr_out_of_memory: list[int] = []
         self.skipped_ocr: list[int] = []
         self.unreadable: list[int] = []  # pages PDFium could not load
         self.undecodable: dict[tuple[str, str], list[int]] = {}  # (kind, filter) → pages
@@ -241,9 +246,12 @@ class _Classifier:
         except MemoryError:
             raise
         except Exception as exc:
-            if _out_of_memory(exc):  # onnxruntime and OpenCV say so in their own exceptions
+            if not _out_of_memory(exc):  # onnxruntime and OpenCV say so in their own words
+                self.ocr_failed.append(number)
+            elif self._policy.memory_error_ends_file:
                 raise MemoryError from exc
-            self.ocr_failed.append(number)
+            else:
+                self.ocr_out_of_memory.append(number)
             return ""
         finally:
             self._reading.ocr_seconds += time.monotonic() - started
@@ -263,6 +271,9 @@ class _Classifier:
             if self.undecodable:
                 raise ExtractionError("unsupported_file",
                                       f"No extractable text: {self._undecodable_pages()[0]}.")
+            if self.ocr_out_of_memory:  # our limit, not the file: the engine's own error
+                raise ExtractionError("server_error", "No extractable text without OCR, and"
+                                      f" {self._ocr_memory_clause()}.")
             raise ExtractionError("invalid_file", self._no_text_reason())
         warnings.extend(self._undecodable_pages())
         if self.mojibake:
@@ -274,6 +285,8 @@ class _Classifier:
             warnings.append(f"{_pages(self.scanned)}: images without text (OCR at ingestion is off)")
         if self.ocr_failed:
             warnings.append(f"{_pages(self.ocr_failed)}: OCR failed")
+        if self.ocr_out_of_memory:
+            warnings.append(self._ocr_memory_clause())
         if self.unreadable:
             warnings.append(f"{_pages(self.unreadable)}: damaged, could not be read")
         if self.skipped_ocr:
@@ -281,6 +294,12 @@ class _Classifier:
                 f"{_pages(self.skipped_ocr)}: not OCRed (at most {self._policy.max_pages} pages"
                 " per file)"
             )
+
+    def _ocr_memory_clause(self) -> str:
+        limit = self._policy.memory_limit_mb
+        within = f" (the extraction memory limit, ENGINE_INGEST_MEMORY_MB, is {limit} MB)" if (
+            limit) else ""
+        return f"OCR of {_pages(self.ocr_out_of_memory)} ran out of memory{within}"
 
     def _undecodable_pages(self) -> list[str]:
         return [
@@ -299,6 +318,9 @@ class _Classifier:
         if self.scanned:
             if not ocr:
                 return OCR_OFF_MESSAGE
+            if set(self.scanned) <= set(self.ocr_failed):
+                return (f"No extractable text: the PDF's pages are images and OCR failed on"
+                        f" {_pages(self.ocr_failed)}.")
             return "No extractable text: the PDF's pages are images and OCR found no text in them."
         if self.chars:
             return f"The PDF holds almost no text ({self.chars} characters)."

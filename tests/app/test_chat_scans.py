@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import io
-
 from app_helpers import errors, texts
+from scans import scanned_pdf
 
 from app.conversation import open_conversation
 from core import OpenAIClient
@@ -14,23 +13,6 @@ from core.settings import LOCAL_MODEL
 PAGE = "screens/chat.py"
 SCAN = [("The harbour master logged", "eleven ships on Tuesday."),
         ("Second page", "The lighthouse keeper slept", "through the storm.")]
-
-
-def scanned_pdf(pages: list[tuple[str, ...]]) -> bytes:
-    """A PDF of page images of rendered text, with no text layer: a scan."""
-    from PIL import Image, ImageDraw, ImageFont
-
-    images = []
-    for lines in pages:
-        image = Image.new("L", (1240, 1754), 255)  # A4 at 150 dpi
-        draw = ImageDraw.Draw(image)
-        font = ImageFont.load_default(size=48)
-        for number, line in enumerate(lines):
-            draw.text((120, 160 + 110 * number), line, fill=0, font=font)
-        images.append(image.convert("RGB"))
-    out = io.BytesIO()
-    images[0].save(out, format="PDF", resolution=150, save_all=True, append_images=images[1:])
-    return out.getvalue()
 
 
 def upload(at, *files: tuple[str, bytes, str]):

@@ -13,6 +13,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+from pypdf import PdfWriter
+from scans import scanned_pdf
 
 from engine.ingest import Budget, ExtractionError, ExtractorPool
 
@@ -209,3 +211,36 @@ def test_children_do_not_rerun_the_parents_main_script(
         pool.close()
     assert not marker.exists()
     assert sys.modules["__main__"] is main
+
+
+def test_ocr_out_of_memory_names_the_page_and_the_limit_and_keeps_the_text_pages(
+    tmp_path: Path, small_pdf: Path
+) -> None:
+    # RapidOCR needs more than 1 GB of address space for a full page (the engine's default
+    # limit is 2 GB): the scanned page is named with the limit, never "OCR found no text".
+    writer = PdfWriter(clone_from=small_pdf)
+    scan = tmp_path / "scan.pdf"
+    scan.write_bytes(scanned_pdf([("The harbour master logged", "eleven ships on Tuesday.")]))
+    writer.append(scan)
+    mixed = tmp_path / "mixed.pdf"
+    writer.write(mixed)
+    pool = ExtractorPool(workers=1, memory_limit_mb=1024)
+    try:
+        for _ in range(2):  # a fresh child, then a reused one (which retries in a fresh one)
+            doc = pool.extract(mixed, mixed.name)
+            assert "Lorem ipsum" in doc.pages[0].text
+            if "harbour" not in doc.pages[1].text.lower():  # OCR did not fit in the limit
+                assert doc.warnings == [
+                    "OCR of page 2 ran out of memory (the extraction memory limit,"
+                    " ENGINE_INGEST_MEMORY_MB, is 1024 MB)"]
+        try:
+            alone = pool.extract(scan, scan.name)
+        except ExtractionError as exc:  # our limit, not the file: the engine's own error
+            assert exc.code == "server_error", exc
+            assert exc.message == (
+                "No extractable text without OCR, and OCR of page 1 ran out of memory (the"
+                " extraction memory limit, ENGINE_INGEST_MEMORY_MB, is 1024 MB).")
+        else:
+            assert "harbour" in alone.pages[0].text.lower()
+    finally:
+        pool.close()
