@@ -46,20 +46,20 @@ from pypdf import PasswordType, PdfReader, apply_configuration
 from pypdf.errors import DependencyError, LimitReachedError
 
 __all__ = [
-    "PDFIUM_FILTERS",
     "Box",
     "DamagedDocumentError",
     "DocumentError",
     "EncryptedDocumentError",
+    "PDFIUM_FILTERS",
     "PageChars",
     "PageText",
     "PdfSource",
-    "attachments_locked",
     "UnsupportedFilterError",
+    "attachments_locked",
     "count_pages",
     "find_quote",
-    "missing_decoder",
     "iter_page_texts",
+    "missing_decoder",
     "open_pdf",
     "open_pdfium",
     "page_chars",
