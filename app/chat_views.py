@@ -60,7 +60,8 @@ def index_documents(client: OpenAIClient, uploads: list[UploadedFile], model: st
         previous = chat_session.copilot()
         try:
             copilot = open_conversation(client, report.sources, model=model, previous=previous,
-                                        on_progress=progress)
+                                        on_progress=progress,
+                                        server_ocr=services.server_ocrs_at_ingestion())
         except DocumentIndexingError as exc:
             notes += _results(names, report, exc.failures)
             notes.append(("error", "Nothing was added: no document could be indexed."))

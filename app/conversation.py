@@ -92,17 +92,20 @@ def open_conversation(
     model: str,
     previous: ChatCopilot | None = None,
     on_progress: ProgressCallback | None = None,
+    server_ocr: bool = False,
 ) -> ChatCopilot:
     """Upload and index `sources`: into `previous`'s conversation when it has one, else a new one.
 
     Documents the server can't index are left out and named in the copilot's
     `failed_documents`; DocumentIndexingError when none could be (nothing is then added).
+    `server_ocr`: the server OCRs scanned pages while indexing (our engine), so PDFs are sent
+    as they are and its per-page progress covers the OCR too; else they are OCRed here first.
     """
     if previous is not None and previous.has_context:
         copilot = previous
     else:
         copilot = client.get_chat_copilot(OpenAIChatCopilotOptions.create().with_model(model))
-    copilot.options.with_progress(on_progress)
+    copilot.options.with_server_ocr(server_ocr).with_progress(on_progress)
     try:
         context = copilot.add_documents(sources)
     finally:

@@ -159,6 +159,18 @@ def server_status(base_url: str, api_key: str | None) -> ServerStatus:
     return ServerStatus(ok=True, models=models)
 
 
+def server_ocrs_at_ingestion() -> bool:
+    """Whether the server OCRs scanned pages itself while indexing: our engine does (it is
+    the one serving the built-in model), so the app sends PDFs as they are."""
+    try:
+        current = connection()
+    except Exception:
+        return False
+    if current.embedded:
+        return True
+    return LOCAL_MODEL in server_status(current.base_url, current.api_key).models
+
+
 def default_model(app_settings: AppSettings, status: ServerStatus) -> str:
     """The configured model, else the built-in one when served, else the server's first."""
     if app_settings.model:

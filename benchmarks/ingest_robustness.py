@@ -1,22 +1,30 @@
 """Every PDF of the broken-file corpora through the extractor pool: each yields text or a clear error.
 
-Run: `.venv/bin/python benchmarks/ingest_robustness.py [--cpu-seconds S] [--workers N]`. Bounded:
-each file gets the engine's CPU budget (S plus 1 s per page, plus OCR's per page). Prints counts
-by outcome and reason, the share of text-less PDFs that OCR made searchable, and OCR time per
-page.
+Run: `.venv/bin/python benchmarks/ingest_robustness.py [--cpu-seconds S] [--workers N]
+[--json OUT]`. Bounded: each file gets the engine's CPU budget (S plus 1 s per page, plus OCR's
+per page). Prints counts by outcome and reason, the share of text-less PDFs that OCR made
+searchable, and OCR time per page; `--json` writes each file's outcome, so two runs (another
+checkout's code through PYTHONPATH, say) can be compared file by file. $TEST_CORPUS_DIR points at
+the corpus when the checkout is not beside ../shared.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from engine.ingest import Budget, ExtractionError, ExtractorPool
+from engine.settings import EngineSettings
 
-CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
+DEFAULT_MEMORY_MB = EngineSettings.model_fields["ingest_memory_mb"].default
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = Path(os.environ.get("TEST_CORPUS_DIR") or ROOT.parent / "shared" / "corpus")
 FOLDERS = [CORPUS / "qpdf-qtest", CORPUS / "pypdf-sample-files"]
 BUDGET_PREFIX = "Stopped after"
 NO_TEXT = ("No extractable text", "The PDF's fonts map to no readable text", "The PDF holds almost")
@@ -43,7 +51,9 @@ def main() -> int:
     parser.add_argument("--cpu-seconds", type=float, default=60.0, help="CPU seconds per file,"
                         " plus 1 s per page")
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--memory-mb", type=int, default=1024)
+    parser.add_argument("--memory-mb", type=int, default=DEFAULT_MEMORY_MB,
+                        help="per-child memory limit (default: the engine's)")
+    parser.add_argument("--json", type=Path, help="write each file's outcome here")
     args = parser.parse_args()
     paths = sorted(p for folder in FOLDERS if folder.is_dir() for p in folder.rglob("*.pdf"))
     if not paths:
@@ -59,6 +69,10 @@ def main() -> int:
         pool.close()
     total = time.perf_counter() - start
 
+    if args.json:
+        rows = [{"path": str(path.relative_to(CORPUS)), "kind": kind, "detail": detail,
+                 "seconds": round(seconds, 3)} for path, kind, detail, seconds in results]
+        args.json.write_text(json.dumps({"results": rows, "ocr": OCR_STATS}, indent=1))
     counts = Counter(kind for _, kind, _, _ in results)
     print(f"{len(results)} PDFs from {', '.join(f.name for f in FOLDERS)}")
     for kind, count in counts.most_common():
@@ -85,7 +99,7 @@ def main() -> int:
     for path, _, detail, _ in crashes[:10]:
         print(f"  {path.relative_to(CORPUS)}: {detail}")
     print(f"\ntotal {total:.1f} s with {args.workers} workers, budget {args.cpu_seconds:g} s of CPU"
-          " per file + 1 s per page")
+          f" per file + 1 s per page, {args.memory_mb} MB per child")
     return 0
 
 

@@ -12,7 +12,8 @@ person who gave the file:
 
     DocumentError                 a PDF could not be used; the message says why
     ├── EncryptedDocumentError    the PDF needs a password we do not have
-    └── DamagedDocumentError      the file is not a readable PDF; says which part broke
+    ├── DamagedDocumentError      the file is not a readable PDF; says which part broke
+    └── UnsupportedFilterError    a stream uses a filter (compression) neither library decodes
 
 Highlighting a quote on a rendered page:
 
@@ -28,8 +29,11 @@ thread-safe: every call into it here holds one process-wide lock.
 from __future__ import annotations
 
 import ctypes
+import re
 import threading
+import traceback
 import unicodedata
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -46,12 +50,16 @@ __all__ = [
     "DamagedDocumentError",
     "DocumentError",
     "EncryptedDocumentError",
+    "PDFIUM_FILTERS",
     "PageChars",
     "PageText",
     "PdfSource",
+    "UnsupportedFilterError",
+    "attachments_locked",
     "count_pages",
     "find_quote",
     "iter_page_texts",
+    "missing_decoder",
     "open_pdf",
     "open_pdfium",
     "page_chars",
@@ -71,7 +79,15 @@ PdfSource = Path | str | bytes
 ARRAY_ELEMENT_LIMIT = 1_000_000
 PASSWORD_MESSAGE = "The PDF is password-protected; use a copy without a password."
 DETAIL_CHARS = 200
+# The stream filters PDFium decodes (its own codecs); a stream filtered otherwise reads as nothing.
+PDFIUM_FILTERS = frozenset({
+    "/FlateDecode", "/Fl", "/LZWDecode", "/LZW", "/ASCII85Decode", "/A85", "/ASCIIHexDecode",
+    "/AHx", "/RunLengthDecode", "/RL", "/CCITTFaxDecode", "/CCF", "/DCTDecode", "/DCT",
+    "/JPXDecode", "/JBIG2Decode", "/BrotliDecode", "/Crypt",
+})
+_UNSUPPORTED_FILTER = re.compile(r"Unsupported filter /?([A-Za-z0-9]+)")
 
+_locked_attachments: weakref.WeakSet[PdfReader] = weakref.WeakSet()
 pdfium_lock = threading.RLock()
 """Held around every PDFium call of this process (PDFium keeps global state)."""
 
@@ -88,12 +104,17 @@ class DamagedDocumentError(DocumentError):
     """The file is damaged or not a PDF; the message names the part that failed where it can."""
 
 
+class UnsupportedFilterError(DocumentError):
+    """The PDF is sound but a stream it needs uses a filter we have no decoder for."""
+
+
 @dataclass(frozen=True)
 class PageText:
     """The text of one page; `number` is 1-based."""
 
     number: int
     text: str
+    problem: str | None = None  # why the page yielded no text, when it failed to be read
 
 
 @dataclass(frozen=True)
@@ -143,7 +164,11 @@ def reading(where: str) -> Iterator[None]:
         raise damaged(where, exc) from exc
 
 
-def damaged(where: str, exc: BaseException) -> DamagedDocumentError:
+def damaged(where: str, exc: BaseException) -> DocumentError:
+    if (name := missing_decoder(exc)) is not None:
+        return UnsupportedFilterError(
+            f"The PDF uses the {name} stream filter, which this engine cannot decode ({where})."
+        )
     if isinstance(exc, LimitReachedError):  # a decompression bomb, or a giant array
         return DamagedDocumentError(
             f"The PDF is too large to read safely: {where} ({detail(exc)})."
@@ -157,6 +182,26 @@ def detail(exc: BaseException) -> str:
     if len(text) > DETAIL_CHARS:
         text = text[: DETAIL_CHARS - 1] + "…"
     return f"{type(exc).__name__}: {text}"
+
+
+def missing_decoder(exc: BaseException) -> str | None:
+    """The filter (e.g. "BrotliDecode") pypdf had no decoder for, when that is what `exc` says."""
+    seen: BaseException | None = exc
+    for _ in range(10):
+        if seen is None:
+            return None
+        message = str(seen)
+        if isinstance(seen, NotImplementedError) and (found := _UNSUPPORTED_FILTER.search(message)):
+            return found.group(1)
+        if isinstance(seen, NotImplementedError) and "/Crypt filter" in message:
+            return "Crypt"
+        if isinstance(seen, DependencyError):
+            if "BrotliDecode" in message:
+                return "BrotliDecode"
+            if "jbig2dec" in message:
+                return "JBIG2Decode"
+        seen = seen.__cause__ or seen.__context__
+    return None
 
 
 def _caused_by_memory(exc: BaseException) -> bool:
@@ -191,15 +236,49 @@ def open_pdf(source: PdfSource) -> PdfReader:
             reader = PdfReader(stream)
         except OSError as exc:
             raise DocumentError(f"The file could not be read ({detail(exc)}).") from exc
+        except Exception as exc:
+            if _raised_decrypting(exc):  # e.g. an RC4 key length the cipher refuses
+                raise DamagedDocumentError(
+                    f"The PDF is damaged: its encryption settings are invalid, so it cannot be"
+                    f" decrypted ({detail(exc)})."
+                ) from exc
+            raise
     with reading("its encryption settings could not be read"):
         try:
             if reader.is_encrypted and reader.decrypt("") == PasswordType.NOT_DECRYPTED:
-                raise EncryptedDocumentError(PASSWORD_MESSAGE)
+                if not _attachments_only_encrypted(reader):
+                    raise EncryptedDocumentError(PASSWORD_MESSAGE)
+                # Only the attachments need the password: the document's own strings and
+                # streams are stored in the clear (crypt filter /Identity), so the reader may
+                # read them as they are. pypdf has no public switch for that.
+                reader._encryption = None
+                _locked_attachments.add(reader)
         except DependencyError as exc:  # pypdf's word for a cipher it cannot run
             raise EncryptedDocumentError(
                 f"The PDF uses an encryption method we cannot open ({detail(exc)})."
             ) from exc
     return reader
+
+
+def _raised_decrypting(exc: BaseException) -> bool:
+    """Whether pypdf's encryption code raised `exc` (its settings are what is broken)."""
+    frames = traceback.extract_tb(exc.__traceback__)
+    return any(Path(frame.filename).name == "_encryption.py" or "_crypt_providers" in frame.filename
+               for frame in frames)
+
+
+def attachments_locked(reader: PdfReader) -> bool:
+    """Whether `open_pdf` opened the PDF without its attachments' password (see below)."""
+    return reader in _locked_attachments
+
+
+def _attachments_only_encrypted(reader: PdfReader) -> bool:
+    """Whether the PDF encrypts only its embedded files (/EFF), its own content in the clear."""
+    encryption = getattr(reader, "_encryption", None)
+    if encryption is None or getattr(encryption, "V", 0) < 4:
+        return False
+    return (encryption.StmF == "/Identity" and encryption.StrF == "/Identity"
+            and encryption.EFF != "/Identity")
 
 
 def page_count(reader: PdfReader) -> int:
@@ -233,8 +312,14 @@ def open_pdfium(source: PdfSource) -> pdfium.PdfDocument:
             return pdfium.PdfDocument(data)
         except pdfium.PdfiumError as exc:
             code = getattr(exc, "err_code", None)
+            if code in (pdfium_c.FPDF_ERR_PASSWORD, pdfium_c.FPDF_ERR_SECURITY) and not _has_encrypt(
+                data
+            ):
+                # PDFium's last error outlives the call that set it: a later file that fails
+                # without setting one (a PDF of no pages, say) inherits "Incorrect password".
+                raise DamagedDocumentError("The PDF is damaged: PDFium could not open it.") from exc
             if code == pdfium_c.FPDF_ERR_PASSWORD:
-                raise EncryptedDocumentError(PASSWORD_MESSAGE) from exc
+                raise _second_opinion(data) from exc
             if code == pdfium_c.FPDF_ERR_SECURITY:
                 raise EncryptedDocumentError(
                     "The PDF uses an encryption method we cannot open."
@@ -242,6 +327,37 @@ def open_pdfium(source: PdfSource) -> pdfium.PdfDocument:
             raise damaged("PDFium could not open it", exc) from exc
         except OSError as exc:
             raise DocumentError(f"The file could not be read ({detail(exc)}).") from exc
+
+
+def _second_opinion(data: Path | bytes) -> DocumentError:
+    """What to say of an encrypted PDF PDFium would not open with the empty password.
+
+    pypdf decides: it needs a password too (password-protected), or it finds the encryption
+    settings broken (damaged, saying so), or it opens the file (damaged for PDFium only: the
+    callers then read it with pypdf).
+    """
+    try:
+        with pdf_limits():
+            open_pdf(data)
+    except EncryptedDocumentError as exc:
+        return exc
+    except DamagedDocumentError as exc:
+        if "encryption settings" in str(exc):
+            return exc
+    except (DocumentError, MemoryError):
+        pass
+    else:
+        return DamagedDocumentError("The PDF is damaged: PDFium could not decrypt it.")
+    return EncryptedDocumentError(PASSWORD_MESSAGE)
+
+
+def _has_encrypt(data: Path | bytes) -> bool:
+    """Whether the file names an /Encrypt dictionary (trailers and xref streams are never
+    compressed, so an encrypted PDF has the key in plain bytes)."""
+    try:
+        return b"/Encrypt" in (data if isinstance(data, bytes) else data.read_bytes())
+    except OSError:
+        return True  # can't tell: trust PDFium
 
 
 def page_text(document: pdfium.PdfDocument, index: int) -> str:
@@ -330,7 +446,11 @@ def pypdf_page_texts(source: PdfSource) -> Iterator[PageText]:
                 failures += 1
                 if failures == count:
                     raise damaged(f"no page could be read; page {index + 1} failed", exc) from exc
-                text = ""
+                name = missing_decoder(exc)
+                problem = (f"uses the {name} stream filter, which this engine cannot decode"
+                           if name else "damaged, could not be read")
+                yield PageText(index + 1, "", problem)
+                continue
             yield PageText(index + 1, text)
 
 

@@ -228,10 +228,11 @@ class ChatCopilot(Copilot[OpenAIChatCopilotOptions]):
     def cited_page_text(self, citation: Citation) -> str | None:
         """The text of the page a citation points at (for a preview), when it can be read.
 
-        PDF pages come from the document (read once per file); an OCR companion's section of
-        that page; a text document, with no pages, as a whole.
+        PDF pages come from the document (read once per file), a scanned page from the text the
+        server OCRed; an OCR companion's section of that page; a text document, with no pages,
+        as a whole.
         """
-        pages = dict(self._files.page_texts(citation.file_id))
+        pages = dict(self._files.page_texts(citation.file_id, self._context.vector_store_id))
         if citation.page is not None:
             return pages.get(citation.page)
         return pages.get(1) if len(pages) == 1 else None

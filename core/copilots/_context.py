@@ -125,12 +125,14 @@ class KnownFiles:
     def __init__(self, client: OpenAIClient) -> None:
         self._client = client
         self._files: dict[str, KnownFile] = {}
+        self._asked_server: set[str] = set()
 
     def add(self, files: dict[str, KnownFile]) -> None:
         self._files.update(files)
 
     def clear(self) -> None:
         self._files.clear()
+        self._asked_server.clear()
 
     def get(self, file_id: str, filename: str | None = None) -> KnownFile:
         """The file's entry; an unknown file is named by `filename`, else by the server."""
@@ -145,9 +147,33 @@ class KnownFiles:
             known = self._files[file_id] = KnownFile(name, companion=companion)
         return known
 
-    def page_texts(self, file_id: str) -> list[tuple[int, str]]:
-        """Page texts of a file: read when uploaded, else from its bytes (cached)."""
+    def page_texts(self, file_id: str, store_id: str | None = None) -> list[tuple[int, str]]:
+        """Page texts of a file: read when uploaded, else from its bytes (cached).
+
+        With `store_id`, pages without a text layer here (scans the server OCRed) take the
+        text the server stored for them, when it gives one part per page (our engine does).
+        """
         known = self.get(file_id)
+        pages = self._read_pages(file_id, known)
+        if (store_id and known.paged and file_id not in self._asked_server
+                and any(not text.strip() for _, text in pages)):
+            self._asked_server.add(file_id)  # once: a blank page stays blank
+            known.pages = pages = self._with_server_text(store_id, file_id, pages)
+        return pages
+
+    def _with_server_text(
+        self, store_id: str, file_id: str, pages: list[tuple[int, str]]
+    ) -> list[tuple[int, str]]:
+        try:
+            parts = self._client.get_vector_store_file_content(store_id, file_id).data
+        except OpenAIError:
+            return pages
+        if len(parts) != len(pages):
+            return pages
+        return [(number, text if text.strip() else part.text)
+                for (number, text), part in zip(pages, parts, strict=True)]
+
+    def _read_pages(self, file_id: str, known: KnownFile) -> list[tuple[int, str]]:
         if known.pages is None:
             known.pages = []
             try:
@@ -178,11 +204,12 @@ def prepare_uploads(
     The companion, `<document name>.ocr.txt`, holds one section per recognised page headed
     `[page N]`, so the scanned pages become searchable and citations of it name the document
     and page. A PDF without any text layer is not uploaded itself (servers reject it), only
-    its companion.
+    its companion. With `options.server_ocr` a PDF goes as it is: the server reads it, OCR
+    included.
     """
     uploads: list[Upload] = []
     for source in sources:
-        if source.kind == "text":
+        if source.kind == "text" or (source.kind == "pdf" and options.server_ocr):
             info = KnownFile(source.name, source=source)
             uploads.append(Upload(source.name, source.read_bytes(), info))
             continue

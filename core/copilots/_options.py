@@ -200,6 +200,10 @@ class OpenAIChatCopilotOptions(_Progress, _OcrSettings, Options):
     per-page progress (our engine), ("indexing pages", pages read, pages). `keep_indexed_documents` (default
     True) keeps the documents that indexed when others fail; False makes any failure undo the
     whole batch (see `ChatCopilot.failed_documents`).
+
+    `server_ocr` says the server OCRs pages without text while it indexes (our engine does,
+    unless `ENGINE_INGEST_OCR` is off): PDFs are then uploaded as they are, unread here, and
+    only image files are OCRed on this side (a server indexes no images).
     """
 
     # The Assistants API wants at least 256 for a run's token limits.
@@ -212,6 +216,12 @@ class OpenAIChatCopilotOptions(_Progress, _OcrSettings, Options):
     truncation_strategy: TruncationStrategy | None = None
     max_num_results: Annotated[int, Field(ge=1, le=50)] | None = None
     keep_indexed_documents: bool = True
+    server_ocr: bool = False
+
+    def with_server_ocr(self, enabled: bool = True) -> Self:
+        """Leave scanned PDF pages to the server's OCR at ingestion (see the class docstring)."""
+        self.server_ocr = enabled
+        return self
 
     def with_keep_indexed_documents(self, keep: bool = True) -> Self:
         """Keep what indexed when some documents fail (True), or undo the batch (False)."""

@@ -5,10 +5,12 @@ Runs inside an extraction child (see `_worker`). Each page's text is checked bef
 - text that maps to no readable characters (broken font encodings make "Computer Science" come
   out as "$PNQVUFS4DJFODF") is *mojibake* and is not stored as text;
 - a page without usable text gets the text of its form fields and annotations when it has any;
-- else, when it shows an image, it is OCRed (RapidOCR, bounded per page) if OCR is on.
+- else, when it shows an image, it is OCRed (RapidOCR, bounded per page) if OCR is on;
+- a page still without text is checked for streams whose filter PDFium cannot decode.
 
-A document that ends without any usable text fails with the reason; one that lost pages on the
-way completes with a warning that names them.
+A document that ends without any usable text fails with the reason (a filter we cannot decode,
+content only in attached files, fonts without a Unicode map, images OCR found no text in…); one
+that lost pages on the way completes with a warning that names them.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from core.pdf import (
     DamagedDocumentError,
     DocumentError,
     EncryptedDocumentError,
+    UnsupportedFilterError,
     open_pdf,
     open_pdfium,
     page_count,
@@ -35,9 +38,10 @@ from core.pdf import (
     pypdf_page_texts,
 )
 
-from ._document import ExtractionError, clean_text
+from ._document import ErrorCode, ExtractionError, clean_text
+from ._streams import attachment_reason, attachments, undecodable_stream
 
-SCANNED_MESSAGE = "No extractable text: the PDF seems to be scanned images; run OCR first."
+OCR_OFF_MESSAGE = "No extractable text: the PDF seems to be scanned images; OCR at ingestion is off."
 PYPDF_NO_TEXT = ("No extractable text: pypdf finds none, and PDFium, which OCR needs, could not"
                  " open the file.")
 MAX_PAGE_CHARS = 1_000_000  # far above any real page (a dense page holds ~20,000 characters)
@@ -58,6 +62,10 @@ class OcrPolicy:
     seconds_per_page: float = 60.0
     max_pages: int = 1000
     pdfium: bool = True  # False: read with pypdf alone
+    # OCR out of memory: True gives up on the file (the pool reads it again in a fresh child,
+    # which a reused child's heap may owe it to); False names the page and goes on.
+    memory_error_ends_file: bool = False
+    memory_limit_mb: int | None = None  # the child's limit, to name it
 
 
 @dataclass
@@ -127,24 +135,30 @@ def _pypdf_reading(path: Path) -> PdfReading:
     try:
         with pdf_limits():
             count = page_count(open_pdf(path))
-    except EncryptedDocumentError as exc:
-        raise ExtractionError("invalid_file", str(exc)) from exc
     except DocumentError as exc:
-        raise ExtractionError("invalid_file", str(exc)) from exc
+        raise ExtractionError(_code(exc), str(exc)) from exc
     reading = PdfReading(count, lambda: iter(()))
 
     def pages() -> Iterator[Page]:
         kept = 0
+        problems: dict[str, list[int]] = {}
         try:
             for page in pypdf_page_texts(path):
+                if page.problem:
+                    problems.setdefault(page.problem, []).append(page.number)
                 text = _capped(page.text, page.number, reading.warnings)
                 usable = _usable(text)
                 kept += len(usable.strip())
                 yield Page(page.number, usable, "text" if usable else "none")
         except DocumentError as exc:
-            raise ExtractionError("invalid_file", str(exc)) from exc
+            raise ExtractionError(_code(exc), str(exc)) from exc
+        undecodable = [(p, n) for p, n in problems.items() if p.startswith("uses")]
         if kept < MIN_DOCUMENT_CHARS:
+            if undecodable:
+                raise ExtractionError("unsupported_file",
+                                      f"No extractable text: {_said(*undecodable[0])}.")
             raise ExtractionError("invalid_file", PYPDF_NO_TEXT)
+        reading.warnings.extend(_said(p, n) for p, n in problems.items())
 
     reading._pages = pages
     return reading
@@ -157,14 +171,16 @@ class _Classifier:
                  before_ocr: Callable[[], None]):
         self._path, self._reading, self._policy = path, reading, policy
         self._before_ocr = before_ocr
-        self._reader: Any = None  # pypdf, opened on the first page that needs annotations
+        self._reader: Any = None  # pypdf, opened on the first page without text
         self.chars = 0
         self.mojibake: list[int] = []
         self.scanned: list[int] = []  # pages with an image and no text
         self.ocr_pages = 0
         self.ocr_failed: list[int] = []
+        self.ocr_out_of_memory: list[int] = []
         self.skipped_ocr: list[int] = []
         self.unreadable: list[int] = []  # pages PDFium could not load
+        self.undecodable: dict[tuple[str, str], list[int]] = {}  # (kind, filter) → pages
 
     def page(self, document: pdfium.PdfDocument, index: int, raw: str) -> Page:
         number = index + 1
@@ -183,6 +199,10 @@ class _Classifier:
             if recognised.strip():
                 return self._kept(Page(number, _join(text, recognised), "ocr"))
         text = _join(text, extra)
+        if not _substantial(text) and (found := self._undecodable(index)) is not None:
+            self.undecodable.setdefault(found, []).append(number)
+            if number in self.scanned:  # not a scan OCR could not read: an image we can't decode
+                self.scanned.remove(number)
         return self._kept(Page(number, text, "text" if text.strip() else "none"))
 
     def _kept(self, page: Page) -> Page:
@@ -190,17 +210,25 @@ class _Classifier:
         return page
 
     def _annotation_text(self, index: int) -> str:
+        return self._with_pypdf(lambda reader: _annotations(reader, index), "")
+
+    def _undecodable(self, index: int) -> tuple[str, str] | None:
+        return self._with_pypdf(lambda reader: undecodable_stream(reader, index), None)
+
+    def _with_pypdf(self, read: Callable[[Any], Any], otherwise: Any) -> Any:
+        """`read(reader)` with the file open in pypdf; `otherwise` when pypdf can't read it."""
+        if self._reader is False:
+            return otherwise
         try:
-            if self._reader is None:
-                with pdf_limits():
-                    self._reader = open_pdf(self._path)
             with pdf_limits():
-                return _annotations(self._reader, index)
+                if self._reader is None:
+                    self._reader = open_pdf(self._path)
+                return read(self._reader)
         except MemoryError:
             raise
-        except Exception:  # the annotations are a bonus; a file pypdf can't read has none
-            self._reader = False
-            return ""
+        except Exception:  # what pypdf reads here is a bonus; a file it can't open gives none
+            self._reader = self._reader or False
+            return otherwise
 
     def _ocr(self, document: pdfium.PdfDocument, index: int, number: int) -> str:
         if not self._policy.enabled:
@@ -217,8 +245,13 @@ class _Classifier:
             text = clean_text(ocr_page(document, index, dpi=OCR_DPI, max_side=OCR_MAX_SIDE_PX))
         except MemoryError:
             raise
-        except Exception:
-            self.ocr_failed.append(number)
+        except Exception as exc:
+            if not _out_of_memory(exc):  # onnxruntime and OpenCV say so in their own words
+                self.ocr_failed.append(number)
+            elif self._policy.memory_error_ends_file:
+                raise MemoryError from exc
+            else:
+                self.ocr_out_of_memory.append(number)
             return ""
         finally:
             self._reading.ocr_seconds += time.monotonic() - started
@@ -235,7 +268,14 @@ class _Classifier:
                 " to load.",
             )
         if self.chars < MIN_DOCUMENT_CHARS:
+            if self.undecodable:
+                raise ExtractionError("unsupported_file",
+                                      f"No extractable text: {self._undecodable_pages()[0]}.")
+            if self.ocr_out_of_memory:  # our limit, not the file: the engine's own error
+                raise ExtractionError("server_error", "No extractable text without OCR, and"
+                                      f" {self._ocr_memory_clause()}.")
             raise ExtractionError("invalid_file", self._no_text_reason())
+        warnings.extend(self._undecodable_pages())
         if self.mojibake:
             warnings.append(
                 f"{_pages(self.mojibake)}: the fonts map to no readable text"
@@ -245,6 +285,8 @@ class _Classifier:
             warnings.append(f"{_pages(self.scanned)}: images without text (OCR at ingestion is off)")
         if self.ocr_failed:
             warnings.append(f"{_pages(self.ocr_failed)}: OCR failed")
+        if self.ocr_out_of_memory:
+            warnings.append(self._ocr_memory_clause())
         if self.unreadable:
             warnings.append(f"{_pages(self.unreadable)}: damaged, could not be read")
         if self.skipped_ocr:
@@ -253,18 +295,46 @@ class _Classifier:
                 " per file)"
             )
 
+    def _ocr_memory_clause(self) -> str:
+        limit = self._policy.memory_limit_mb
+        within = f" (the extraction memory limit, ENGINE_INGEST_MEMORY_MB, is {limit} MB)" if (
+            limit) else ""
+        return f"OCR of {_pages(self.ocr_out_of_memory)} ran out of memory{within}"
+
+    def _undecodable_pages(self) -> list[str]:
+        return [
+            _said(f"uses the {name} {kind} filter, which this engine cannot decode", numbers)
+            for (kind, name), numbers in self.undecodable.items()
+        ]
+
     def _no_text_reason(self) -> str:
         ocr = self._policy.enabled
+        names, encrypted = self._with_pypdf(attachments, ([], False))
+        if names and not self.mojibake:
+            return attachment_reason(names, encrypted)
         if self.mojibake:
             return ("The PDF's fonts map to no readable text"
                     + (" and OCR found none either." if ocr else "; OCR needed (it is off here)."))
         if self.scanned:
             if not ocr:
-                return SCANNED_MESSAGE.replace("run OCR first", "OCR at ingestion is off")
+                return OCR_OFF_MESSAGE
+            if set(self.scanned) <= set(self.ocr_failed):
+                return (f"No extractable text: the PDF's pages are images and OCR failed on"
+                        f" {_pages(self.ocr_failed)}.")
             return "No extractable text: the PDF's pages are images and OCR found no text in them."
         if self.chars:
             return f"The PDF holds almost no text ({self.chars} characters)."
         return "No extractable text: the PDF's pages hold no text and no images."
+
+
+def _code(exc: DocumentError) -> ErrorCode:
+    return "unsupported_file" if isinstance(exc, UnsupportedFilterError) else "invalid_file"
+
+
+def _out_of_memory(exc: BaseException) -> bool:
+    message = str(exc).lower()
+    return "failed to allocate" in message or "bad_alloc" in message or (
+        "insufficient memory" in message)
 
 
 def _capped(text: str, number: int, warnings: list[str]) -> str:
@@ -284,6 +354,14 @@ def _substantial(text: str) -> bool:
 
 def _join(first: str, second: str) -> str:
     return "\n".join(part for part in (first.strip(), second.strip()) if part)
+
+
+def _said(problem: str, numbers: list[int]) -> str:
+    """A page problem as a clause: "page 3 uses …", "pages 3, 4 use …", "page 5: damaged …"."""
+    if problem.startswith("uses "):
+        verb = "uses" if len(numbers) == 1 else "use"
+        return f"{_pages(numbers)} {verb} {problem.removeprefix('uses ')}"
+    return f"{_pages(numbers)}: {problem}"
 
 
 def _pages(numbers: list[int]) -> str:

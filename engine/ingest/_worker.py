@@ -36,6 +36,8 @@ from .extract import open_document  # imports PDFium and pypdf before "ready", o
 PR_SET_PDEATHSIG = 1
 WATCH_SECONDS = 0.25
 NICENESS = 5  # added to the engine's: extraction yields the CPU to answering runs
+_served = 0  # files this child has read: OCR out of memory in a reused child ends the file
+_memory_limit_mb: int | None = None
 
 
 def serve(conn: Connection, memory_limit_mb: int, engine_pid: int | None = None) -> None:
@@ -48,6 +50,8 @@ def serve(conn: Connection, memory_limit_mb: int, engine_pid: int | None = None)
     # budgets are CPU time, so a file read more slowly on a busy machine still fits its own.
     with contextlib.suppress(OSError):
         os.nice(NICENESS)
+    global _served, _memory_limit_mb
+    _memory_limit_mb = memory_limit_mb
     limit = memory_limit_mb * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))  # a child stopped by SIGXCPU dumps nothing
@@ -63,6 +67,7 @@ def serve(conn: Connection, memory_limit_mb: int, engine_pid: int | None = None)
         except EOFError:
             return
         reply = _extract(conn, Path(data_path), filename, budget)
+        _served += 1
         try:
             conn.send(reply)
         except MemoryError:
@@ -83,7 +88,8 @@ def _extract(conn: Connection, path: Path, filename: str, budget: Budget) -> tup
         _allow_cpu(start + allowed)
 
     policy = OcrPolicy(budget.ocr, budget.ocr_seconds_per_page, budget.ocr_max_pages,
-                       budget.pdfium)
+                       budget.pdfium, memory_error_ends_file=_served > 0,
+                       memory_limit_mb=_memory_limit_mb)
     try:
         reading = open_document(path, filename, policy, before_ocr)
         allowed = budget.for_pages(reading.page_count)

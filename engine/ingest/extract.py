@@ -26,6 +26,7 @@ _CODE = {".py", ".js", ".ts", ".java", ".c", ".cpp", ".h", ".cs", ".go", ".rb", 
 TEXT_EXTENSIONS = frozenset(_PROSE | _MARKUP | _DATA | _CODE)
 # Writers put junk before the header often enough that readers look past the first byte.
 PDF_MAGIC, PDF_MAGIC_WINDOW = b"%PDF-", 1024
+PDF_MARKERS = (b" obj", b"endobj", b"xref", b"trailer", b"startxref")  # a PDF's own words
 
 
 def extract_document(
@@ -65,6 +66,11 @@ def open_document(
         try:
             return open_reading(data_path, ocr or OcrPolicy(), before_ocr)
         except ExtractionError:
+            if any(marker in head for marker in PDF_MARKERS):
+                raise ExtractionError(
+                    "invalid_file", "The PDF is damaged: it has no %PDF header and its objects"
+                    " could not be read."
+                ) from None
             raise ExtractionError(
                 "invalid_file", "The file is named .pdf but is not a PDF."
             ) from None

@@ -3,7 +3,9 @@
 A hostile or broken file can hang pypdf, exhaust memory or crash the interpreter; in a child
 that costs one replaceable process, not the engine. Children are spawned by a forkserver (never
 forked from the threaded server), start lazily and are reused, so a file costs one pipe round
-trip on top of the extraction itself.
+trip on top of the extraction itself. A reused child that runs out of memory may owe it to the
+files it read before (allocators keep what they took): the file is then read again in a fresh
+child, and only a fresh child running out of memory blames the file.
 """
 
 from __future__ import annotations
@@ -66,12 +68,15 @@ class ExtractorPool:
         try:
             if self._closed.is_set():
                 raise ExtractionError("server_error", "The extractor is shut down.")
-            try:
-                return self._run(slot, str(data_path), filename, on_progress, self.budget)
-            except _Crashed:
-                # PDFium is C: a file can crash it where pypdf, in Python, only raises.
-                pypdf_only = dataclasses.replace(self.budget, pdfium=False)
-                return self._run(slot, str(data_path), filename, on_progress, pypdf_only)
+            budget = self.budget
+            while True:  # at most three tries: a fresh child, then pypdf alone
+                try:
+                    return self._run(slot, str(data_path), filename, on_progress, budget)
+                except _Exhausted:
+                    continue  # the child was reused: try again in a fresh one
+                except _Crashed:
+                    # PDFium is C: a file can crash it where pypdf, in Python, only raises.
+                    budget = dataclasses.replace(budget, pdfium=False)
         finally:
             if self._closed.is_set():
                 slot.stop()  # close() may have run while this slot was starting a child
@@ -92,6 +97,8 @@ class ExtractorPool:
         budget: Budget,
     ) -> ExtractedDocument:
         conn = slot.connection(self._context, self._memory_limit_mb)
+        reused = slot.served > 0
+        slot.served += 1
         run = _Run(budget)
         try:
             conn.send((data_path, filename, budget))
@@ -114,23 +121,25 @@ class ExtractorPool:
             # The pipe closes a moment before the child can be reaped; wait so its own exit
             # code, not our kill, says what happened.
             exitcode = slot.stop(grace_seconds=1.0)
-            raise self._crash_error(exitcode, run, budget) from None
+            raise self._crash_error(exitcode, run, budget, reused) from None
         if reply[0] == "done":
             total = run.total if run.total is not None else len(run.pages)
             return ExtractedDocument(pages=run.pages, page_count=total, warnings=reply[1],
                                      ocr_pages=reply[2], ocr_seconds=reply[3])
         if reply[0] == "memory":
             slot.stop()  # after a MemoryError the child's heap is not worth trusting
-            raise self._memory_error(run)
+            raise self._memory_error(run, reused)
         raise ExtractionError(reply[1], reply[2])
 
-    def _crash_error(self, exitcode: int | None, run: _Run, budget: Budget) -> ExtractionError:
+    def _crash_error(
+        self, exitcode: int | None, run: _Run, budget: Budget, reused: bool
+    ) -> ExtractionError:
         if self._closed.is_set():
             return ExtractionError("server_error", "The extractor was shut down mid-file.")
         if exitcode == -signal.SIGXCPU:
             return run.budget_error()
         if exitcode == -signal.SIGKILL:  # from outside, nearly always the kernel's OOM killer
-            return self._memory_error(run)
+            return self._memory_error(run, reused)
         error = ExtractionError(
             "invalid_file",
             f"Both PDF readers crashed on this file{run.where()} (the second exited with code"
@@ -138,8 +147,9 @@ class ExtractorPool:
         )
         return _Crashed(error.code, error.message) if budget.pdfium else error
 
-    def _memory_error(self, run: _Run) -> ExtractionError:
-        return ExtractionError(
+    def _memory_error(self, run: _Run, reused: bool) -> ExtractionError:
+        error = _Exhausted if reused else ExtractionError
+        return error(
             "invalid_file",
             f"Extraction exceeded the memory limit of {self._memory_limit_mb} MB{run.where()}:"
             " the file is too large or damaged.",
@@ -148,6 +158,10 @@ class ExtractorPool:
 
 class _Crashed(ExtractionError):
     """The child died reading the file with PDFium: worth one more try with pypdf alone."""
+
+
+class _Exhausted(ExtractionError):
+    """A reused child ran out of memory: worth one more try in a fresh child."""
 
 
 class _Run:
@@ -201,6 +215,7 @@ class _Slot:
     def __init__(self) -> None:
         self._process: BaseProcess | None = None
         self._conn: Connection | None = None
+        self.served = 0  # files the current child was given
         self._lock = threading.Lock()  # stop() may come from close() on another thread
 
     def connection(self, context: ForkServerContext | SpawnContext, memory_mb: int) -> Connection:
@@ -218,7 +233,7 @@ class _Slot:
             process.start()
         theirs.close()
         with self._lock:
-            self._process, self._conn = process, ours
+            self._process, self._conn, self.served = process, ours, 0
         # Wait for imports here so they never eat into a file's time budget.
         try:
             if ours.poll(STARTUP_TIMEOUT_SECONDS) and ours.recv() == "ready":

@@ -230,3 +230,20 @@ def test_a_scanned_pdf_becomes_searchable_through_ocr(client: OpenAIClient, scan
     assert "pier 7" in answer.text
     assert answer.citations[0].filename == "harbour-scan.pdf" and answer.citations[0].page == 1
     assert "pier 7" in (page_text or "")
+
+
+def test_with_server_ocr_a_scanned_pdf_goes_as_it_is_and_the_server_ocrs_it(
+        client: OpenAIClient, scanned_pdf: Path):
+    options = OpenAIChatCopilotOptions.create().with_document(scanned_pdf).with_server_ocr()
+    copilot = client.get_chat_copilot(options)
+    try:
+        answer = copilot.ask("Where did the ferry Aurora dock?")
+        files = [client.get_file(f).filename for f in copilot.context.file_ids]
+        page_text = copilot.cited_page_text(answer.citations[0])
+    finally:
+        copilot.delete_context()
+
+    assert files == ["harbour-scan.pdf"], "uploaded unread: the engine OCRs it while indexing"
+    assert "pier 7" in answer.text
+    assert answer.citations[0].filename == "harbour-scan.pdf" and answer.citations[0].page == 1
+    assert "pier 7" in (page_text or ""), "the scanned page's text is the server's OCR"

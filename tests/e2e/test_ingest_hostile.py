@@ -4,7 +4,6 @@ page, scanned pages become searchable through OCR, and budgets survive restarts.
 
 from __future__ import annotations
 
-import io
 import os
 import signal
 import sqlite3
@@ -18,6 +17,7 @@ import pytest
 from conformance import assert_conforms
 from engine_process import EngineProcess, start_engine
 from hostile_pdfs import flate_bomb, pdf, text_page
+from scans import scanned_pdf
 
 ENGINE_RSS_CAP_MB = 1024  # README: the engine's own memory stays under this whatever the file
 TINY_PAGES = 20_000
@@ -150,23 +150,6 @@ def test_many_tiny_pages_ingest_with_per_page_progress_and_page_citations(engine
     assert hits and any("parcel 86415" in part["text"] for hit in hits for part in hit["content"])
     best = next(h for h in hits if any("parcel 86415" in p["text"] for p in h["content"]))
     assert best["attributes"]["page_start"] <= 12345 <= best["attributes"]["page_end"]
-
-
-def scanned_pdf(pages: list[tuple[str, ...]]) -> bytes:
-    """A PDF of page images of rendered text, with no text layer: a scan."""
-    from PIL import Image, ImageDraw, ImageFont
-
-    images = []
-    for lines in pages:
-        image = Image.new("L", (1240, 1754), 255)  # A4 at 150 dpi
-        draw = ImageDraw.Draw(image)
-        font = ImageFont.load_default(size=48)
-        for number, line in enumerate(lines):
-            draw.text((120, 160 + 110 * number), line, fill=0, font=font)
-        images.append(image.convert("RGB"))
-    out = io.BytesIO()
-    images[0].save(out, format="PDF", resolution=150, save_all=True, append_images=images[1:])
-    return out.getvalue()
 
 
 SCAN = [("The harbour master logged", "eleven ships on Tuesday."),

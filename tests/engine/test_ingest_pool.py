@@ -13,6 +13,8 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+from pypdf import PdfWriter
+from scans import scanned_pdf
 
 from engine.ingest import Budget, ExtractionError, ExtractorPool
 
@@ -92,14 +94,15 @@ class CrashOnFirstPage:
     """A progress callback that SIGSEGVs the child reading the file, as a crash inside PDFium
     would end it, on its first page; at most `times` children."""
 
-    def __init__(self, others: set[int], times: int):
+    def __init__(self, others: set[int], times: int, signal_number: int = signal.SIGSEGV):
         self.others, self.times, self.killed = others, times, []
+        self.signal_number = signal_number
 
     def __call__(self, done: int, total: int) -> None:
         busy = extractor_children() - self.others - set(self.killed)
         if busy and len(self.killed) < self.times:
             pid = busy.pop()
-            os.kill(pid, signal.SIGSEGV)
+            os.kill(pid, self.signal_number)
             self.killed.append(pid)
             time.sleep(0.2)
 
@@ -132,6 +135,29 @@ def test_a_file_that_crashes_both_readers_fails_with_a_reason(
         assert "at page 1 of 72" in caught.value.message
         assert "exited with code -11" in caught.value.message
         assert pool.extract(text_file(tmp_path, "next.txt", "next"), "next.txt").char_count == 4
+    finally:
+        pool.close()
+
+
+def test_a_reused_child_out_of_memory_reads_the_file_again_in_a_fresh_one(
+    tmp_path: Path, big_filing: Path, small_pdf: Path
+) -> None:
+    # SIGKILL is how the kernel's OOM killer ends a child: the pool takes it for memory.
+    others = extractor_children()
+    pool = ExtractorPool(workers=1)
+    try:
+        pool.extract(small_pdf, small_pdf.name)  # the child has read a file before
+        oom = CrashOnFirstPage(others, times=1, signal_number=signal.SIGKILL)
+        doc = pool.extract(big_filing, big_filing.name, on_progress=oom)
+        assert len(oom.killed) == 1
+        assert doc.page_count == 72 and "microsoft" in doc.pages[0].text.lower()
+        # A fresh child out of memory blames the file, at once.
+        pool.close()
+        pool = ExtractorPool(workers=1)
+        oom = CrashOnFirstPage(extractor_children(), times=2, signal_number=signal.SIGKILL)
+        with pytest.raises(ExtractionError, match="memory limit of 2048 MB at page 1 of 72"):
+            pool.extract(big_filing, big_filing.name, on_progress=oom)
+        assert len(oom.killed) == 1
     finally:
         pool.close()
 
@@ -194,3 +220,34 @@ def test_extraction_children_yield_the_cpu_to_the_engine(pool: ExtractorPool, tm
     ours = os.getpriority(os.PRIO_PROCESS, 0)
     children = {os.getpriority(os.PRIO_PROCESS, pid) for pid in extractor_children()}
     assert children and all(nice >= min(ours + NICENESS, 19) for nice in children)
+def test_ocr_out_of_memory_names_the_page_and_the_limit_and_keeps_the_text_pages(
+    tmp_path: Path, small_pdf: Path
+) -> None:
+    # RapidOCR needs more than 1 GB of address space for a full page (the engine's default
+    # limit is 2 GB): the scanned page is named with the limit, never "OCR found no text".
+    writer = PdfWriter(clone_from=small_pdf)
+    scan = tmp_path / "scan.pdf"
+    scan.write_bytes(scanned_pdf([("The harbour master logged", "eleven ships on Tuesday.")]))
+    writer.append(scan)
+    mixed = tmp_path / "mixed.pdf"
+    writer.write(mixed)
+    pool = ExtractorPool(workers=1, memory_limit_mb=1024)
+    try:
+        for _ in range(2):  # a fresh child, then a reused one (which retries in a fresh one)
+            doc = pool.extract(mixed, mixed.name)
+            assert "Lorem ipsum" in doc.pages[0].text
+            if "harbour" not in doc.pages[1].text.lower():  # OCR did not fit in the limit
+                assert doc.warnings == [
+                    "OCR of page 2 ran out of memory (the extraction memory limit,"
+                    " ENGINE_INGEST_MEMORY_MB, is 1024 MB)"]
+        try:
+            alone = pool.extract(scan, scan.name)
+        except ExtractionError as exc:  # our limit, not the file: the engine's own error
+            assert exc.code == "server_error", exc
+            assert exc.message == (
+                "No extractable text without OCR, and OCR of page 1 ran out of memory (the"
+                " extraction memory limit, ENGINE_INGEST_MEMORY_MB, is 1024 MB).")
+        else:
+            assert "harbour" in alone.pages[0].text.lower()
+    finally:
+        pool.close()
