@@ -67,6 +67,24 @@ def subject_terms(question: str) -> set[str]:
     return set(terms(_NOT_ASKED.sub(" ", question)))
 
 
+# "What does PMM mean?", "What does NSTT stand for?", "What is HAC?": an abbreviation asked about.
+_ASKS_DEFINITION = re.compile(
+    r"\b(?i:what\s+(?:does|do|did)\s+(?:the\s+)?(?:abbreviation\s+|acronym\s+|term\s+)?)"
+    r"[\"“‘']?([A-Z][A-Za-z0-9&-]*[A-Z0-9][A-Za-z0-9&-]*)[\"”’']?\s+(?i:mean|stand\s+for)\b"
+    r"|\b(?i:what\s+(?:is|are)\s+(?:an?\s+|the\s+)?)[\"“‘']?([A-Z]{2,10}s?)[\"”’']?\s*\??\s*$")
+
+
+def _definition_of(question: str) -> re.Pattern[str] | None:
+    """Where a text spells out the abbreviation the question asks about, if it asks."""
+    found = _ASKS_DEFINITION.search(question.strip())
+    if found is None:
+        return None
+    word = re.escape((found.group(1) or found.group(2)).rstrip("s") if found.group(2)
+                     else found.group(1))
+    return re.compile(rf"\(\s*{word}s?\s*[),;]|\b{word}s?\s+\(|\b{word}s?\s+(?:stands?\s+for"
+                      rf"|means|is\s+short\s+for|denotes)\b|\b{word}\s*[=:–—-]\s+[a-z]")
+
+
 def is_summary_request(question: str) -> bool:
     """True when the question asks for a summary or overview rather than a fact."""
     return _SUMMARY_REQUEST.search(question) is not None
@@ -139,6 +157,7 @@ def best_sentences(
         return []
     counted = _COUNTED.search(question)
     counted_term = stem(counted.group(1).lower()) if counted else None
+    defines = _definition_of(question)
     headings = [_heading_terms(text) for text in texts]
     # A passage not about what the question names (another company's filing) answers nothing.
     names = question_names(question)
@@ -147,7 +166,7 @@ def best_sentences(
     if not found:
         return []
     picks = _answering(weighed, found, max_sentences, counted_term, given, headings, prose_only,
-                       texts)
+                       texts, defines)
     if summary:
         return sorted(picks, key=lambda p: (p.source_index, p.start))
     return picks
@@ -197,7 +216,7 @@ def _heading_of(headings: list[tuple[int, frozenset[str]]], start: int) -> froze
 def _answering(
     question: Question, found: list[Candidate], limit: int, counted: str | None,
     given: list[frozenset[str]], headings: list[list[tuple[int, frozenset[str]]]],
-    prose_only: bool, texts: list[str],
+    prose_only: bool, texts: list[str], defines: re.Pattern[str] | None = None,
 ) -> list[Pick]:
     """BM25-ranked sentences that cover enough of the question's key terms, and the sentence
     that follows a strong one in its paragraph."""
@@ -228,6 +247,10 @@ def _answering(
         score += sum(idf[t] for t in wanted if t in heading and t not in candidate.term_set)
         if counted and _counts(candidate.terms, counted):
             score += idf.get(counted, 0.0)
+        # "What does PMM stand for?" is answered where the text spells it out: "population
+        # marginal mean (PMM)", "PMM (population marginal mean)", "PMM stands for …".
+        if defines is not None and defines.search(candidate.text):
+            score += total_weight
         # A formality (a certification, a signpost to another part) shares words with many
         # questions and answers none; it is quoted only when nothing of substance matches.
         # So is a line that introduces a table or a list ("…were as follows (in millions):"):

@@ -250,3 +250,11 @@ def test_the_sentence_after_the_best_match_is_quoted_with_it() -> None:
                                  " without delimiters?", [source(manual)])
     assert "read.fwf" in answer.text, answer.text
     assert "read.fwf" in answer.citations[0].quote
+
+
+def test_an_abbreviation_is_answered_where_the_text_spells_it_out() -> None:
+    text = ("PMM values are printed in the left columns, and PMM tests on the right. Many PMM"
+            " tables follow. Searle et al. use the term population marginal mean (PMM), which"
+            " we adopt. Further PMM examples are given later.")
+    answer = answer_from_sources("What does PMM mean?", [source(text)])
+    assert "population marginal mean (PMM)" in answer.citations[0].quote, answer.text
