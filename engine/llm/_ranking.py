@@ -33,6 +33,8 @@ _RANK_BONUS = 0.1
 _SUBJECT_BONUS = 1.0
 _FORMALITY_FACTOR = 0.25
 _JOINED_QUOTE_CHARS = 400
+# BM25 with every bonus stays below about four times the question's weight.
+_SPELLED_OUT_BONUS = 5.0
 _COUNTED = re.compile(r"\bhow\s+many\s+([a-z]+)", re.IGNORECASE)
 _SUMMARY_REQUEST = re.compile(
     r"\b(?:summar\w*|overview|tl;?dr|gist|(?:key|main) (?:points|ideas|takeaways))\b"
@@ -239,7 +241,8 @@ def _answering(
         heading = _heading_of(headings[candidate.source_index], candidate.start)
         context = given[candidate.source_index] | heading
         covered = sum(idf[t] for t in wanted if t in candidate.term_set or t in context)
-        if covered < MIN_COVERAGE * total_weight:
+        spelled_out = defines is not None and defines.search(candidate.text) is not None
+        if covered < MIN_COVERAGE * total_weight and not spelled_out:
             continue
         score = _score(wanted, matched, candidate, idf, average_length)
         # A sentence under a heading that names the question's subject ("Foreign Exchange
@@ -249,8 +252,8 @@ def _answering(
             score += idf.get(counted, 0.0)
         # "What does PMM stand for?" is answered where the text spells it out: "population
         # marginal mean (PMM)", "PMM (population marginal mean)", "PMM stands for …".
-        if defines is not None and defines.search(candidate.text):
-            score += total_weight
+        if spelled_out:  # outranks every sentence that merely uses the abbreviation
+            score += _SPELLED_OUT_BONUS * total_weight
         # A formality (a certification, a signpost to another part) shares words with many
         # questions and answers none; it is quoted only when nothing of substance matches.
         # So is a line that introduces a table or a list ("…were as follows (in millions):"):

@@ -253,8 +253,8 @@ def test_the_sentence_after_the_best_match_is_quoted_with_it() -> None:
 
 
 def test_an_abbreviation_is_answered_where_the_text_spells_it_out() -> None:
-    text = ("PMM values are printed in the left columns, and PMM tests on the right. Many PMM"
-            " tables follow. Searle et al. use the term population marginal mean (PMM), which"
-            " we adopt. Further PMM examples are given later.")
+    text = ("The mean PMM is printed first. Each PMM mean is tested next. Searle and others,"
+            " writing on unbalanced designs in several papers, use the term population marginal"
+            " value (PMM), which we adopt here for every model. A PMM mean is never negative.")
     answer = answer_from_sources("What does PMM mean?", [source(text)])
-    assert "population marginal mean (PMM)" in answer.citations[0].quote, answer.text
+    assert "population marginal value (PMM)" in answer.citations[0].quote, answer.text
