@@ -63,6 +63,8 @@ class Source:
     # ("Apple", "2023") are taken as given for every sentence of the document, since a filing's
     # sentences rarely repeat the company's name.
     context: str = ""
+    # The page the document's opening (the part of `context` after its name) stands on.
+    opening_page: int | None = None
 
 
 def source_marker(turn: int, index: int) -> str:
@@ -114,10 +116,39 @@ def answer_from_sources(
         more = best_sentences(rest, texts, budget, contexts=contexts, prose_only=prose)
         seen = {(p.source_index, p.start) for p in picks}
         picks += [p for p in more if (p.source_index, p.start) not in seen][: budget - len(picks)]
+    opening = _opening(question, sources)
+    if opening is not None:
+        picks = [opening, *[p for p in picks if p.source_index != opening.source_index
+                            or p.start != _OPENING]][:max(budget, 1)]
     if not facts and not picks:
         return ExtractiveAnswer(NO_ANSWER, [], found=False)
     text, citations = _format(facts, picks, sources, max_chars, turn)
     return ExtractiveAnswer(text, citations, found=True)
+
+
+# Who wrote a document, and where they work, stands at its opening: a title page's byline.
+_ASKS_AUTHOR = re.compile(
+    r"\bwho\s+(?:wrote|authored|is\s+the\s+author|are\s+the\s+authors|prepared|presented)\b"
+    r"|\b(?:authors?|authored|written\s+by)\b"
+    r"|\bwhich\s+(?:university|institution|organi[sz]ation|institute|affiliation)\b",
+    re.IGNORECASE)
+_OPENING = -1  # a Pick's start for the document's opening, which is not in the chunk's text
+_OPENING_CHARS = 240
+
+
+def _opening(question: str, sources: list[Source]) -> Pick | None:
+    """The document's opening words (title, authors, affiliations) for a question about who
+    wrote it, from the best-ranked source whose opening page is known."""
+    if not _ASKS_AUTHOR.search(question):
+        return None
+    for index, source in enumerate(sources):
+        _, _, opening = source.context.partition("\n")
+        if source.opening_page is not None and opening.strip():
+            words = " ".join(opening.split())
+            if len(words) > _OPENING_CHARS:  # whole words, and nothing added: it is a quote
+                words = words[:_OPENING_CHARS].rsplit(" ", 1)[0]
+            return Pick(index, words, _OPENING, 0.0)
+    return None
 
 
 # Where a compound question's second ask begins: "…, and what…", "? If so, …", "? What…".
@@ -247,6 +278,8 @@ def _shorten(quote: str, limit: int) -> str:
 
 def _page(source: Source, offset: int) -> int | None:
     """The page of the character at `offset` of the source text."""
+    if offset == _OPENING:
+        return source.opening_page
     if source.page_offsets:
         starts = [start for start, _ in source.page_offsets]
         index = bisect_right(starts, offset) - 1

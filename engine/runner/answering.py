@@ -108,9 +108,16 @@ def answer_locally(
     on_delta: Delta, cancelled: CancelCheck, turn: int = 0,
 ) -> Answer:
     """Quote the best supporting sentences of the retrieved chunks, each cited with its page."""
+    openings: dict[str, int | None] = {}
+    for hit in hits:
+        if hit.file_id not in openings:
+            row = conn.execute("SELECT min(page) FROM file_pages WHERE file_id = ?"
+                               " AND trim(text) != ''", (hit.file_id,)).fetchone()
+            openings[hit.file_id] = row[0] if row else None
     sources = [
         Source(text=h.text, file_id=h.file_id, filename=h.filename, page_start=h.page_start,
-               page_end=h.page_end, page_offsets=page_offsets(conn, h), context=h.title)
+               page_end=h.page_end, page_offsets=page_offsets(conn, h), context=h.title,
+               opening_page=openings[h.file_id])
         for h in hits
     ]
     result = answer_from_sources(question, sources, turn=turn)

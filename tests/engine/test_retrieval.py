@@ -231,3 +231,19 @@ def test_a_documents_date_is_the_newest_its_name_and_opening_page_state() -> Non
     assert document_date("A manual without dates") is None
     assert newest(["Report 2021", "Report 2023", "Report 2022"]) == 1
     assert newest(["Report 2023", "Summary 2023"]) is None  # a tie: no preference
+
+
+def test_who_wrote_a_document_is_answered_from_its_opening_page(tmp_path: Path) -> None:
+    report = pdf(["Tidal Energy in Small Harbours\nMarit Solberg\nNorwegian Coastal Institute\n"
+                  "Abstract\nThis report surveys tidal turbines for harbours of every size.",
+                  "Results\nThe turbines produced power on most days, and the harbours kept"
+                  " their boats moving while the turbines ran."])
+    with engine(tmp_path, embeddings=False) as client:
+        store = store_with(client, {"tidal.pdf": report}, max=100, overlap=0)
+        conn = client.app.state.engine.db.read()  # type: ignore[attr-defined]
+        question = "Who wrote the report on tidal turbines?"
+        hits = search_stores(conn, [store], [question], max_results=3)
+        answer = answer_locally(conn, question, hits, max_completion_tokens=None,
+                                on_delta=lambda _: None, cancelled=lambda: None)
+    byline = answer.annotations[0]["file_citation"]
+    assert "Marit Solberg" in byline["quote"] and byline["pages"] == [1], answer.text
