@@ -30,7 +30,7 @@ log = logging.getLogger("engine.retrieval")
 
 BATCH = 16  # passages per round trip to the child
 # The child runs at low priority, so on a busy machine it may wait long for a core: its limits
-# are CPU time, not wall-clock time. A passage of ~200 tokens takes about half a second of CPU.
+# are CPU time, not wall-clock time. A passage of ~200 tokens takes about 0.2 s of CPU.
 STARTUP_CPU_SECONDS = 60.0
 CPU_SECONDS_PER_PASSAGE = 20.0
 POLL_SECONDS = 1.0
