@@ -15,11 +15,13 @@ from multiprocessing.connection import Connection
 def serve(conn: Connection, memory_limit_mb: int) -> None:
     with contextlib.suppress(OSError):
         os.nice(10)
-    # One BLAS thread (set before numpy loads here): on a busy machine a second thread mostly
-    # spins waiting for the first (measured: 2 threads gave 0.6-2.7 passages per CPU-second
-    # against 5.4 for one), and the extraction children need the other core.
+    # Every core, at low priority: idle cores embed, busy ones are left to the engine. Each core
+    # as a thread of our own with one BLAS thread (set before numpy loads here): BLAS's own
+    # threads spin waiting for each other on a busy machine (measured: 2 of them gave 0.6-2.7
+    # passages per CPU-second, one 5.4), ours just wait for the CPU.
     os.environ["OPENBLAS_NUM_THREADS"] = "1"
     os.environ["OMP_NUM_THREADS"] = "1"
+    threads = os.cpu_count() or 1
     limit = memory_limit_mb * 1024 * 1024
     with contextlib.suppress(ValueError, OSError):
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
@@ -37,7 +39,7 @@ def serve(conn: Connection, memory_limit_mb: int) -> None:
         if texts is None:
             return
         try:
-            vectors = embedder.embed_passages(texts)
+            vectors = embedder.embed_passages(texts, threads=threads)
             conn.send(("ok", vectors.astype("float32").tobytes()))
         except MemoryError:
             conn.send(("error", "out of memory"))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import numpy as np
@@ -55,10 +56,19 @@ def embed_query(text: str) -> np.ndarray | None:
     return np.asarray(vector, dtype=np.float32)
 
 
-def embed_passages(texts: list[str]) -> np.ndarray:
-    """Vectors of `texts` (n × DIMENSIONS); raises RuntimeError without a model."""
+def embed_passages(texts: list[str], *, threads: int = 1) -> np.ndarray:
+    """Vectors of `texts` (n × DIMENSIONS), the list cut in `threads` parts embedded side by
+    side (numpy lets go of the GIL in its products); raises RuntimeError without a model."""
     model = _load()
     if model is None:
         raise RuntimeError("the embedding model is unavailable")
-    vectors = model.passage(texts)
+    threads = max(1, min(threads, len(texts)))
+    if threads == 1:
+        vectors = model.passage(texts)
+    else:
+        size = -(-len(texts) // threads)
+        with ThreadPoolExecutor(threads, thread_name_prefix="embed") as pool:
+            parts = list(pool.map(model.passage, [texts[i:i + size]
+                                                  for i in range(0, len(texts), size)]))
+        vectors = np.vstack(parts)
     return np.asarray(vectors, dtype=np.float32).reshape(len(texts), DIMENSIONS)
