@@ -27,7 +27,7 @@ def serve(conn: Connection, memory_limit_mb: int) -> None:
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     from engine.retrieval import embedder
 
-    if not embedder.available():
+    if not embedder.passages_available():
         conn.send(("unavailable",))
         return
     conn.send(("ready",))
