@@ -18,7 +18,8 @@ Isolation: each per-file store is first searched alone in its engine (the only s
 again once every other store exists; the share of questions whose top 10 changed is printed
 (it should be 0: a store's ranking must not depend on other users' documents).
 
-Run: `python benchmarks/page_retrieval.py [--subset N] [--no-old] [--no-isolation]`.
+Run: `python benchmarks/page_retrieval.py [--subset N] [--files N] [--no-old] [--no-isolation]
+[--baseline-tree DIR]` (a baseline tree is another version of the engine, all modes, same run).
 """
 
 from __future__ import annotations
@@ -269,6 +270,9 @@ def main() -> int:
     parser.add_argument("--no-isolation", action="store_true", help="skip the isolation check")
     parser.add_argument("--old-ref", default=OLD_ENGINE_REF)
     parser.add_argument("--files", type=int, help="only the questions of the first N files")
+    parser.add_argument("--baseline-tree", type=Path,
+                        help="another source tree (say `git archive main | tar -x -C DIR`),"
+                        " searched with every mode too, after the current one")
     args = parser.parse_args()
     if not SEC10Q_DOCS.is_dir():
         print(f"corpus not found at {SEC10Q_DOCS}", file=sys.stderr)
@@ -292,6 +296,8 @@ def main() -> int:
     results: list[System] = [page_bm25]
     with ExitStack() as stack, tempfile.TemporaryDirectory() as tmp:
         engines = [("current", ROOT, MODES)]
+        if args.baseline_tree:
+            engines.append(("baseline", args.baseline_tree.resolve(), MODES))
         if not args.no_old:
             engines.append((f"old {args.old_ref}", old_engine_tree(args.old_ref), (None,)))
         for label, source, modes in engines:  # one at a time: the machine has 2 cores

@@ -3,7 +3,9 @@
 A file is searchable lexically as soon as its text is indexed; its vectors follow here, in a
 child process at low priority, and are written in one transaction per file, so a file has all
 its vectors or none. Files indexed before this existed (or while it was off) are queued at
-start, so an older store becomes hybrid in the background and answers lexically meanwhile.
+start, so an older store becomes hybrid in the background and answers lexically meanwhile; so
+are files whose vectors came from another model (`file_embeddings.model` is not `MODEL_ID`):
+those are not searched until they are replaced, since a question's vector is of this model.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ log = logging.getLogger("engine.retrieval")
 
 BATCH = 16  # passages per round trip to the child
 # The child runs at low priority, so on a busy machine it may wait long for a core: its limits
-# are CPU time, not wall-clock time. A passage of ~200 tokens takes about half a second of CPU.
+# are CPU time, not wall-clock time. A passage of ~200 tokens takes about 0.2 s of CPU.
 STARTUP_CPU_SECONDS = 60.0
 CPU_SECONDS_PER_PASSAGE = 20.0
 POLL_SECONDS = 1.0
@@ -93,11 +95,12 @@ class EmbeddingService:
         self._jobs.put(file_id)
 
     def enqueue_missing(self) -> None:
-        """Queue every indexed file that has no vectors yet."""
+        """Queue every indexed file that has no vectors yet, or vectors of another model."""
         rows = self._db.read().execute(
             "SELECT DISTINCT vsf.file_id FROM vector_store_files vsf"
-            " LEFT JOIN file_embeddings fe ON fe.file_id = vsf.file_id"
-            " WHERE vsf.status = 'completed' AND fe.file_id IS NULL ORDER BY vsf.seq"
+            " LEFT JOIN file_embeddings fe ON fe.file_id = vsf.file_id AND fe.model = ?"
+            " WHERE vsf.status = 'completed' AND fe.file_id IS NULL ORDER BY vsf.seq",
+            (MODEL_ID,),
         ).fetchall()
         for row in rows:
             self.enqueue(row[0])
@@ -138,7 +141,8 @@ class EmbeddingService:
     def _embed_file(self, file_id: str) -> bool:
         """Embed one file's passages; False when it could not be done now."""
         conn = self._db.read()
-        if conn.execute("SELECT 1 FROM file_embeddings WHERE file_id = ?", (file_id,)).fetchone():
+        if conn.execute("SELECT 1 FROM file_embeddings WHERE file_id = ? AND model = ?",
+                        (file_id, MODEL_ID)).fetchone():
             return True
         pages = conn.execute(
             "SELECT page, text FROM file_pages WHERE file_id = ? ORDER BY page", (file_id,)

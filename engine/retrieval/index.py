@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from engine.retrieval.embedder import DIMENSIONS
+from engine.retrieval.embedder import DIMENSIONS, MODEL_ID
 from engine.retrieval.lexical import Postings, build_postings
 
 # Parts cached at most (a 50-page report is ~150 chunks): bounds the engine's memory.
@@ -132,11 +132,14 @@ def file_keys(conn: sqlite3.Connection, store_ids: list[str]) -> list[FileKey]:
         " vsf.vector_store_id AND c.file_id = vsf.file_id) AS n,"
         " (SELECT max(id) FROM chunks c WHERE c.vector_store_id = vsf.vector_store_id"
         " AND c.file_id = vsf.file_id) AS m,"
-        " (SELECT passages FROM file_embeddings fe WHERE fe.file_id = vsf.file_id) AS v"
+        # Vectors of another model (an older version of the engine's) are not comparable with
+        # this one's questions: such a file counts as not embedded until it is embedded again.
+        " (SELECT passages FROM file_embeddings fe WHERE fe.file_id = vsf.file_id"
+        " AND fe.model = ?) AS v"
         " FROM vector_store_files vsf JOIN files f ON f.id = vsf.file_id"
         f" WHERE vsf.vector_store_id IN ({marks}) AND vsf.status = 'completed'"
         " ORDER BY vsf.seq",
-        store_ids,
+        [MODEL_ID, *store_ids],
     ).fetchall()
     return [
         FileKey(r[0], r[1], r[2], json.loads(r[3]) if r[3] else {}, r[4], r[6] or 0, r[7] or 0,

@@ -3,6 +3,7 @@ distinct results, dense vectors for other languages, stores made before embeddin
 
 from __future__ import annotations
 
+import sqlite3
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -15,6 +16,7 @@ from fpdf import FPDF
 
 from engine.app import create_app
 from engine.retrieval import embedder
+from engine.retrieval.embedder import MODEL_ID
 from engine.runner.answering import answer_locally
 from engine.search import search_stores
 from engine.settings import EngineSettings
@@ -184,6 +186,28 @@ def test_a_store_indexed_before_embeddings_answers_and_then_becomes_hybrid(tmp_p
         assert search(client, store, "How many people did the harbour employ?") == before
         wait_embedded(client, 1)
         semantic = search(client, store, "staff headcount at year end", search_mode="semantic")
+    assert "412 people" in semantic[0]["content"][0]["text"]
+
+
+@needs_model
+def test_vectors_of_another_model_are_not_searched_and_are_replaced(tmp_path: Path) -> None:
+    with engine(tmp_path) as client:
+        store = store_with(client, {"harbour.pdf": pdf(REPORT)}, max=100, overlap=0)
+        wait_embedded(client, 1)
+    with sqlite3.connect(tmp_path / "engine.sqlite3") as conn:  # as an older engine left them
+        conn.execute("UPDATE file_embeddings SET model = 'an-older-embedding-model'")
+    question = "staff headcount at year end"
+    with engine(tmp_path, embeddings=False) as client:
+        # A question's vector would be of this model: the old vectors are not compared with it.
+        hybrid = search(client, store, question, search_mode="hybrid")
+        assert hybrid == search(client, store, question, search_mode="lexical")
+    with engine(tmp_path) as client:
+        db = client.app.state.engine.db  # type: ignore[attr-defined]
+        deadline = time.monotonic() + 300
+        while db.read().execute("SELECT model FROM file_embeddings").fetchone()[0] != MODEL_ID:
+            assert time.monotonic() < deadline, "the file was not embedded again"
+            time.sleep(0.5)
+        semantic = search(client, store, question, search_mode="semantic")
     assert "412 people" in semantic[0]["content"][0]["text"]
 
 
