@@ -217,14 +217,21 @@ def test_a_damaged_pdf_is_refused_before_anything_is_created(client: OpenAIClien
     assert inventory(client) == before
 
 
-def test_a_scanned_pdf_becomes_searchable_through_ocr(client: OpenAIClient, scanned_pdf: Path):
-    copilot = client.get_chat_copilot(OpenAIChatCopilotOptions.create().with_document(scanned_pdf))
+def ask_about_the_scan(client: OpenAIClient, options: OpenAIChatCopilotOptions):
+    """The answer about the scanned ferry, the files uploaded for it, its cited page's text."""
+    copilot = client.get_chat_copilot(options)
     try:
         answer = copilot.ask("Where did the ferry Aurora dock?")
         files = [client.get_file(f).filename for f in copilot.context.file_ids]
         page_text = copilot.cited_page_text(answer.citations[0])
     finally:
         copilot.delete_context()
+    return answer, files, page_text
+
+
+def test_a_scanned_pdf_becomes_searchable_through_ocr(client: OpenAIClient, scanned_pdf: Path):
+    answer, files, page_text = ask_about_the_scan(
+        client, OpenAIChatCopilotOptions.create().with_document(scanned_pdf))
 
     assert files == ["harbour-scan.pdf.ocr.txt"], "a PDF without text is searched by its OCR text"
     assert "pier 7" in answer.text
@@ -234,14 +241,8 @@ def test_a_scanned_pdf_becomes_searchable_through_ocr(client: OpenAIClient, scan
 
 def test_with_server_ocr_a_scanned_pdf_goes_as_it_is_and_the_server_ocrs_it(
         client: OpenAIClient, scanned_pdf: Path):
-    options = OpenAIChatCopilotOptions.create().with_document(scanned_pdf).with_server_ocr()
-    copilot = client.get_chat_copilot(options)
-    try:
-        answer = copilot.ask("Where did the ferry Aurora dock?")
-        files = [client.get_file(f).filename for f in copilot.context.file_ids]
-        page_text = copilot.cited_page_text(answer.citations[0])
-    finally:
-        copilot.delete_context()
+    answer, files, page_text = ask_about_the_scan(
+        client, OpenAIChatCopilotOptions.create().with_document(scanned_pdf).with_server_ocr())
 
     assert files == ["harbour-scan.pdf"], "uploaded unread: the engine OCRs it while indexing"
     assert "pier 7" in answer.text

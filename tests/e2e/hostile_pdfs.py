@@ -5,6 +5,8 @@ from __future__ import annotations
 import zlib
 from collections.abc import Iterable
 
+from pdf_bytes import assemble
+
 
 def pdf(pages: Iterable[bytes], *, compress: bool = True) -> bytes:
     """A valid PDF with one content stream per page (Helvetica as /F1), Flate-compressed."""
@@ -24,7 +26,7 @@ def pdf(pages: Iterable[bytes], *, compress: bool = True) -> bytes:
         flate = b" /Filter /FlateDecode" if compress else b""
         objects.append(b"<< /Length %d%s >>\nstream\n%s\nendstream" % (len(body), flate, body))
     objects[1] = b"<< /Type /Pages /Kids [%s] /Count %d >>" % (b" ".join(kids), len(kids))
-    return _assemble(objects)
+    return assemble(objects)
 
 
 def text_page(text: str) -> bytes:
@@ -49,18 +51,4 @@ def flate_bomb(expanded_bytes: int) -> bytes:
         b" /Resources << /Font << /F1 3 0 R >> >> /Contents 5 0 R >>",
         b"<< /Length %d /Filter /FlateDecode >>\nstream\n%s\nendstream" % (len(body), body),
     ]
-    return _assemble(objects)
-
-
-def _assemble(objects: list[bytes]) -> bytes:
-    out = bytearray(b"%PDF-1.7\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1, xref)
-    return bytes(out)
+    return assemble(objects)

@@ -6,6 +6,7 @@ import io
 from pathlib import Path
 
 import pytest
+from pdf_bytes import assemble
 from pypdf import PdfWriter
 
 from engine.ingest import ExtractionError, OcrPolicy, extract_document
@@ -28,19 +29,7 @@ def pdf_bytes(pages: list[str | None]) -> bytes:
             b" /Resources << /Font << /F1 3 0 R >> >> /Contents %d 0 R >>" % (5 + 2 * i)
         )
         objects.append(b"<< /Length %d >>\nstream\n%s\nendstream" % (len(content), content))
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1,
-        xref,
-    )
-    return bytes(out)
+    return assemble(objects, version=b"1.4")
 
 
 def encrypted(data: bytes, user_password: str) -> bytes:

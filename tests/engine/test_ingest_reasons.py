@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
+from pdf_bytes import assemble
 from pypdf import PdfReader, PdfWriter
 
 from engine.ingest import ExtractionError, OcrPolicy, extract_document
@@ -76,16 +77,7 @@ def pdf(pages: list[bytes], *, catalog: bytes = b"", objects: Sequence[bytes] = 
         )
         bodies.append(stream(b"q 300 0 0 100 0 0 cm /Im1 Do Q") if content == b"IMAGE"
                       else content)
-    out, offsets = bytearray(b"%PDF-1.7\n"), []
-    for number, body in enumerate(bodies, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(bodies) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R %s>>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(bodies) + 1, trailer, xref)
-    return bytes(out)
+    return assemble(bodies, trailer=trailer)
 
 
 def undecodable_image(filter_name: bytes = b"/FooDecode") -> bytes:
