@@ -14,6 +14,7 @@ Run: `.venv/bin/python benchmarks/stop_and_upload.py` (BENCH_FILINGS=n for fewer
 from __future__ import annotations
 
 import collections
+import contextlib
 import json
 import os
 import signal
@@ -168,10 +169,17 @@ def upload_scenario() -> list[tuple[str, str]]:
         def measured(size: int) -> tuple[int, int, float, list[float], int]:
             halt, peak, sent = threading.Event(), [0], [0]
 
+            def spooled() -> int:
+                total = 0
+                for path in (p for f in folders for p in f.rglob("*")):
+                    # A spool file may go between listing it and reading its size.
+                    with contextlib.suppress(FileNotFoundError):
+                        total += path.stat().st_size if path.is_file() else 0
+                return total
+
             def watch() -> None:
                 while not halt.is_set():
-                    peak[0] = max(peak[0], sum(p.stat().st_size for f in folders
-                                               for p in f.rglob("*") if p.is_file()))
+                    peak[0] = max(peak[0], spooled())
                     time.sleep(0.01)
 
             watcher = threading.Thread(target=watch)
