@@ -26,6 +26,7 @@ _MONTHS = ("january|february|march|april|may|june|july|august|september|october|
            "|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec")
 _DATE = re.compile(rf"\b(?:{_MONTHS})\.?\s+\d{{1,2}},?(?:\s+(?:19|20)\d{{2}})?", re.IGNORECASE)
 _YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
+_ISO_DATE = re.compile(r"\b(?:19|20)\d{2}-[01]\d-[0-3]\d\b")
 _PERIOD = re.compile(
     r"\b(?:(?:three|six|nine|twelve|3|6|9|12)\s+months|(?:fiscal\s+)?years?|quarters?|"
     r"(?:thirteen|twenty-six|thirty-nine|fifty-two|13|26|39|52)\s+weeks)\s+ended\b",
@@ -95,8 +96,8 @@ def _is_heading_line(line: str) -> bool:
 def split_row(line: str) -> tuple[str, list[str]] | None:
     """(label, figures) when the line is a label followed only by figures."""
     spans = figures_in(line)
-    if not spans or _is_heading_line(line):
-        return None
+    if not spans or _is_heading_line(line) or _ISO_DATE.search(line):
+        return None  # "2007-12-28 2008-01-02" is dates, not the figures 2007, 12, 28, …
     label = line[: spans[0][0]].strip(" .:$")
     rest = _FIGURE.sub(" ", line[spans[0][0]:])
     if _HAS_LETTER.search(rest):  # words among the figures: prose, not a row

@@ -258,3 +258,8 @@ def test_an_abbreviation_is_answered_where_the_text_spells_it_out() -> None:
             " value (PMM), which we adopt here for every model. A PMM mean is never negative.")
     answer = answer_from_sources("What does PMM mean?", [source(text)])
     assert "population marginal value (PMM)" in answer.citations[0].quote, answer.text
+
+
+def test_a_line_of_dates_is_no_row_of_figures() -> None:
+    found = rows("> lag(z) 2007-12-28 2008-01-02 2008-01-03\nvalue 12.5 13.5 14.5\n")
+    assert [row.label for row in found] == ["value"]
