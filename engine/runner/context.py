@@ -78,7 +78,7 @@ class RunContext:
 # ("How did operating expenses compare with revenue?") names its own subjects: only a word
 # that stands for something said before makes a follow-up ("How did that compare…?").
 _POINTS_BACK = re.compile(
-    r"\b(?:it|its|those|these|they|them|their|same|other|also|too|either"
+    r"\b(?:it|those|these|they|them|same|other|also|too|either"
     r"|above|aforementioned|former|latter)\b"
     r"|\b(?:that|this)\s*[?.!]*\s*$|^\s*(?:and|but|what about|how about|and what|so)\b"
     r"|\b(?:how\s+(?:did|does|do|has|have)|what)\s+(?:that|this)\b",
@@ -87,10 +87,18 @@ _POINTS_BACK = re.compile(
 _FOLLOW_UP_WORDS = 16
 
 
+# "its" and "their" point back only in a question too short to name what they stand for:
+# "What were its revenues?", not "How do I stop camlidl from including the header in its code?".
+_POSSESSIVE = re.compile(r"\b(?:its|their)\b", re.IGNORECASE)
+_POSSESSIVE_WORDS = 6
+
+
 def is_follow_up(question: str) -> bool:
     """A short question that points back at what was said before."""
-    return (len(question.split()) <= _FOLLOW_UP_WORDS
-            and _POINTS_BACK.search(question) is not None)
+    words = len(question.split())
+    return words <= _FOLLOW_UP_WORDS and (
+        _POINTS_BACK.search(question) is not None
+        or (words <= _POSSESSIVE_WORDS and _POSSESSIVE.search(question) is not None))
 
 
 def _text(message: dict[str, Any]) -> str:
