@@ -33,6 +33,7 @@ _RANK_BONUS = 0.1
 _SUBJECT_BONUS = 1.0
 _FORMALITY_FACTOR = 0.25
 _JOINED_QUOTE_CHARS = 400
+_QUESTION_TAIL = 2  # question sentences skipped (and kept in the quote) before the answer
 # BM25 with every bonus stays below about four times the question's weight.
 _SPELLED_OUT_BONUS = 5.0
 _COUNTED = re.compile(r"\bhow\s+many\s+([a-z]+)", re.IGNORECASE)
@@ -276,15 +277,22 @@ def _with_next_sentence(pick: Pick, found: list[Candidate], texts: list[str],
     have no field delimiters."), and the answer follows ("…read.fwf reads them")."""
     at = next((i for i, c in enumerate(found)
                if c.source_index == pick.source_index and c.start == pick.start), None)
-    if at is None or at + 1 >= len(found):
+    if at is None:
         return pick
-    following = found[at + 1]
+    # The rest of an FAQ's question ("… a warning is issued. What is wrong?") comes along.
+    between: list[str] = []
+    while (at + 1 + len(between) < len(found) and len(between) < _QUESTION_TAIL
+           and found[at + 1 + len(between)].text.endswith("?")):
+        between.append(found[at + 1 + len(between)].text)
+    if at + 1 + len(between) >= len(found):
+        return pick
+    following = found[at + 1 + len(between)]
     if (not _same_paragraph(found[at], following, texts) or not usable(following)
             or is_boilerplate(following.text)
             or any(p.source_index == following.source_index and p.start == following.start
                    for p in picks)):
         return pick
-    joined = f"{pick.text} {following.text}"
+    joined = " ".join([pick.text, *between, following.text])
     if len(joined) > _JOINED_QUOTE_CHARS:
         return pick
     return Pick(pick.source_index, joined, pick.start, pick.score)

@@ -263,3 +263,12 @@ def test_an_abbreviation_is_answered_where_the_text_spells_it_out() -> None:
 def test_a_line_of_dates_is_no_row_of_figures() -> None:
     found = rows("> lag(z) 2007-12-28 2008-01-02 2008-01-03\nvalue 12.5 13.5 14.5\n")
     assert [row.label for row in found] == ["value"]
+
+
+def test_an_faqs_question_is_quoted_with_its_answer() -> None:
+    faq = ("2. When I set a log axis on the plot a warning is issued. What is wrong?\n"
+           "Arguments passed on reach the panel function, which does not accept log; write a"
+           " panel function that drops it.\n3. How do I add a legend?\nUse the legend function.")
+    answer = answer_from_sources("How do I set a log axis on the plot without a warning?",
+                                 [source(faq)])
+    assert "write a panel function" in answer.citations[0].quote, answer.text
