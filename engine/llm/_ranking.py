@@ -47,11 +47,12 @@ _SUMMARY_REQUEST = re.compile(
 # How a question asks rather than what it asks about: instructions ("analyze", "examine how …
 # correlates with …") and pointers to parts of the document ("the discussion on", "in the
 # notes", "section"). Sentences that answer rarely hold them; signposts to other parts always do.
+# Words of asking shared by both filters below ("What details were disclosed in the section…").
+_ASKING = r"details?|specific(?:ally)?|provided?|disclosed?|revealed?|stated|sections?"
 _INSTRUCTION = re.compile(
     r"\b(?:analy[sz]e|examine|outline|elaborate(?:\s+on)?|correlat\w*|relat(?:e|es|ed|ion)"
-    r"|relationships?|insights?|implications?|details?|specific(?:ally)?|provided?|disclosed?"
-    r"|revealed?|stated|discussions?\s+(?:on|of|about|in)|(?:in|from)\s+the\s+notes"
-    r"|sections?)\b", re.IGNORECASE)
+    r"|relationships?|insights?|implications?|discussions?\s+(?:on|of|about|in)"
+    r"|(?:in|from)\s+the\s+notes|" + _ASKING + r")\b", re.IGNORECASE)
 
 
 # What a question says about which document or period it means rather than what it asks for
@@ -60,11 +61,12 @@ _INSTRUCTION = re.compile(
 _NOT_ASKED = re.compile(
     r"\b(?:(?:first|second|third|fourth)\s+(?:quarter|half)|q[1-4]|h[12]|fy\s?\d{2,4}"
     r"|(?:19|20)\d{2}|form\s+10-[qk]|10-[qk]s?|quarters?|quarterly|fiscal|periods?|years?"
-    r"|latest|most\s+recent|recent|newest|current|report(?:s|ed)?|revealed|disclosed|stated"
-    r"|mentioned|provided|generated|details?|specific(?:ally)?|figures?|sections?|as\s+per"
-    r"|according\s+to)\b",
+    r"|latest|most\s+recent|recent|newest|current|report(?:s|ed)?|mentioned|generated"
+    r"|figures?|as\s+per|according\s+to|" + _ASKING + r")\b",
     re.IGNORECASE,
 )
+
+
 def subject_terms(question: str) -> set[str]:
     """The terms of `question` that name what it asks about, not which period or document."""
     return set(terms(_NOT_ASKED.sub(" ", question)))
@@ -140,16 +142,18 @@ def _named(question: str) -> set[str]:
 
 def best_sentences(
     question: str, texts: list[str], max_sentences: int, *, contexts: list[str] | None = None,
-    prose_only: bool = False,
+    prose_only: bool = False, found: list[Candidate] | None = None,
 ) -> list[Pick]:
     """The sentences of `texts` that best answer `question`, best first.
 
     A request for a summary quotes the sentences on its topic, or the most central ones when it
     names none, in document order. `prose_only` leaves out table rows (for questions that ask
-    why or how, which rows of figures do not answer).
+    why or how, which rows of figures do not answer). `found` is `candidates(texts)` when the
+    caller has split them already.
     """
     summary = is_summary_request(question)
-    found = candidates(texts)
+    if found is None:
+        found = candidates(texts)
     if not found or max_sentences < 1:
         return []
     if not terms(_SUMMARY_REQUEST.sub(" ", question)):
@@ -221,20 +225,20 @@ def _answering(
     given: list[frozenset[str]], headings: list[list[tuple[int, frozenset[str]]]],
     prose_only: bool, texts: list[str], defines: re.Pattern[str] | None = None,
 ) -> list[Pick]:
-    """BM25-ranked sentences that cover enough of the question's key terms, and the sentence
-    that follows a strong one in its paragraph."""
+    """BM25-ranked sentences that cover enough of the question's key terms; the best one with
+    the sentence that follows it in its paragraph."""
     wanted, idf = question.wanted, question.idf
     average_length = sum(len(c.terms) for c in found) / len(found) or 1.0
     total_weight = sum(idf[t] for t in wanted)
     running = _running_lines(found)
-    scores: dict[int, float] = {}  # candidate position → score, quotable or not
 
     def usable(candidate: Candidate) -> bool:
         return (quotable(candidate) and not (prose_only and _is_figures(candidate))
                 and _masked(candidate.text) not in running)
 
-    for position, candidate in enumerate(found):
-        if _masked(candidate.text) in running:
+    scored = []
+    for candidate in found:
+        if not usable(candidate):
             continue
         matched = [t for t in wanted if t in candidate.term_set]
         if not matched:
@@ -261,9 +265,7 @@ def _answering(
         # by itself it says nothing.
         if is_boilerplate(candidate.text) or candidate.text.rstrip("”’\"') ").endswith(":"):
             score *= _FORMALITY_FACTOR
-        scores[position] = score
-    scored = [Pick(c.source_index, c.text, c.start, scores[p])
-              for p, c in enumerate(found) if p in scores and usable(c)]
+        scored.append(Pick(candidate.source_index, candidate.text, candidate.start, score))
     picks = distinct(scored, limit, MIN_RELATIVE_SCORE)
     if picks:
         picks[0] = _with_next_sentence(picks[0], found, texts, picks, usable)

@@ -6,7 +6,7 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 
-from engine.llm._candidates import Pick, candidates
+from engine.llm._candidates import Candidate, Pick, candidates
 from engine.llm._chat import answer_chat
 from engine.llm._facts import (
     Fact,
@@ -106,20 +106,21 @@ def answer_from_sources(
     main quotes, the rest one more quote. Citations read `source_marker(turn, index)`.
     """
     texts, contexts = [s.text for s in sources], [s.context for s in sources]
+    found = candidates(texts)  # split once: the facts and both sets of quotes read them
     main, rest = split_question(question)
-    facts = _facts(main, texts, contexts)
+    facts = _facts(main, texts, contexts, found)
     prose = bool(facts) or asks_for_explanation(question)
     budget = max_sentences - min(len(facts), 1)
     picks = best_sentences(main, texts, budget - bool(rest), contexts=contexts,
-                           prose_only=prose)
+                           prose_only=prose, found=found)
     if rest:
-        more = best_sentences(rest, texts, budget, contexts=contexts, prose_only=prose)
+        more = best_sentences(rest, texts, budget, contexts=contexts, prose_only=prose,
+                              found=found)
         seen = {(p.source_index, p.start) for p in picks}
         picks += [p for p in more if (p.source_index, p.start) not in seen][: budget - len(picks)]
     opening = _opening(question, sources)
     if opening is not None:
-        picks = [opening, *[p for p in picks if p.source_index != opening.source_index
-                            or p.start != _OPENING]][:max(budget, 1)]
+        picks = [opening, *picks][:max(budget, 1)]
     if not facts and not picks:
         return ExtractiveAnswer(NO_ANSWER, [], found=False)
     text, citations = _format(facts, picks, sources, max_chars, turn)
@@ -176,12 +177,13 @@ _VERSUS = re.compile(
     re.IGNORECASE)
 
 
-def _facts(question: str, texts: list[str], contexts: list[str]) -> list[Fact]:
+def _facts(question: str, texts: list[str], contexts: list[str],
+           found: list[Candidate]) -> list[Fact]:
     """The table rows that answer a question asking for figures: one, or one per side of a
-    comparison ("How did operating expenses compare with revenue?")."""
+    comparison ("How did operating expenses compare with revenue?"); `found` are the
+    sentences of `texts`."""
     if asks_why(question) or is_summary_request(question):
         return []
-    found = candidates(texts)
     given = [document_names(c) for c in contexts]
     rows = table_rows(texts)
     names = question_names(question)
