@@ -202,11 +202,12 @@ def _columns(headings: str, figures: list[str]) -> list[str]:
     periods = [m.group(0).lower() for m in _PERIOD.finditer(headings)]
     every_date = [" ".join(m.group(0).split()).rstrip(",") for m in _DATE.finditer(headings)]
     dates = list(dict.fromkeys(every_date))
-    years = _YEAR.findall(_DATE.sub(" ", headings)) if len(dates) >= 2 else _YEAR.findall(headings)
+    every_year = _YEAR.findall(headings)
+    years = _YEAR.findall(_DATE.sub(" ", headings)) if len(dates) >= 2 else every_year
     month_days = list(dict.fromkeys(_YEAR.sub("", d).strip(" ,") for d in dates))
-    if len(month_days) == 1 and len(_YEAR.findall(headings)) >= 2:
+    if len(month_days) == 1 and len(every_year) >= 2:
         # One closing date, a year per column: "September 30, … 2022 2023 2022 2023".
-        base = [f"{month_days[0]}, {y}" for y in _YEAR.findall(headings)]
+        base = [f"{month_days[0]}, {y}" for y in every_year]
     elif len(dates) >= 2 and all(_YEAR.search(d) for d in every_date):
         # Each period's dates in turn: "Three Months Ended … Nine Months Ended July 1, 2023
         # June 25, 2022 July 1, 2023 June 25, 2022" has four columns, not two.

@@ -36,6 +36,7 @@ __all__ = [
     "Source",
     "answer_chat",
     "answer_from_sources",
+    "asks_who_wrote",
     "count_prompt_tokens",
     "describe_image",
     "source_marker",
@@ -137,10 +138,15 @@ _OPENING = -1  # a Pick's start for the document's opening, which is not in the 
 _OPENING_CHARS = 240
 
 
+def asks_who_wrote(question: str) -> bool:
+    """True when the question asks who wrote a document or where its authors work."""
+    return _ASKS_AUTHOR.search(question) is not None
+
+
 def _opening(question: str, sources: list[Source]) -> Pick | None:
     """The document's opening words (title, authors, affiliations) for a question about who
     wrote it, from the best-ranked source whose opening page is known."""
-    if not _ASKS_AUTHOR.search(question):
+    if not asks_who_wrote(question):
         return None
     for index, source in enumerate(sources):
         _, _, opening = source.context.partition("\n")

@@ -18,6 +18,7 @@ from engine.llm.local import (
     NO_ANSWER,
     Source,
     answer_from_sources,
+    asks_who_wrote,
     count_prompt_tokens,
     source_marker,
 )
@@ -109,7 +110,8 @@ def answer_locally(
 ) -> Answer:
     """Quote the best supporting sentences of the retrieved chunks, each cited with its page."""
     openings: dict[str, int | None] = {}
-    for hit in hits:
+    # Only a question about who wrote the document quotes its opening, whose page is looked up.
+    for hit in hits if asks_who_wrote(question) else []:
         if hit.file_id not in openings:
             row = conn.execute("SELECT min(page) FROM file_pages WHERE file_id = ?"
                                " AND trim(text) != ''", (hit.file_id,)).fetchone()
@@ -117,7 +119,7 @@ def answer_locally(
     sources = [
         Source(text=h.text, file_id=h.file_id, filename=h.filename, page_start=h.page_start,
                page_end=h.page_end, page_offsets=page_offsets(conn, h), context=h.title,
-               opening_page=openings[h.file_id])
+               opening_page=openings.get(h.file_id))
         for h in hits
     ]
     result = answer_from_sources(question, sources, turn=turn)
