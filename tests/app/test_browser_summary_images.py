@@ -23,14 +23,21 @@ pytestmark = [
 ]
 
 
-def test_a_structured_summary_in_the_browser(page, app_url: str):
+def open_screen(page, app_url: str, link: str, heading: str) -> None:
+    """Open the app, then one screen from the sidebar, and wait until it has settled."""
     from playwright.sync_api import expect
 
     page.goto(app_url)
     expect(page.get_by_text("Answering")).to_be_visible(timeout=90_000)
-    page.get_by_role("link", name="Summary").click()
-    expect(page.get_by_role("heading", name="Summarize documents")).to_be_visible()
+    page.get_by_role("link", name=link).click()
+    expect(page.get_by_role("heading", name=heading)).to_be_visible()
     wait_idle(page)
+
+
+def test_a_structured_summary_in_the_browser(page, app_url: str):
+    from playwright.sync_api import expect
+
+    open_screen(page, app_url, "Summary", "Summarize documents")
     upload(page, AAPL_10Q)
     page.get_by_role("button", name="Summarize").click()
     expect(page.get_by_text("Summary ready")).to_be_visible(timeout=300_000)
@@ -46,11 +53,7 @@ def test_a_structured_summary_in_the_browser(page, app_url: str):
 def test_alt_text_typed_in_and_written_in_the_browser(page, app_url: str):
     from playwright.sync_api import expect
 
-    page.goto(app_url)
-    expect(page.get_by_text("Answering")).to_be_visible(timeout=90_000)
-    page.get_by_role("link", name="Image descriptions").click()
-    expect(page.get_by_role("heading", name="Image descriptions (alt text)")).to_be_visible()
-    wait_idle(page)
+    open_screen(page, app_url, "Image descriptions", "Image descriptions (alt text)")
     upload(page, VERAPDF_FAIL, IMAGE_PDF)
     page.get_by_role("button", name="Describe images").click()
     expect(page.get_by_text("Descriptions ready")).to_be_visible(timeout=180_000)
