@@ -50,19 +50,43 @@ def quotable(candidate: Candidate) -> bool:
     """Prose of a few words, or a table row (a label and figures); not a heading or a question."""
     numbers = sum(1 for t in candidate.terms if is_number(t))
     words = len(candidate.terms) - numbers
-    if candidate.text.endswith("?") or (numbers == 0 and _looks_like_heading(candidate.text)):
+    if candidate.text.endswith("?") or _looks_like_heading(candidate.text):
         return False
     # Short sentences count when they end like prose ("The sky is blue because of scattering.").
     short_prose = len(candidate.terms) >= 3 and _ENDS_PROSE.search(candidate.text) is not None
     return len(candidate.terms) >= 5 or (words >= 1 and numbers >= 2) or short_prose
 
 
+# Numbers a heading carries: years and quarters ("Q1 2023"), and one small number at most, a
+# note's, a section's or the page's in a table of contents ("Note 11 – Derivative Financial
+# Instruments", "Risk Factors 22"). An amount ("$1,039", "12.5%") makes the line a fact.
+_HEADING_NUMBER = re.compile(r"(?:19|20)\d{2}|[QH][1-4]|FY\s?\d{2,4}")
+_SMALL_NUMBER = re.compile(r"(?:\d{1,3}\.)*\d{1,3}\.?")
+
+
 def _looks_like_heading(text: str) -> bool:
-    """Title Case or capitals with no closing punctuation: a heading, which answers nothing."""
+    """Title Case or capitals with no closing punctuation: a heading (or a line of column
+    headings, "Q1 2022 Q1 2023"), which answers nothing."""
     if _ENDS_PROSE.search(text):
         return False
+    small = 0
+    for position, token in enumerate(text.split()):
+        token = token.strip("()[],:;|–—-")
+        if not token or not token[0].isdigit() or _HEADING_NUMBER.fullmatch(token):
+            continue
+        # A section's number leads ("4.2.1 Installing"); a decimal elsewhere is a value.
+        dotted = "." in token.rstrip(".")
+        if not _SMALL_NUMBER.fullmatch(token) or (dotted and position > 0):
+            if any(ch.isdigit() for ch in token) and not any(ch.isalpha() for ch in token):
+                return False  # an amount
+            continue  # "10-Q", "3D": a name
+        small += 1
+        if small > 1:
+            return False
     words = _LONG_WORD.findall(text)
-    return bool(words) and all(word[0].isupper() for word in words)
+    if not words:
+        return any(_HEADING_NUMBER.fullmatch(t) for t in text.split()) and small == 0
+    return all(word[0].isupper() for word in words)
 
 
 def distinct(scored: list[Pick], limit: int, min_relative_score: float) -> list[Pick]:

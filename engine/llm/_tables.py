@@ -14,9 +14,13 @@ import re
 from dataclasses import dataclass
 
 # A figure: optional sign/parenthesis/currency, digits with separators, optional decimals,
-# optional per cent; or a dash standing for zero/none.
+# optional per cent or unit of measure ("3.9 pts", "25 bps", "12.5 ms", "4 GB"); or a dash
+# standing for zero/none.
+_UNITS = (r"pts?|bps?|pp|ms|s|sec|min|hrs?|[kKMGT]i?B|kg|mg|g|km|cm|mm|m|[kMG]?Hz|kW|W|V"
+          r"|°[CF]")
 _FIGURE = re.compile(
-    r"(?<![\w.])\(?-?[$€£¥]?\s?\d[\d,]*(?:\.\d+)?\)?\s?%?(?![\w])|(?<!\w)[—–-](?!\w)"
+    r"(?<![\w.])\(?-?[$€£¥]?\s?\d[\d,]*(?:\.\d+)?\)?\s?%?"
+    rf"(?:\s?(?:{_UNITS})(?![\w])|(?![\w]))|(?<!\w)[—–-](?!\w)"
 )
 _HAS_LETTER = re.compile(r"[^\W\d_]")
 _UNIT = re.compile(
@@ -65,6 +69,13 @@ def figures_in(line: str) -> list[tuple[int, int]]:
     return [(m.start(), m.end()) for m in _FIGURE.finditer(line)]
 
 
+def _figure_text(span: str) -> str:
+    """A figure as written, spaces closed up ("$ 65,775" → "$65,775") but for a unit of
+    measure, which keeps its space ("3.9 pts")."""
+    tight = re.sub(r"\s+", "", span).rstrip(",.")
+    return re.sub(r"(?<=[\d%)])(?=[^\W\d_°]|°)", " ", tight, count=1)
+
+
 def _normal_line(line: str) -> str:
     """Whitespace collapsed, and "( 260 )" / "(260 )" written as "(260)"."""
     line = " ".join(line.split())
@@ -104,7 +115,7 @@ def split_row(line: str) -> tuple[str, list[str]] | None:
         return None
     if not label or not _HAS_LETTER.search(label) or len(label) > MAX_LABEL_CHARS:
         return None
-    figures = [re.sub(r"\s+", "", line[a:b]).rstrip(",.") for a, b in spans]
+    figures = [_figure_text(line[a:b]) for a, b in spans]
     if all(f in ("-", "—", "–") for f in figures):
         return None
     # A lone short bare number after words is a footnote, a page number or the end of a name
@@ -227,20 +238,33 @@ def _columns(headings: str, figures: list[str]) -> list[str]:
                for m in _CHANGE.finditer(headings)] or (["change"] if "%" in headings else [])
     if base and len(base) < count <= len(base) + len(changes):
         # The changes stand where they are: after their period's figures ("$39,669 $40,665
-        # (2)% $156,778 $162,863 (4)%"), told apart as the row's only percentages.
-        percent = [f.endswith("%") for f in figures]
-        if sum(percent) != count - len(base) or all(percent):
+        # (2)% $156,778 $162,863 (4)%"), told apart by their unit: percentages among amounts,
+        # points among percentages ("74.0 % 70.1 % 3.9 pts").
+        first = _unit_of(figures[0])
+        changed_at = [_unit_of(f) != first for f in figures]
+        if sum(changed_at) != count - len(base):
             return []
         dated = iter(_with_periods(base, periods))
         changed = iter(changes)
-        return [next(changed, "change") if p else next(dated) for p in percent]
+        return [next(changed, "change") if c else next(dated) for c in changed_at]
     if len(base) != count:
         return []  # a blank cell or a row cut short: which figure is whose can't be told
     columns = _with_periods(base, periods)
     return columns if len(set(columns)) == len(columns) else []
 
 
-_CHANGE = re.compile(r"\b([A-Za-z][\w-]*(?:-over-[\w-]+)?\s+)?change\b", re.IGNORECASE)
+def _unit_of(figure: str) -> str:
+    """What a figure is counted in: "%", a unit of measure ("pts"), else "" (an amount)."""
+    if figure.endswith("%"):
+        return "%"
+    unit = re.search(r"[^\W\d_]+$|°[CF]$", figure)
+    return unit.group(0) if unit else ""
+
+
+# "Change", "% Change", "Year-over-Year Change"; in "Change Change" (two columns' headings on
+# one line) neither names the other.
+_CHANGE = re.compile(r"\b((?!change\b)[A-Za-z][\w-]*(?:-over-[\w-]+)?\s+)?change\b",
+                     re.IGNORECASE)
 
 
 def _with_periods(columns: list[str], periods: list[str]) -> list[str]:

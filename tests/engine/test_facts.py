@@ -272,3 +272,36 @@ def test_an_faqs_question_is_quoted_with_its_answer() -> None:
     answer = answer_from_sources("How do I set a log axis on the plot without a warning?",
                                  [source(faq)])
     assert "write a panel function" in answer.citations[0].quote, answer.text
+
+
+def test_a_row_in_percent_with_changes_in_points_keeps_its_columns() -> None:
+    text = ("Three Months Ended\nOctober 29,\n2023 July 30, 2023\nOctober 30,\n2022\n"
+            "Quarter-over-Quarter\nChange\nYear-over-Year\nChange\n"
+            "($ in millions, except per share data)\n"
+            "Revenue $ 18,120 $ 13,507 $ 5,931 34 % 206 %\n"
+            "Gross margin 74.0 % 70.1 % 53.6 % 3.9 pts 20.4 pts\n")
+    revenue, margin = rows(text)
+    assert margin.figures == ["74.0%", "70.1%", "53.6%", "3.9 pts", "20.4 pts"]
+    assert margin.columns == revenue.columns == [
+        "three months ended October 29, 2023", "three months ended July 30, 2023",
+        "three months ended October 30, 2022", "change", "change"]
+    answer = answer_from_sources("What was the gross margin?", [source(text)])
+    assert answer.text.startswith(
+        "Gross margin: 74.0% for the three months ended October 29, 2023")
+
+
+def test_figures_in_units_of_measure_make_a_row() -> None:
+    [row] = rows("Median latency 12.5 ms 30 ms\n")
+    assert row.label == "Median latency" and row.figures == ["12.5 ms", "30 ms"]
+
+
+def test_headings_and_contents_lines_are_not_quoted() -> None:
+    contents = ("Management's Discussion and Analysis of Financial Condition and Results of "
+                "Operations 22\nNote 11 - Derivative Financial Instruments\nQ1 2022 Q1 2023\n\n"
+                "Derivative financial instruments reduced the company's exposure to currency "
+                "swings in the first quarter.\n")
+    answer = answer_from_sources(
+        "What does the discussion of derivative financial instruments say?", [source(contents)])
+    assert "exposure to currency swings" in answer.text
+    for heading in ("Operations 22", "Note 11", "Q1 2022 Q1 2023"):
+        assert heading not in answer.text
