@@ -33,6 +33,21 @@ _RANK_BONUS = 0.1
 _SUBJECT_BONUS = 1.0
 _FORMALITY_FACTOR = 0.25
 _JOINED_QUOTE_CHARS = 400
+# A how-to question is answered by the instrument (a function, a command, an option), which
+# the text names a sentence or two after the one that restates the problem ("Sometimes data
+# files have no field delimiters… Function read.fwf provides a simple way to read such files").
+_HOW_TO_LOOKAHEAD = 3
+_HOW_TO_QUOTE_CHARS = 500
+_HOW_TO = re.compile(
+    r"\bhow\s+(?:can|do|does|should|would|could|might|may)\s+(?:i|we|you|one)\b|\bhow\s+to\b"
+    r"|\b(?:what|which)\s+(?:commands?|functions?|options?|arguments?|flags?|settings?|packages?"
+    r"|tools?|methods?|files?|programs?|scripts?|keys?|switch(?:es)?)\b", re.IGNORECASE)
+# What code looks like in prose: a dotted or underscored name ("read.fwf", "f_stubs.c"), a
+# call ("ave(z, …)"), a command-line option ("-no-include"), a console line ("> plot(z)").
+_CODE = re.compile(
+    r"(?<![\w.])(?!(?:e\.g|i\.e|a\.m|p\.m|et\.al)\b)"
+    r"[A-Za-z]\w*(?:[._]\w+)*(?:\.[A-Za-z]\w+|\.[a-z]|_\w+)(?![\w])"
+    r"|\b[A-Za-z_]\w*\((?!\s*\)|s\))|(?<![\w-])--?[a-z][\w-]{2,}|^\s*(?:R?>|\$|#)\s+\S")
 _QUESTION_TAIL = 2  # question sentences skipped (and kept in the quote) before the answer
 # BM25 with every bonus stays below about four times the question's weight.
 _SPELLED_OUT_BONUS = 5.0
@@ -173,7 +188,7 @@ def best_sentences(
     if not found:
         return []
     picks = _answering(weighed, found, max_sentences, counted_term, given, headings, prose_only,
-                       texts, defines)
+                       texts, defines, question if _HOW_TO.search(question) else "")
     if summary:
         return sorted(picks, key=lambda p: (p.source_index, p.start))
     return picks
@@ -224,9 +239,11 @@ def _answering(
     question: Question, found: list[Candidate], limit: int, counted: str | None,
     given: list[frozenset[str]], headings: list[list[tuple[int, frozenset[str]]]],
     prose_only: bool, texts: list[str], defines: re.Pattern[str] | None = None,
+    how_to: str = "",
 ) -> list[Pick]:
     """BM25-ranked sentences that cover enough of the question's key terms; the best one with
-    the sentence that follows it in its paragraph."""
+    the sentence that follows it in its paragraph (for a how-to question, `how_to`, up to the
+    code that answers it)."""
     wanted, idf = question.wanted, question.idf
     average_length = sum(len(c.terms) for c in found) / len(found) or 1.0
     total_weight = sum(idf[t] for t in wanted)
@@ -268,8 +285,50 @@ def _answering(
         scored.append(Pick(candidate.source_index, candidate.text, candidate.start, score))
     picks = distinct(scored, limit, MIN_RELATIVE_SCORE)
     if picks:
-        picks[0] = _with_next_sentence(picks[0], found, texts, picks, usable)
+        joined = _with_instrument(picks[0], found, texts, how_to) if how_to else None
+        if joined is not None:  # what it took in is not quoted again
+            picks = [joined, *(p for p in picks[1:] if p.source_index != joined.source_index
+                               or " ".join(p.text.split()) not in joined.text)]
+        else:
+            picks[0] = _with_next_sentence(picks[0], found, texts, picks, usable)
     return picks
+
+
+_URL = re.compile(r"\b(?:https?://|www\.)\S+")
+
+
+def _names_code(text: str, question: str) -> bool:
+    """True when `text` names code the question does not (a web address is no code)."""
+    asked = question.lower()
+    return any(m.group(0).strip(" >$#").lower() not in asked
+               for m in _CODE.finditer(_URL.sub(" ", text)))
+
+
+def _with_instrument(pick: Pick, found: list[Candidate], texts: list[str],
+                     question: str) -> Pick | None:
+    """For a how-to question, the best sentence with those that follow it up to the first that
+    names code (a function, a command, an option) the question does not; None when it names
+    such code itself or none of the next few does."""
+    if _names_code(pick.text, question):
+        return None
+    at = next((i for i, c in enumerate(found)
+               if c.source_index == pick.source_index and c.start == pick.start), None)
+    if at is None:
+        return None
+    following = found[at + 1:at + 1 + _HOW_TO_LOOKAHEAD]
+    for k, candidate in enumerate(following):
+        if candidate.source_index != pick.source_index or is_boilerplate(candidate.text):
+            return None
+        if _names_code(candidate.text, question):
+            text = texts[pick.source_index]
+            end = candidate.start + len(candidate.text)
+            joined = " ".join(text[pick.start:end].split())
+            if len(joined) > _HOW_TO_QUOTE_CHARS or not joined.endswith(candidate.text[-20:]):
+                return None
+            return Pick(pick.source_index, joined, pick.start, pick.score)
+        if k == 0 and not _same_paragraph(found[at], candidate, texts):
+            return None
+    return None
 
 
 def _with_next_sentence(pick: Pick, found: list[Candidate], texts: list[str],

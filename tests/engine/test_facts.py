@@ -305,3 +305,19 @@ def test_headings_and_contents_lines_are_not_quoted() -> None:
     assert "exposure to currency swings" in answer.text
     for heading in ("Operations 22", "Note 11", "Q1 2022 Q1 2023"):
         assert heading not in answer.text
+
+
+def test_a_how_to_question_is_answered_with_the_code_that_does_it() -> None:
+    manual = ("2.2 Fixed-width-format files\n"
+              "Sometimes data files have no field delimiters but have fields in pre-specified "
+              "columns. This was very common in the days of punched cards, and is still "
+              "sometimes used to save file space. Function read.fwf provides a simple way to "
+              "read such files, specifying a vector of field widths.\n")
+    answer = answer_from_sources(
+        "How can I read a file whose fields sit in fixed columns without any delimiters?",
+        [source(manual, context="R Data Import/Export")])
+    assert "Function read.fwf provides" in answer.text
+    # A question that asks what, not how, is answered with the sentence and the next.
+    plain = answer_from_sources("Why do some data files have fields in pre-specified columns?",
+                                [source(manual, context="R Data Import/Export")])
+    assert "punched cards" in plain.text and "read.fwf" not in plain.text
