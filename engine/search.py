@@ -13,7 +13,9 @@ and opening page) within the searched stores: in a store of several documents, a
 naming one ("Apple's revenue") prefers that document's chunks, which rarely repeat its name;
 in a one-document store it changes nothing. A question about "the latest" or "most recent"
 document gets one more ranking: the chunks of the document dated newest (its name and opening
-page, engine/retrieval/recency.py). Every statistic comes from the searched stores
+page, engine/retrieval/recency.py). Words that point at a document rather than ask ("as
+stated in the most recent 10-Q report", "according to the manual") are matched against titles
+only (engine/retrieval/source_words.py). Every statistic comes from the searched stores
 alone, so a store's results never depend on other stores. Overlapping neighbours of a chosen
 chunk are skipped, so the top results cover distinct passages.
 
@@ -45,6 +47,7 @@ from engine.retrieval.index import (
 )
 from engine.retrieval.lexical import Postings, bm25, build_postings, query_terms
 from engine.retrieval.recency import asks_for_latest, newest
+from engine.retrieval.source_words import without_pointers
 
 SearchMode = Literal["lexical", "semantic", "hybrid"]
 RRF_K = 60  # the constant of reciprocal rank fusion (Cormack, Clarke & Büttcher 2009)
@@ -147,11 +150,17 @@ def _rank(parts: _Parts, query: str, title_weight: float,
           mode: SearchMode) -> list[tuple[tuple[int, int], float]]:
     """(file position, chunk position) → fused score in (0, 1], best first."""
     terms = query_terms(query)
+    # "…as stated in the most recent 10-Q report" says which document, matched against titles
+    # only: in the text it finds the pages about the document itself (its certifications).
+    asked = without_pointers(query)
+    body_terms = [t for t in query_terms(asked) if t in terms] or terms
+    if not set(body_terms) < set(terms):
+        asked = query
     rankings: list[list[np.ndarray]] = []
     if mode != "semantic" or not _all_dense(parts):
         titles = bm25([parts.titles], terms)[0] * title_weight if title_weight else None
-        chunk_scores = bm25([c.postings for c in parts.chunks], terms)
-        page_scores = bm25([p.postings for p in parts.pages], terms)
+        chunk_scores = bm25([c.postings for c in parts.chunks], body_terms)
+        page_scores = bm25([p.postings for p in parts.pages], body_terms)
         per_chunk_page = [
             _best_page_score(c, p, s) for c, p, s in zip(parts.chunks, parts.pages, page_scores,
                                                         strict=True)
@@ -167,7 +176,7 @@ def _rank(parts: _Parts, query: str, title_weight: float,
             rankings.append([s if i == latest else np.zeros_like(s)
                              for i, s in enumerate(chunk_scores)])
     if mode != "lexical" and _all_dense(parts):
-        vector = embedder.embed_query(query)
+        vector = embedder.embed_query(asked)
         if vector is not None:
             rankings.append([_dense_scores(c, d, vector) for c, d in
                              zip(parts.chunks, parts.dense, strict=True) if d is not None])

@@ -271,3 +271,24 @@ def test_who_wrote_a_document_is_answered_from_its_opening_page(tmp_path: Path) 
                                 on_delta=lambda _: None, cancelled=lambda: None)
     byline = answer.annotations[0]["file_citation"]
     assert "Marit Solberg" in byline["quote"] and byline["pages"] == [1], answer.text
+
+
+CERTIFIED = [
+    FILLER * 2 + "Gross margin was 41.2 percent of net sales, up from 39.8 percent a year ago.",
+    FILLER * 3,
+    "CERTIFICATION. I have reviewed this quarterly report on Form 10-Q of Harbor Inc. Based on "
+    "my knowledge, this report does not contain any untrue statement of a material fact or "
+    "omit to state a material fact necessary to make the statements made not misleading with "
+    "respect to the period covered by this report. The report discloses any change that "
+    "occurred during the most recent fiscal quarter, as stated in this quarterly report.",
+]
+
+
+def test_words_pointing_at_the_report_do_not_find_its_certification(tmp_path: Path) -> None:
+    with engine(tmp_path, embeddings=False) as client:
+        store = store_with(client, {"harbor-q3.pdf": pdf(CERTIFIED)}, max=100, overlap=0)
+        conn = client.app.state.engine.db.read()  # type: ignore[attr-defined]
+        [best] = search_stores(
+            conn, [store], ["What was the gross margin as stated in the most recent quarterly "
+                            "report?"], max_results=1)
+    assert "41.2 percent" in best.text

@@ -1,0 +1,29 @@
+"""The words of a question that say which document it means, not what it asks about.
+
+"What was NVIDIA's gross margin as stated in the most recent 10-Q report?" asks about gross
+margin; "as stated in the most recent 10-Q report" points at a document. Matched against a
+document's text, the pointer finds the pages that talk about the document itself (the officers'
+certifications of "this quarterly report", a list of exhibits, "this paper describes…"), not
+the answer. Search matches the pointer against document titles only.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Kinds of document a question may point at ("in the latest 10-Q", "according to the manual").
+_DOCUMENT = (r"reports?|filings?|10-[qk]s?|form\s+10-[qk]|documents?|papers?|manuals?|guides?"
+             r"|decks?|presentations?|slides?|articles?|stud(?:y|ies)|vignettes?|faqs?"
+             r"|handbooks?|publications?|files?|pdfs?")
+_POINTER = re.compile(
+    r"(?:,\s*)?\b(?:as\s+)?(?:(?:stated|reported|mentioned|described|disclosed|discussed"
+    r"|outlined|presented|shown|given|noted|provided|published)\s+)?"
+    r"(?:in|from|within|according\s+to)\s+(?:the|this|that|its|their|(?P<owner>[A-Z][\w&.-]*)['’]s)"
+    r"\s+(?:[\w&.'’-]+\s+){0,4}?(?:" + _DOCUMENT + r")(?:\s+(?:" + _DOCUMENT + r"))*\b",
+    re.IGNORECASE)
+
+
+def without_pointers(question: str) -> str:
+    """`question` with the phrases that point at a document taken out; whose document it is
+    stays ("in Apple's Q2 2023 10-Q" leaves "Apple")."""
+    return _POINTER.sub(lambda m: f" {m.group('owner') or ''} ", question)
