@@ -36,7 +36,8 @@ class Fact:
 
 # Questions a figure does not answer at all: why something happened, which risks or factors.
 _WHY = re.compile(r"^\s*why\b|\b(?:risks?|reasons?|factors?|causes?|caused|explain\w*|describe"
-                  r"\w*|strateg\w*|polic(?:y|ies)|proceedings?)\b", re.IGNORECASE)
+                  r"\w*|strateg\w*|polic(?:y|ies)|proceedings?|drivers?|drove|contributors?)\b",
+                  re.IGNORECASE)
 
 
 # "How did exchange rates affect results?" asks for an effect, which prose states ("…lowered

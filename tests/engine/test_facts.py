@@ -81,6 +81,16 @@ def test_why_and_risk_questions_are_answered_with_prose() -> None:
     assert all(not re.search(r"\d{3}", c.quote) for c in answer.citations)
 
 
+def test_a_question_about_what_drove_a_figure_gets_no_row() -> None:
+    drivers = ("Net income rose because services sales grew and the cost of components fell "
+               "during the quarter.\n")
+    for question in ("What was the primary driver behind the change in Northwind's net income?",
+                     "What were the main contributors to Northwind's net income?"):
+        answer = answer_from_sources(question, [source(STATEMENT), source(drivers)])
+        assert "services sales grew" in answer.text
+        assert "1,044" not in answer.text, question
+
+
 def test_a_long_question_is_answered_from_its_key_terms() -> None:
     question = ("Using the condensed statement of operations, and considering that analysts "
                 "usually compare quarters year over year when they build their models, what "
