@@ -22,7 +22,8 @@ from engine.llm._terms import terms
 _EXPLAIN = re.compile(
     r"^\s*(?:why|how(?!\s+(?:much|many|large|big|long|old|high|low)\b))\b"
     r"|\b(?:risks?|reasons?|factors?|explain\w*|describe\w*|discuss\w*|impacts?|affect\w*"
-    r"|drivers?|caused?|strateg\w*|approach|polic(?:y|ies)|process|what\s+happened)\b",
+    r"|drivers?|drove|contributors?|caused?|strateg\w*|approach|polic(?:y|ies)|process"
+    r"|what\s+happened)\b",
     re.IGNORECASE,
 )
 
