@@ -243,7 +243,11 @@ def _columns(headings: str, figures: list[str]) -> list[str]:
         first = _unit_of(figures[0])
         changed_at = [_unit_of(f) != first for f in figures]
         if sum(changed_at) != count - len(base):
-            return []
+            if len(set(periods)) > 1:
+                return []
+            # One period: its changes follow its dates ("$1,875 $1,618 $257 16%" under
+            # "April 30, 2023 May 1, 2022 $ Change % Change"), an amount's change an amount.
+            changed_at = [i >= len(base) for i in range(count)]
         dated = iter(_with_periods(base, periods))
         changed = iter(changes)
         return [next(changed, "change") if c else next(dated) for c in changed_at]

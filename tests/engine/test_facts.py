@@ -331,3 +331,11 @@ def test_a_how_to_question_is_answered_with_the_code_that_does_it() -> None:
     plain = answer_from_sources("Why do some data files have fields in pre-specified columns?",
                                 [source(manual, context="R Data Import/Export")])
     assert "punched cards" in plain.text and "read.fwf" not in plain.text
+
+
+def test_one_periods_changes_follow_its_dates_in_amounts_and_percent() -> None:
+    text = ("Three Months Ended\nApril 30,\n2023\nMay 1,\n2022\n$\nChange\n%\nChange\n"
+            "($ in millions)\nResearch and development expenses $ 1,875 $ 1,618 $ 257 16 %\n")
+    [row] = rows(text)
+    assert row.columns == ["three months ended April 30, 2023",
+                           "three months ended May 1, 2022", "change", "change"]
