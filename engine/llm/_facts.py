@@ -33,6 +33,8 @@ class Fact:
     source_index: int
     row: Row
     score: float
+    shown: tuple[int, ...] = ()  # the figures the question names by their column; () = all
+    rows: tuple[Row, ...] = ()  # a column's figure in each of these rows (row is the first)
 
 
 # Questions a figure does not answer at all: why something happened, which risks or factors.
@@ -127,9 +129,12 @@ def best_fact(
             # is not about what it asks.
             if not set(in_label) - given[index] or (index, row.start) in skip:
                 continue
+            # Columns named by the question ("…in the South leg" of "North Centre South").
+            shown = _asked_columns(row, wanted)
+            in_columns = set().union(*(terms(row.columns[i]) for i in shown))
             recall = 0.0
             for term in wanted:
-                weight = (1.0 if term in label else 0.5 if term in around
+                weight = (1.0 if term in label or term in in_columns else 0.5 if term in around
                           else 0.25 if term in passage else 0.0)
                 recall += weight * idf[term]
             recall /= reachable
@@ -152,7 +157,7 @@ def best_fact(
             # Of rows that match alike, one whose columns can be named tells the reader more.
             if not row.columns:
                 score *= 0.9
-            scored.append((Fact(index, row, score), frozenset(in_label)))
+            scored.append((Fact(index, row, score, shown), frozenset(in_label)))
     if not scored:
         return None
     best, matched = max(scored, key=lambda pair: pair[0].score)
@@ -164,6 +169,88 @@ def best_fact(
     if _magnitude(best.row) is not None and alike:
         best = max(alike, key=lambda fact: (_magnitude(fact.row) or 0.0, fact.score))
     return best
+
+
+# A column is stated for every row of its table only when the table is this small.
+MAX_COLUMN_ROWS = 6
+
+
+def best_column(
+    wanted: list[str], idf: dict[str, float], found: list[list[Row]],
+    given: list[frozenset[str]], texts: list[str], *, names: frozenset[str] = frozenset(),
+) -> Fact | None:
+    """For a question that names a column of a small table of named columns but none of its
+    rows ("What is the median survival of the men?" over "n events median" with rows "sex=F",
+    "sex=M"): that column's figure in every row, the reader telling which row is meant.
+
+    Scored as rows are (`best_fact`), the column's name standing for the label.
+    """
+    wanted = [t for t in wanted if t not in _TALLY_WORDS]
+    total = sum(idf.get(t, 0.0) for t in wanted)
+    tables = [_named_tables(source_rows) for source_rows in found]
+    reach: set[str] = set()
+    for index, source_tables in enumerate(tables):
+        for table in source_tables:
+            reach |= set().union(*(terms(f"{row.label} {row.table_caption}") for row in table))
+            reach |= set().union(*(terms(name) for name in table[0].columns)) | given[index]
+    reachable = sum(idf[t] for t in wanted if t in reach)
+    if total <= 0 or reachable < MIN_TABLE_REACH * total:
+        return None
+    best: Fact | None = None
+    for index, source_rows in enumerate(found):
+        passage = set(terms(texts[index])) if source_rows else set()
+        if not names <= passage | given[index]:
+            continue
+        for table in tables[index]:
+            labels = set().union(*(terms(row.label) for row in table))
+            around = set(terms(f"{table[0].table_caption}")) | given[index]
+            for column, name in enumerate(table[0].columns):
+                named = set(terms(name))
+                asked = named & set(wanted)
+                if not asked:
+                    continue
+                recall = sum(idf[t] * (1.0 if t in named else 0.5 if t in labels | around
+                                       else 0.25 if t in passage else 0.0)
+                             for t in wanted) / reachable
+                precision = sum(idf[t] for t in asked) / sum(idf.get(t, max(idf.values()))
+                                                             for t in named)
+                if recall < MIN_RECALL or precision < MIN_PRECISION:
+                    continue
+                score = 2 * precision * recall / (precision + recall)
+                if best is None or score > best.score:
+                    best = Fact(index, table[0], score, (column,), tuple(table))
+    return best
+
+
+def _named_tables(source_rows: list[Row]) -> list[list[Row]]:
+    """Runs of consecutive rows under the same named columns, of at most MAX_COLUMN_ROWS."""
+    tables: list[list[Row]] = []
+    for row in source_rows:
+        if not row.named:
+            continue
+        last = tables[-1][-1] if tables else None
+        if (last is not None and last.columns == row.columns
+                and last.table_caption == row.table_caption):
+            tables[-1].append(row)
+        else:
+            tables.append([row])
+    return [table for table in tables if len(table) <= MAX_COLUMN_ROWS]
+
+
+def render_column(fact: Fact) -> str:
+    """A column's figure in each row of its table: "median: sex=F 108; sex=M 88"."""
+    [column] = fact.shown
+    parts = [f"{row.label.rstrip(',;')} {_with_unit(row.figures[column], row.unit)}"
+             for row in fact.rows]
+    return f"{fact.row.columns[column]}: {'; '.join(parts)}"
+
+
+def _asked_columns(row: Row, wanted: list[str]) -> tuple[int, ...]:
+    """The figures of a row of named columns whose names the question holds."""
+    if not row.named:
+        return ()
+    asked = set(wanted)
+    return tuple(i for i, name in enumerate(row.columns) if asked & set(terms(name)))
 
 
 def _magnitude(row: Row) -> float | None:
@@ -178,8 +265,9 @@ def _magnitude(row: Row) -> float | None:
         return None
 
 
-def render_fact(row: Row) -> str:
-    """The row as a sentence: label, then each figure with its unit and column heading."""
+def render_fact(row: Row, shown: tuple[int, ...] = ()) -> str:
+    """The row as a sentence: label, then each figure (those of `shown`, when given) with its
+    unit and column heading."""
     label = row.label.rstrip(",;")
     if row.section and not set(terms(row.section)) <= set(terms(label)):
         label = f"{label} ({row.section[0].lower()}{row.section[1:]})"
@@ -187,7 +275,12 @@ def render_fact(row: Row) -> str:
         label = f"{label} ({_short(row.caption)})"
     parts = []
     for i, figure in enumerate(row.figures):
+        if shown and i not in shown:
+            continue
         column = row.columns[i] if i < len(row.columns) else ""
+        if row.named:
+            parts.append(f"{column} {_with_unit(figure, row.unit)}")
+            continue
         amount = figure if column.endswith("change") else _with_unit(figure, row.unit)
         parts.append(_placed(amount, column))
     return f"{label}: {'; '.join(parts)}"

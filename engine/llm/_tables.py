@@ -19,7 +19,7 @@ from dataclasses import dataclass
 _UNITS = (r"pts?|bps?|pp|ms|s|sec|min|hrs?|[kKMGT]i?B|kg|mg|g|km|cm|mm|m|[kMG]?Hz|kW|W|V"
           r"|°[CF]")
 _FIGURE = re.compile(
-    r"(?<![\w.])\(?-?[$€£¥]?\s?\d[\d,]*(?:\.\d+)?\)?\s?%?"
+    r"(?<![\w.^])\(?-?[$€£¥]?\s?\d[\d,]*(?:\.\d+)?\)?\s?%?"
     rf"(?:\s?(?:{_UNITS})(?![\w])|(?![\w]))|(?<!\w)[—–-](?!\w)"
 )
 _HAS_LETTER = re.compile(r"[^\W\d_]")
@@ -63,6 +63,7 @@ class Row:
     caption: str  # heading/caption text above the table (for matching the question)
     unit: str  # "millions", "thousands"… as stated above the table, else ""
     table_caption: str = ""  # what stood above the table's first row: its title and headings
+    named: bool = False  # the columns are the names of a heading line ("North Centre South")
 
 
 def figures_in(line: str) -> list[tuple[int, int]]:
@@ -130,6 +131,31 @@ def split_row(line: str) -> tuple[str, list[str]] | None:
     return label, figures
 
 
+_MAX_NAMES = 12
+_NAME_CHARS = 24
+
+
+def column_names(line: str) -> list[str] | None:
+    """The column names of a heading line of single-word names ("North Centre South",
+    "n events median 0.95LCL 0.95UCL", "Estimate SE"), or None for anything else: prose,
+    figures, dates, names of several words ("Sum of Sq") whose columns can't be told apart."""
+    if _is_heading_line(line) or split_row(line) is not None or _ENDS_CLAUSE.search(line):
+        return None
+    names = line.split()
+    if not 2 <= len(names) <= _MAX_NAMES:
+        return None
+    for name in names:
+        # "Std. Error": an abbreviation's dot joins it to the next word, one column of two.
+        if (len(name) > _NAME_CHARS or name.lower() in _JOINING_WORDS or name.endswith(".")
+                or not _HAS_LETTER.search(name) or _AMOUNT.fullmatch(name)):
+            return None
+    return names
+
+
+_ENDS_CLAUSE = re.compile(r"[.,;:!?]$")
+_AMOUNT = re.compile(r"[$€£¥]?\d[\d,.]*%?")
+
+
 _ONLY_FIGURES = re.compile(r"^(?:[$€£¥%()\s]|\d[\d,.]*|[—–-])+$")
 
 
@@ -164,6 +190,7 @@ def rows(text: str) -> list[Row]:
     found: list[Row] = []
     between: list[str] = []  # lines since the last row
     headings = ""  # the current table's column headings
+    names: list[str] = []  # or its column names, on one line above its rows
     table_caption = ""
     section = ""
     unit = ""
@@ -183,6 +210,13 @@ def rows(text: str) -> list[Row]:
             # Headings between rows start a new table; a section line ("Cost of sales:")
             # continues the one above.
             new = " ".join(b for b in between if _is_heading_line(b))
+            named = column_names(between[-1])
+            if named is not None and not new:
+                names, headings = named, ""
+                table_caption = " ".join(between)
+                section = ""
+            elif new or not all(b.endswith(":") for b in between):
+                names = []  # a named table ends where anything but a section line follows
             if new:
                 headings = new
                 table_caption = " ".join(between)
@@ -197,12 +231,25 @@ def rows(text: str) -> list[Row]:
         if label.lower().startswith("total") and section and set(
                 section.lower().split()) <= set(label.lower().split()):
             pass  # "Total revenue" under "Revenue:" keeps its section
+        columns = _columns(headings, figures)
+        by_name = _named_columns(names, figures) if not columns else []
         found.append(Row(start=start, end=end, line=line, label=label, figures=figures,
-                         columns=_columns(headings, figures), section=section,
-                         caption=caption, unit=unit, table_caption=table_caption))
+                         columns=by_name or columns, section=section,
+                         caption=caption, unit=unit, table_caption=table_caption,
+                         named=bool(by_name)))
         if label.lower().startswith("total"):
             section = ""  # "Total operating expenses" closes the "Operating expenses:" block
     return found
+
+
+def _named_columns(names: list[str], figures: list[str]) -> list[str]:
+    """A name per figure: as many names as figures, or one more that names the labels
+    ("compressor North Centre South" over "C4 14 7 28")."""
+    if len(names) == len(figures):
+        return list(names)
+    if len(names) == len(figures) + 1:
+        return names[1:]
+    return []
 
 
 def _columns(headings: str, figures: list[str]) -> list[str]:

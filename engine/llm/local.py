@@ -13,7 +13,9 @@ from engine.llm._facts import (
     asks_for_explanation,
     asks_for_rate,
     asks_why,
+    best_column,
     best_fact,
+    render_column,
     render_fact,
     table_rows,
 )
@@ -208,7 +210,9 @@ def _facts(question: str, texts: list[str], contexts: list[str],
         fact = best_fact(wanted, weighed.idf, rows, given, texts,
                          asks_rate=asks_for_rate(side), names=names,
                          skip=frozenset((f.source_index, f.row.start) for f in facts),
-                         idf_of=weight)
+                         idf_of=weight) or (
+            None if facts else best_column(wanted, weighed.idf, rows, given, texts,
+                                           names=names))
         if fact is not None:
             facts.append(fact)
     return facts
@@ -248,9 +252,11 @@ def _render(
     for fact in facts:
         source = sources[fact.source_index]
         marker = source_marker(turn, fact.source_index)
-        text += ("\n" if text else "") + f"{render_fact(fact.row)}."
+        stated = render_column(fact) if fact.rows else render_fact(fact.row, fact.shown)
+        end = fact.rows[-1].end if fact.rows else fact.row.end
+        text += ("\n" if text else "") + f"{stated}."
         citations.append(Citation(fact.source_index, marker, len(text), len(text) + len(marker),
-                                  " ".join(source.text[fact.row.start:fact.row.end].split()),
+                                  " ".join(source.text[fact.row.start:end].split()),
                                   _page(source, fact.row.start)))
         text += marker
     if facts and picks:

@@ -339,3 +339,38 @@ def test_one_periods_changes_follow_its_dates_in_amounts_and_percent() -> None:
     [row] = rows(text)
     assert row.columns == ["three months ended April 30, 2023",
                            "three months ended May 1, 2022", "change", "change"]
+
+
+RESULTS = ("Table 3: Accuracy of the models on the test set\nModel Accuracy F1\n"
+           "BERT 91.2 88.1\nRoBERTa 92.0 89.3\n\n"
+           "We trained both models for three epochs on the training split.\n")
+
+
+def test_a_tables_named_columns_name_its_figures() -> None:
+    bert, roberta = rows(RESULTS)
+    assert bert.columns == roberta.columns == ["Accuracy", "F1"] and bert.named
+    # A heading over the labels too ("compressor North Centre South" over "C4 14 7 28").
+    [c4] = rows("compressor North Centre South\nC4 14 7 28\n")
+    assert c4.columns == ["North", "Centre", "South"]
+    # A name of several words ("Std. Error") cannot be told apart from its neighbours.
+    assert all(not r.columns for r in rows("Estimate Std. Error z value\nIncome 15.2 3.1 4.9\n"))
+
+
+def test_the_column_a_question_names_is_the_figure_stated() -> None:
+    answer = answer_from_sources("What F1 does RoBERTa reach?", [source(RESULTS)])
+    assert answer.text.startswith("RoBERTa: F1 89.3.")
+    assert "92.0" not in answer.text.split("\n")[0]
+
+
+def test_a_column_asked_for_no_row_is_stated_for_every_row() -> None:
+    answer = answer_from_sources("Which accuracy do the models reach on the test set?",
+                                 [source(RESULTS)])
+    assert answer.text.startswith("Accuracy: BERT 91.2; RoBERTa 92.0.")
+    [citation] = [c for c in answer.citations if "91.2" in c.quote]
+    assert "BERT 91.2 88.1 RoBERTa 92.0 89.3" in citation.quote
+
+
+def test_column_names_end_with_their_table() -> None:
+    text = ("Model Accuracy F1\nBERT 91.2 88.1\nThe larger model was slower to train, as "
+            "expected.\nParameters 110 340\n")
+    assert rows(text)[-1].columns == []
