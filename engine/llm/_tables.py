@@ -19,7 +19,7 @@ from dataclasses import dataclass
 _UNITS = (r"pts?|bps?|pp|ms|s|sec|min|hrs?|[kKMGT]i?B|kg|mg|g|km|cm|mm|m|[kMG]?Hz|kW|W|V"
           r"|°[CF]")
 _FIGURE = re.compile(
-    r"(?<![\w.^])\(?-?[$€£¥]?\s?\d[\d,]*(?:\.\d+)?\)?\s?%?"
+    r"(?<![\w.^])[<>≤≥]?\(?-?[$€£¥]?\s?\d[\d,]*(?:\.\d+)?(?:[eE][-+]?\d+)?\)?\s?%?"
     rf"(?:\s?(?:{_UNITS})(?![\w])|(?![\w]))|(?<!\w)[—–-](?!\w)"
 )
 _HAS_LETTER = re.compile(r"[^\W\d_]")

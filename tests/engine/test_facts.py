@@ -374,3 +374,8 @@ def test_column_names_end_with_their_table() -> None:
     text = ("Model Accuracy F1\nBERT 91.2 88.1\nThe larger model was slower to train, as "
             "expected.\nParameters 110 340\n")
     assert rows(text)[-1].columns == []
+
+
+def test_printed_model_output_rows_keep_their_p_values() -> None:
+    [row] = rows("RealGNP 0.1691 0.0168 10.10 <2e-16 ***\n")
+    assert row.label == "RealGNP" and row.figures == ["0.1691", "0.0168", "10.10", "<2e-16"]
