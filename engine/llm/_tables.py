@@ -74,7 +74,7 @@ def _figure_text(span: str) -> str:
     """A figure as written, spaces closed up ("$ 65,775" → "$65,775") but for a unit of
     measure, which keeps its space ("3.9 pts")."""
     tight = re.sub(r"\s+", "", span).rstrip(",.")
-    return re.sub(r"(?<=[\d%)])(?=[^\W\d_°]|°)", " ", tight, count=1)
+    return re.sub(r"(?<=[\d%)])(?![eE][-+]?\d)(?=[^\W\d_°]|°)", " ", tight, count=1)
 
 
 def _normal_line(line: str) -> str:
