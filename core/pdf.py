@@ -367,7 +367,7 @@ def page_text(document: pdfium.PdfDocument, index: int) -> str:
         try:
             textpage = page.get_textpage()
             try:
-                return clean_text(textpage.get_text_range())
+                return pdf_text(textpage.get_text_range())
             finally:
                 textpage.close()
         finally:
@@ -437,7 +437,7 @@ def pypdf_page_texts(source: PdfSource) -> Iterator[PageText]:
         failures = 0
         for index in range(count):
             try:
-                text = clean_text(reader.pages[index].extract_text())
+                text = pdf_text(reader.pages[index].extract_text())
             except MemoryError:
                 raise
             except Exception as exc:
@@ -457,9 +457,44 @@ def pypdf_page_texts(source: PdfSource) -> Iterator[PageText]:
 def clean_text(text: str) -> str:
     """Text safe to store, with plain newlines: no NULs, no lone surrogates, no PDFium markers."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
-    # PDFium marks a hyphen it found at a line's end with U+0002 and some soft hyphens U+FFFE.
+    # PDFium marks a hyphen at a line's end with U+0002 (character by character) or U+FFFE (in
+    # a page's text, the two lines joined): a word broken over two lines ("pre\ufffesented")
+    # is whole again; a compound keeps its hyphen ("Schwarz-Weiß").
+    text = _BROKEN_WORD.sub("", text)
     text = text.replace("\x02", "-").replace("\ufffe", "-")
     return text.encode("utf-8", errors="replace").decode("utf-8")
+
+
+_BROKEN_WORD = re.compile(r"(?<=[^\W\d_])[\x02\ufffe]\n?(?=[^\W\d_A-Z])")
+
+# TeX's fonts without a Unicode map: PDFium and pypdf pass their ligatures, quotes and dashes
+# through as control codes (T1 encoding 0x1B–0x1F and OT1 0x0B, 0x0C, 0x0E, 0x0F: ff fi fl
+# ffi ffl; T1's quotes 0x10/0x11 and dashes 0x15/0x16), which str.split() takes for
+# whitespace: "de\x1cned" was read "de ned", "\x1crst" "rst". A code is read as a ligature
+# only beside a letter and as punctuation only where punctuation stands: the same codes stand
+# alone on their lines for a formula's big brackets. (OT1's fl, 0x0D, is a carriage return.)
+_LIGATURES = {"\x0b": "ff", "\x0c": "fi", "\x0e": "ffi", "\x0f": "ffl",
+              "\x1b": "ff", "\x1c": "fi", "\x1d": "fl", "\x1e": "ffi", "\x1f": "ffl"}
+_TEX_PUNCTUATION = {"\x10": "“", "\x11": "”", "\x15": "–", "\x16": "—"}
+_TEX_CODE = re.compile(
+    r"[\x0b\x0c\x0e\x0f\x1b-\x1f](?=[^\W\d_])|(?<=[^\W\d_])[\x0b\x0c\x0e\x0f\x1b-\x1f]"
+    r"|(?<![^\s(\[])\x10(?=[^\W_])|(?<=[^\s])\x11(?![^\W_])"
+    r"|(?<=\d)\x15(?=\d)|(?<=[^\W_])\x16(?=[^\W_])|(?<= )[\x15\x16](?= )")
+
+
+def tex_codes(text: str) -> list[tuple[int, str]]:
+    """(offset, text) of each control code in `text` that stands for a TeX ligature, quote
+    or dash."""
+    return [(m.start(), _LIGATURES.get(m.group(), _TEX_PUNCTUATION.get(m.group(), "")))
+            for m in _TEX_CODE.finditer(text)]
+
+
+def pdf_text(text: str) -> str:
+    """A page's extracted text, clean (see clean_text), with TeX's control codes read."""
+    if any("\x0b" <= ch <= "\x1f" for ch in text):
+        text = _TEX_CODE.sub(lambda m: _LIGATURES.get(m.group(), _TEX_PUNCTUATION.get(
+            m.group(), m.group())), text)
+    return clean_text(text)
 
 
 # -- character boxes ----------------------------------------------------------------------------
@@ -507,9 +542,27 @@ def _chars(textpage: pdfium.PdfTextPage, width: float, height: float) -> PageCha
             textpage, index, left, right, bottom, top
         ):
             box = Box(left.value, bottom.value, right.value, top.value)
-        chars.append("-" if char in "\x02\ufffe" else char)
+        chars.append(char)
         boxes.append(box)
-    return PageChars("".join(chars), boxes, width, height)
+    return _read_codes(chars, boxes, width, height)
+
+
+def _read_codes(chars: list[str], boxes: list[Box | None], width: float,
+                height: float) -> PageChars:
+    """The page's characters as pdf_text reads them (TeX's codes as letters, a word broken
+    over two lines whole), each keeping the box of the character it came from."""
+    raw = "".join(chars)
+    replaced = dict(tex_codes(raw))
+    broken = {i for m in _BROKEN_WORD.finditer(raw) for i in range(m.start(), m.end())}
+    text: list[str] = []
+    kept: list[Box | None] = []
+    for index, char in enumerate(chars):
+        if index in broken:
+            continue
+        read = replaced.get(index, "-" if char in "\x02\ufffe" else char)
+        text.append(read)
+        kept.extend([boxes[index]] * len(read))
+    return PageChars("".join(text), kept, width, height)
 
 
 def find_quote(source: PdfSource | pdfium.PdfDocument, page_number: int, quote: str) -> list[Box]:
