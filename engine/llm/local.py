@@ -20,6 +20,7 @@ from engine.llm._facts import (
     table_rows,
 )
 from engine.llm._image import describe_image
+from engine.llm._terms import terms as _terms
 from engine.llm._ranking import (
     best_sentences,
     document_names,
@@ -133,16 +134,24 @@ def answer_from_sources(
 # Who wrote a document, and where they work, stands at its opening: a title page's byline.
 _ASKS_AUTHOR = re.compile(
     r"\bwho\s+(?:wrote|authored|is\s+the\s+author|are\s+the\s+authors|prepared|presented)\b"
-    r"|\b(?:authors?|authored|written\s+by)\b"
-    r"|\bwhich\s+(?:university|institution|organi[sz]ation|institute|affiliation)\b",
+    r"|\b(?:authors?|authored|written\s+by)\b", re.IGNORECASE)
+# So do where its authors work and where and when it was published or presented: the
+# affiliations and venue lines of a title page, which follow the title and the names.
+_ASKS_PROVENANCE = re.compile(
+    r"\b(?:which|what)\s+(?:university|institution|organi[sz]ation|institute|affiliation"
+    r"|workshop|conference|journal|venue|symposium|meeting|proceedings)\b"
+    r"|\b(?:where|when)\s+(?:was|were)\s+(?:this|the)\s+(?:talk|paper|article|presentation"
+    r"|slides|report|study|document)\s+(?:given|presented|published|held|written|released)\b",
     re.IGNORECASE)
 _OPENING = -1  # a Pick's start for the document's opening, which is not in the chunk's text
 _OPENING_CHARS = 240
 
 
 def asks_who_wrote(question: str) -> bool:
-    """True when the question asks who wrote a document or where its authors work."""
-    return _ASKS_AUTHOR.search(question) is not None
+    """True when the question asks who wrote a document, where its authors work, or where
+    and when it was published."""
+    return (_ASKS_AUTHOR.search(question) is not None
+            or _ASKS_PROVENANCE.search(question) is not None)
 
 
 def _opening(question: str, sources: list[Source]) -> Pick | None:
@@ -150,14 +159,41 @@ def _opening(question: str, sources: list[Source]) -> Pick | None:
     wrote it, from the best-ranked source whose opening page is known."""
     if not asks_who_wrote(question):
         return None
+    # The authors follow the title; the affiliation or venue asked for is looked for.
+    asked = subject_terms(question) if _ASKS_PROVENANCE.search(question) else set()
     for index, source in enumerate(sources):
         _, _, opening = source.context.partition("\n")
         if source.opening_page is not None and opening.strip():
-            words = " ".join(opening.split())
-            if len(words) > _OPENING_CHARS:  # whole words, and nothing added: it is a quote
-                words = words[:_OPENING_CHARS].rsplit(" ", 1)[0]
-            return Pick(index, words, _OPENING, 0.0)
+            return Pick(index, _opening_window(opening.split(), asked), _OPENING, 0.0)
     return None
+
+
+def _opening_window(words: list[str], asked: set[str]) -> str:
+    """Whole words of the opening, at most _OPENING_CHARS, from where they hold most of the
+    question's terms ("Which university is Till Tantau from?": from his name on, where the
+    affiliations follow); from the start when nothing matches better."""
+    # Footnote marks cling to a title page's names ("Tantau5", "5Universität"): not words.
+    bare = [_FOOTNOTE_MARK.sub("", word) for word in words]
+    best, best_start = -1, 0
+    for start in range(len(words)):
+        if start and not asked & set(_terms(bare[start])):
+            continue  # a window worth having starts at a word the question holds
+        window = _words_within(bare[start:])
+        held = len(asked & set(_terms(window)))
+        if held > best:
+            best, best_start = held, start
+    return _words_within(words[best_start:])
+
+
+_FOOTNOTE_MARK = re.compile(r"^\d{1,2}(?=[^\W\d_]{2})|(?<=[^\W\d_]{2})\d{1,2}$")
+
+
+def _words_within(words: list[str]) -> str:
+    """The first words of `words` that fit in _OPENING_CHARS (nothing added: it is a quote)."""
+    text = " ".join(words)
+    if len(text) > _OPENING_CHARS:
+        text = text[:_OPENING_CHARS].rsplit(" ", 1)[0]
+    return text
 
 
 # Where a compound question's second ask begins: "…, and what…", "? If so, …", "? What…".

@@ -273,6 +273,29 @@ def test_who_wrote_a_document_is_answered_from_its_opening_page(tmp_path: Path) 
     assert "Marit Solberg" in byline["quote"] and byline["pages"] == [1], answer.text
 
 
+def test_an_affiliation_and_a_venue_are_quoted_from_the_title_page(tmp_path: Path) -> None:
+    authors = " ".join(f"Author{i} Name{i}{i}" for i in range(1, 9))
+    affiliations = " ".join(f"{i}Institute of Place {i}" for i in range(1, 9))
+    talk = pdf([f"Fast Partitioning of Haplotype Blocks\n{authors} Anna Lindqvist9\n"
+                f"{affiliations} 9University of Uppsala, Sweden\n"
+                "Workshop on Algorithms in Bioinformatics, 2006",
+                "Results\nBlocks were partitioned in linear time on every data set we tried."])
+    with engine(tmp_path, embeddings=False) as client:
+        store = store_with(client, {"talk.pdf": talk}, max=100, overlap=0)
+        conn = client.app.state.engine.db.read()  # type: ignore[attr-defined]
+        quotes = {}
+        for question in ("Which university is Anna Lindqvist from?",
+                         "At which workshop was this talk given?"):
+            hits = search_stores(conn, [store], [question], max_results=3)
+            answer = answer_locally(conn, question, hits, max_completion_tokens=None,
+                                    on_delta=lambda _: None, cancelled=lambda: None)
+            quotes[question] = answer.annotations[0]["file_citation"]["quote"]
+    # The title page is longer than a quote: the part that answers is the part quoted.
+    assert "9University of Uppsala" in quotes["Which university is Anna Lindqvist from?"]
+    assert "Workshop on Algorithms in Bioinformatics" in quotes[
+        "At which workshop was this talk given?"]
+
+
 CERTIFIED = [
     FILLER * 2 + "Gross margin was 41.2 percent of net sales, up from 39.8 percent a year ago.",
     FILLER * 3,
