@@ -20,7 +20,6 @@ from engine.llm._facts import (
     table_rows,
 )
 from engine.llm._image import describe_image
-from engine.llm._terms import terms as _terms
 from engine.llm._ranking import (
     best_sentences,
     document_names,
@@ -30,6 +29,7 @@ from engine.llm._ranking import (
     subject_terms,
     weigh_question,
 )
+from engine.llm._terms import terms as _terms
 
 __all__ = [
     "LOCAL_MODEL_ID",
