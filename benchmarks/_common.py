@@ -510,3 +510,25 @@ DOESNT_SAY = re.compile(
 def says_doesnt_say(answer: str) -> bool:
     """True for an answer that declines: "The documents don't say…", "no information…"."""
     return bool(DOESNT_SAY.search(answer))
+
+
+def wait_for_embeddings(engine: Engine, timeout: float = 7200) -> float | None:
+    """Seconds until the engine's background embedding is done (None: it has none), with its
+    throughput printed."""
+    import httpx
+
+    started = time.perf_counter()
+    root = engine.base_url.removesuffix("/v1")
+    while time.perf_counter() - started < timeout:
+        health = httpx.get(f"{root}/health", timeout=10).json()
+        if "embedding_queue" not in health:
+            return None
+        if health["embedding_queue"] == 0:
+            passages, seconds = health.get("embedded_passages", 0), health.get(
+                "embedding_seconds", 0.0)
+            print(f"  {engine.label}: {passages} passages embedded in {seconds:.0f} s"
+                  f" ({passages / seconds if seconds else 0:.2f} passages/s), files left"
+                  f" lexical: {health.get('embedding_failed_files', 0)}", flush=True)
+            return time.perf_counter() - started
+        time.sleep(2)
+    raise TimeoutError(f"{engine.label}: embedding took over {timeout:.0f} s")

@@ -54,6 +54,7 @@ from _common import (
     says_doesnt_say,
     squash,
     states,
+    wait_for_embeddings,
 )
 
 from core.client import OpenAIClient
@@ -216,9 +217,11 @@ def summarise(items: list[Item], scores: list[Scored]) -> Summary:
 
 
 def run_engine(label: str, source: Path, workdir: Path, items: list[Item], *,
-               per_file: bool = False) -> list[Scored]:
+               per_file: bool = False, after_embedding: bool = False) -> list[Scored]:
     """Ask every item of one engine: all filings in one store, or (`per_file`) each question
-    of a store holding only its own Source Docs (the files it was written about)."""
+    of a store holding only its own Source Docs (the files it was written about); with
+    `after_embedding`, once every file has its vectors (hybrid search), else right after
+    indexing, as a user who asks at once (lexical until a file's vectors arrive)."""
     with engine_server(label, source, workdir) as engine:
         client = OpenAIClient(api_key=engine.api_key, base_url=engine.base_url)
         try:
@@ -239,6 +242,8 @@ def run_engine(label: str, source: Path, workdir: Path, items: list[Item], *,
                     tool_resources={"file_search": {"vector_store_ids": [store.id]}}).id
             print(f"  {label}: {len(groups)} store(s) of {len(files)} files indexed in"
                   f" {time.perf_counter() - started:.0f} s", flush=True)
+            if after_embedding:  # else questions come while files are still being embedded
+                wait_for_embeddings(engine)
             scores = []
             for number, item in enumerate(items, start=1):
                 group = tuple(item.files) if per_file else tuple(ids)
@@ -301,6 +306,8 @@ def main() -> int:
     parser.add_argument("--old-ref", default=OLD_ENGINE_REF)
     parser.add_argument("--per-file", action="store_true",
                         help="ask each question of a store holding only its own Source Docs")
+    parser.add_argument("--after-embedding", action="store_true",
+                        help="ask once every file is embedded (hybrid search throughout)")
     parser.add_argument("--dump", type=Path, help="write every answer with its scores (JSONL)")
     parser.add_argument("--examples", type=int, default=0,
                         help="print K answers of the current engine with their scores")
@@ -318,7 +325,8 @@ def main() -> int:
             engines.append((f"old {args.old_ref}", old_engine_tree(args.old_ref)))
         for label, source in engines:  # one at a time: the machine has 2 cores
             results[label] = run_engine(label, source, Path(tmp) / label.replace(" ", "-"), items,
-                                        per_file=args.per_file)
+                                        per_file=args.per_file,
+                                        after_embedding=args.after_embedding)
     report(items, results)
     if args.dump:
         with args.dump.open("w", encoding="utf-8") as out:

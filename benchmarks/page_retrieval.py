@@ -49,6 +49,7 @@ from _common import (
     plain_terms,
     recall_at,
     result_pages,
+    wait_for_embeddings,
 )
 
 MODES = ("lexical", "semantic", "hybrid")
@@ -154,21 +155,7 @@ class EngineStores:
 
     def wait_for_embeddings(self, timeout: float = 7200) -> float | None:
         """Seconds until the engine's background embedding is done (None: it has none)."""
-        started = time.perf_counter()
-        root = self.engine.base_url.removesuffix("/v1")
-        while time.perf_counter() - started < timeout:
-            health = httpx.get(f"{root}/health", timeout=10).json()
-            if "embedding_queue" not in health:
-                return None
-            if health["embedding_queue"] == 0:
-                passages, seconds = health.get("embedded_passages", 0), health.get(
-                    "embedding_seconds", 0.0)
-                print(f"  {self.engine.label}: {passages} passages embedded in {seconds:.0f} s"
-                      f" ({passages / seconds if seconds else 0:.2f} passages/s), files left"
-                      f" lexical: {health.get('embedding_failed_files', 0)}", flush=True)
-                return time.perf_counter() - started
-            time.sleep(2)
-        raise TimeoutError(f"{self.engine.label}: embedding took over {timeout:.0f} s")
+        return wait_for_embeddings(self.engine, timeout)
 
     def delete_store(self, store_id: str) -> None:
         self.http.delete(f"/vector_stores/{store_id}").raise_for_status()

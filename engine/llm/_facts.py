@@ -270,7 +270,7 @@ def render_fact(row: Row, shown: tuple[int, ...] = ()) -> str:
     unit and column heading."""
     label = row.label.rstrip(",;")
     if row.section and not set(terms(row.section)) <= set(terms(label)):
-        label = f"{label} ({row.section[0].lower()}{row.section[1:]})"
+        label = f"{label} ({_in_sentence(row.section)})"
     elif set(terms(label)) <= {"total"} and row.caption:
         label = f"{label} ({_short(row.caption)})"
     parts = []
@@ -284,6 +284,16 @@ def render_fact(row: Row, shown: tuple[int, ...] = ()) -> str:
         amount = figure if column.endswith("change") else _with_unit(figure, row.unit)
         parts.append(_placed(amount, column))
     return f"{label}: {'; '.join(parts)}"
+
+
+def _in_sentence(heading: str) -> str:
+    """A heading as words within a sentence: "Net sales by category" → "net sales by
+    category", "FINANCING ACTIVITIES" → "financing activities"; "AWS segment" stays."""
+    if heading.isupper():
+        return heading.lower()
+    if heading[1:2].isupper():
+        return heading
+    return heading[:1].lower() + heading[1:]
 
 
 def _placed(amount: str, column: str) -> str:

@@ -14,12 +14,13 @@ import re
 from dataclasses import dataclass
 
 # A figure: optional sign/parenthesis/currency, digits with separators, optional decimals,
+# (a sign stands against its digits: "37 - 38" is two figures and a dash, not 37 and -38),
 # optional per cent or unit of measure ("3.9 pts", "25 bps", "12.5 ms", "4 GB"); or a dash
 # standing for zero/none.
 _UNITS = (r"pts?|bps?|pp|ms|s|sec|min|hrs?|[kKMGT]i?B|kg|mg|g|km|cm|mm|m|[kMG]?Hz|kW|W|V"
           r"|°[CF]")
 _FIGURE = re.compile(
-    r"(?<![\w.^])[<>≤≥]?\(?-?[$€£¥]?\s?\d[\d,]*(?:\.\d+)?(?:[eE][-+]?\d+)?\)?\s?%?"
+    r"(?<![\w.^])[<>≤≥]?\(?(?:-?[$€£¥]\s?|-)?\d[\d,]*(?:\.\d+)?(?:[eE][-+]?\d+)?\)?\s?%?"
     rf"(?:\s?(?:{_UNITS})(?![\w])|(?![\w]))|(?<!\w)[—–-](?!\w)"
 )
 _HAS_LETTER = re.compile(r"[^\W\d_]")
@@ -203,7 +204,7 @@ def rows(text: str) -> list[Row]:
         split = split_row(line)
         if split is None:
             between = [*between, line][-_HEADER_LINES:]
-            if line.endswith(":") and len(line) <= _SECTION_CHARS and not _is_heading_line(line):
+            if _is_section(line):
                 section = line.rstrip(":")
             continue
         if between:
@@ -220,7 +221,7 @@ def rows(text: str) -> list[Row]:
             if new:
                 headings = new
                 table_caption = " ".join(between)
-                if not any(b.endswith(":") for b in between[between.index(
+                if not any(_is_section(b) for b in between[between.index(
                         next(b for b in between if _is_heading_line(b))):]):
                     section = ""
             caption = " ".join(between)
@@ -240,6 +241,12 @@ def rows(text: str) -> list[Row]:
         if label.lower().startswith("total"):
             section = ""  # "Total operating expenses" closes the "Operating expenses:" block
     return found
+
+
+def _is_section(line: str) -> bool:
+    """A line naming the rows below it ("Cost of sales:"), not headings ending in a colon
+    ("… December 25, 2021 is as follows (in millions):")."""
+    return line.endswith(":") and len(line) <= _SECTION_CHARS and not _is_heading_line(line)
 
 
 def _named_columns(names: list[str], figures: list[str]) -> list[str]:

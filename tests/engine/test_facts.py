@@ -379,3 +379,20 @@ def test_column_names_end_with_their_table() -> None:
 def test_printed_model_output_rows_keep_their_p_values() -> None:
     [row] = rows("RealGNP 0.1691 0.0168 10.10 <2e-16 ***\n")
     assert row.label == "RealGNP" and row.figures == ["0.1691", "0.0168", "10.10", "<2e-16"]
+
+
+def test_a_dash_between_figures_is_no_minus_sign() -> None:
+    [row] = rows("Liquidity and capital resources Pages 37 - 38\n")
+    assert "-38" not in row.figures and "38" in row.figures
+
+
+def test_a_section_in_capitals_reads_as_words_and_ends_with_its_table() -> None:
+    text = ("Rest of Asia Pacific:\nNet sales $ 9,535 $ 9,810\n\n"
+            "A reconciliation for the three months ended December\n"
+            "31, 2022 and December 25, 2021 is as follows (in millions):\nThree Months Ended\n"
+            "December 31,\n2022\nDecember 25,\n2021\nResearch and development expense (7,709) "
+            "(6,306)\nFINANCING ACTIVITIES:\nCommon stock repurchased (6,000) (2,000)\n")
+    rest_of_asia, research, repurchased = rows(text)
+    assert rest_of_asia.section == "Rest of Asia Pacific" and research.section == ""
+    answer = answer_from_sources("How much common stock was repurchased?", [source(text)])
+    assert answer.text.startswith("Common stock repurchased (financing activities): (6,000)")
