@@ -38,9 +38,11 @@ _JOINED_QUOTE_CHARS = 400
 # files have no field delimiters… Function read.fwf provides a simple way to read such files").
 _HOW_TO_LOOKAHEAD = 3
 _HOW_TO_QUOTE_CHARS = 500
+_HOW_DO_I = (r"\bhow\s+(?:can|do|does|should|would|could|might|may)\s+(?:i|we|you|one)\b"
+             r"|\bhow\s+to\b")
+_ASKS_A_WAY = re.compile(_HOW_DO_I, re.IGNORECASE)
 _HOW_TO = re.compile(
-    r"\bhow\s+(?:can|do|does|should|would|could|might|may)\s+(?:i|we|you|one)\b|\bhow\s+to\b"
-    r"|\b(?:what|which)\s+(?:commands?|functions?|options?|arguments?|flags?|settings?|packages?"
+    _HOW_DO_I + r"|\b(?:what|which)\s+(?:commands?|functions?|options?|arguments?|flags?|settings?|packages?"
     r"|tools?|methods?|files?|programs?|scripts?|keys?|switch(?:es)?)\b", re.IGNORECASE)
 # What code looks like in prose: a dotted or underscored name ("read.fwf", "f_stubs.c"), a
 # call ("ave(z, …)"), a command-line option ("-no-include"), a console line ("> plot(z)").
@@ -103,6 +105,11 @@ def _definition_of(question: str) -> re.Pattern[str] | None:
                      else found.group(1))
     return re.compile(rf"\(\s*{word}s?\s*[),;]|\b{word}s?\s+\(|\b{word}s?\s+(?:stands?\s+for"
                       rf"|means|is\s+short\s+for|denotes)\b|\b{word}\s*[=:–—-]\s+[a-z]")
+
+
+def asks_for_a_way(question: str) -> bool:
+    """True for "How do I plot…?", "How to…": a way of doing something, which no figure gives."""
+    return _ASKS_A_WAY.search(question) is not None
 
 
 def is_summary_request(question: str) -> bool:

@@ -129,6 +129,8 @@ def split_row(line: str) -> tuple[str, list[str]] | None:
         return None
     if label.split()[-1].lower() in _JOINING_WORDS:  # "…launched in the fourth quarter of"
         return None
+    if all(_YEAR.fullmatch(f) for f in figures):  # a chart's axis ("Income 1990 1995 2000")
+        return None
     return label, figures
 
 

@@ -21,6 +21,7 @@ from engine.llm._facts import (
 )
 from engine.llm._image import describe_image
 from engine.llm._ranking import (
+    asks_for_a_way,
     best_sentences,
     document_names,
     idf_of,
@@ -226,7 +227,7 @@ def _facts(question: str, texts: list[str], contexts: list[str],
     """The table rows that answer a question asking for figures: one, or one per side of a
     comparison ("How did operating expenses compare with revenue?"); `found` are the
     sentences of `texts`."""
-    if asks_why(question) or is_summary_request(question):
+    if asks_why(question) or is_summary_request(question) or asks_for_a_way(question):
         return []
     given = [document_names(c) for c in contexts]
     rows = table_rows(texts)

@@ -396,3 +396,10 @@ def test_a_section_in_capitals_reads_as_words_and_ends_with_its_table() -> None:
     assert rest_of_asia.section == "Rest of Asia Pacific" and research.section == ""
     answer = answer_from_sources("How much common stock was repurchased?", [source(text)])
     assert answer.text.startswith("Common stock repurchased (financing activities): (6,000)")
+
+
+def test_a_charts_axis_is_no_row_and_a_how_to_question_gets_no_figure() -> None:
+    assert rows("Empirical fluctuation process 1990 1995 2000\n") == []
+    answer = answer_from_sources("How do I check Northwind's total net sales?",
+                                 [source(STATEMENT)])
+    assert not answer.text.startswith("Total net sales:")
