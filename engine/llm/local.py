@@ -118,6 +118,8 @@ def answer_from_sources(
     budget = max_sentences - min(len(facts), 1)
     picks = best_sentences(main, texts, budget - bool(rest), contexts=contexts,
                            prose_only=prose, found=found)
+    if facts:
+        picks = _about_facts(picks, facts, main)
     if rest:
         more = best_sentences(rest, texts, budget, contexts=contexts, prose_only=prose,
                               found=found)
@@ -253,6 +255,24 @@ def _facts(question: str, texts: list[str], contexts: list[str],
         if fact is not None:
             facts.append(fact)
     return facts
+
+
+def _about_facts(picks: list[Pick], facts: list[Fact], question: str) -> list[Pick]:
+    """The quotes after a stated figure speak of what it is (most of the words its label shares
+    with the question), or of the rest of the question: "Cash and cash equivalents" is not
+    supported by "Dividend Equivalent Rights"; "How did inventory levels reflect on the supply
+    chain?" keeps its quote on the supply chain."""
+    asked = subject_terms(question)
+    labels = set().union(*(set(_terms(f.row.label)) for f in facts))
+    subjects, rest = labels & asked, asked - labels
+    if not subjects:
+        return picks
+    kept = []
+    for pick in picks:
+        said = set(_terms(pick.text))
+        if rest & said or 2 * len(subjects & said) > len(subjects):
+            kept.append(pick)
+    return kept
 
 
 def count_prompt_tokens(text: str) -> int:
