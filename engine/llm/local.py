@@ -264,7 +264,8 @@ def _about_facts(picks: list[Pick], facts: list[Fact], question: str) -> list[Pi
     chain?" keeps its quote on the supply chain."""
     asked = subject_terms(question)
     labels = set().union(*(set(_terms(f.row.label)) for f in facts))
-    subjects, rest = labels & asked, asked - labels
+    # The names the question gives ("Northwind's") say whose figure, not what else it asks.
+    subjects, rest = labels & asked, asked - labels - question_names(question)
     if not subjects:
         return picks
     kept = []

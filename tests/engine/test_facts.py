@@ -409,9 +409,9 @@ def test_quotes_after_a_figure_speak_of_what_it_is() -> None:
     balance = ("Condensed balance sheet (in millions):\nMarch 30,\n2024\nDecember 30,\n2023\n"
                "Cash and cash equivalents $ 2,120 $ 1,980\n\nCash and cash equivalents rose "
                "on collections from customers during the quarter.\n")
-    award = ("(b) Dividend Equivalent Rights Distributions. A dividend equivalent is paid on "
-             "each unit of the award that is outstanding on the record date.\n")
+    award = ("Equivalent units. Northwind credits equivalent units to every outstanding "
+             "award, and the equivalent units vest with the award.\n")
     answer = answer_from_sources("How much cash and cash equivalents did Northwind have?",
                                  [source(balance), source(award)])
     assert answer.text.startswith("Cash and cash equivalents: $2,120 million")
-    assert "collections from customers" in answer.text and "Dividend" not in answer.text
+    assert "collections from customers" in answer.text and "award" not in answer.text
