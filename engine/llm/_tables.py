@@ -131,6 +131,8 @@ def split_row(line: str) -> tuple[str, list[str]] | None:
         return None
     if all(_YEAR.fullmatch(f) for f in figures):  # a chart's axis ("Income 1990 1995 2000")
         return None
+    if _PAGE_REFERENCE.search(label):  # a contents line: "Liquidity Pages 37 - 38"
+        return None
     return label, figures
 
 
@@ -157,6 +159,9 @@ def column_names(line: str) -> list[str] | None:
 
 _ENDS_CLAUSE = re.compile(r"[.,;:!?]$")
 _AMOUNT = re.compile(r"[$€£¥]?\d[\d,.]*%?")
+
+
+_PAGE_REFERENCE = re.compile(r"\b(?:pages?|pp?\.?)\s*:?$", re.IGNORECASE)
 
 
 _ONLY_FIGURES = re.compile(r"^(?:[$€£¥%()\s]|\d[\d,.]*|[—–-])+$")

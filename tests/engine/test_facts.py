@@ -381,9 +381,10 @@ def test_printed_model_output_rows_keep_their_p_values() -> None:
     assert row.label == "RealGNP" and row.figures == ["0.1691", "0.0168", "10.10", "<2e-16"]
 
 
-def test_a_dash_between_figures_is_no_minus_sign() -> None:
-    [row] = rows("Liquidity and capital resources Pages 37 - 38\n")
+def test_a_dash_between_figures_is_no_minus_sign_and_page_numbers_are_no_row() -> None:
+    [row] = rows("Units shipped 37 - 38\n")
     assert "-38" not in row.figures and "38" in row.figures
+    assert rows("Liquidity and capital resources Pages: 37 - 38\n") == []
 
 
 def test_a_section_in_capitals_reads_as_words_and_ends_with_its_table() -> None:
