@@ -25,5 +25,10 @@ _POINTER = re.compile(
 
 def without_pointers(question: str) -> str:
     """`question` with the phrases that point at a document taken out; whose document it is
-    stays ("in Apple's Q2 2023 10-Q" leaves "Apple")."""
-    return _POINTER.sub(lambda m: f" {m.group('owner') or ''} ", question)
+    and the period it covers stay ("in Apple's Q2 2023 10-Q" leaves "Apple Q2 2023": pages
+    say which quarter their figures are for)."""
+    return _POINTER.sub(lambda m: " ".join(["", m.group("owner") or "",
+                                            *_PERIOD.findall(m.group(0)), ""]), question)
+
+
+_PERIOD = re.compile(r"\b(?:[QH][1-4]|FY\s?\d{2,4}|(?:19|20)\d{2})\b", re.IGNORECASE)
