@@ -473,9 +473,10 @@ _BROKEN_WORD = re.compile(r"(?<=[^\W\d_])[\x02\ufffe]\n?(?=[^\W\d_A-Z])")
 # whitespace: "de\x1cned" was read "de ned", "\x1crst" "rst". A code is read as a ligature
 # only beside a letter and as punctuation only where punctuation stands: the same codes stand
 # alone on their lines for a formula's big brackets. (OT1's fl, 0x0D, is a carriage return.)
-_LIGATURES = {"\x0b": "ff", "\x0c": "fi", "\x0e": "ffi", "\x0f": "ffl",
-              "\x1b": "ff", "\x1c": "fi", "\x1d": "fl", "\x1e": "ffi", "\x1f": "ffl"}
-_TEX_PUNCTUATION = {"\x10": "“", "\x11": "”", "\x15": "–", "\x16": "—"}
+_TEX_TEXT = {"\x0b": "ff", "\x0c": "fi", "\x0e": "ffi", "\x0f": "ffl",
+             "\x1b": "ff", "\x1c": "fi", "\x1d": "fl", "\x1e": "ffi", "\x1f": "ffl",
+             "\x10": "“", "\x11": "”", "\x15": "–", "\x16": "—"}
+_CONTROL_CODE = re.compile(r"[\x0b-\x1f]")
 _TEX_CODE = re.compile(
     r"[\x0b\x0c\x0e\x0f\x1b-\x1f](?=[^\W\d_])|(?<=[^\W\d_])[\x0b\x0c\x0e\x0f\x1b-\x1f]"
     r"|(?<![^\s(\[])\x10(?=[^\W_])|(?<=[^\s])\x11(?![^\W_])"
@@ -485,15 +486,13 @@ _TEX_CODE = re.compile(
 def tex_codes(text: str) -> list[tuple[int, str]]:
     """(offset, text) of each control code in `text` that stands for a TeX ligature, quote
     or dash."""
-    return [(m.start(), _LIGATURES.get(m.group(), _TEX_PUNCTUATION.get(m.group(), "")))
-            for m in _TEX_CODE.finditer(text)]
+    return [(m.start(), _TEX_TEXT[m.group()]) for m in _TEX_CODE.finditer(text)]
 
 
 def pdf_text(text: str) -> str:
     """A page's extracted text, clean (see clean_text), with TeX's control codes read."""
-    if any("\x0b" <= ch <= "\x1f" for ch in text):
-        text = _TEX_CODE.sub(lambda m: _LIGATURES.get(m.group(), _TEX_PUNCTUATION.get(
-            m.group(), m.group())), text)
+    if _CONTROL_CODE.search(text):  # most pages have none: one scan in C
+        text = _TEX_CODE.sub(lambda m: _TEX_TEXT[m.group()], text)
     return clean_text(text)
 
 
