@@ -311,6 +311,12 @@ def _names_code(text: str, question: str) -> bool:
                for m in _CODE.finditer(_URL.sub(" ", text)))
 
 
+def _position(pick: Pick, found: list[Candidate]) -> int | None:
+    """Where the sentence `pick` quotes stands among `found`."""
+    return next((i for i, c in enumerate(found)
+                 if c.source_index == pick.source_index and c.start == pick.start), None)
+
+
 def _with_instrument(pick: Pick, found: list[Candidate], texts: list[str],
                      question: str) -> Pick | None:
     """For a how-to question, the best sentence with those that follow it up to the first that
@@ -318,8 +324,7 @@ def _with_instrument(pick: Pick, found: list[Candidate], texts: list[str],
     such code itself or none of the next few does."""
     if _names_code(pick.text, question):
         return None
-    at = next((i for i, c in enumerate(found)
-               if c.source_index == pick.source_index and c.start == pick.start), None)
+    at = _position(pick, found)
     if at is None:
         return None
     following = found[at + 1:at + 1 + _HOW_TO_LOOKAHEAD]
@@ -343,8 +348,7 @@ def _with_next_sentence(pick: Pick, found: list[Candidate], texts: list[str],
     """The best sentence together with the next one of its paragraph: the sentence that best
     matches a question often restates it (an FAQ's question, a manual's "Sometimes data files
     have no field delimiters."), and the answer follows ("…read.fwf reads them")."""
-    at = next((i for i, c in enumerate(found)
-               if c.source_index == pick.source_index and c.start == pick.start), None)
+    at = _position(pick, found)
     if at is None:
         return pick
     # The rest of an FAQ's question ("… a warning is issued. What is wrong?") comes along.
