@@ -132,12 +132,7 @@ def best_fact(
             # Columns named by the question ("…in the South leg" of "North Centre South").
             shown = _asked_columns(row, wanted)
             in_columns = set().union(*(terms(row.columns[i]) for i in shown))
-            recall = 0.0
-            for term in wanted:
-                weight = (1.0 if term in label or term in in_columns else 0.5 if term in around
-                          else 0.25 if term in passage else 0.0)
-                recall += weight * idf[term]
-            recall /= reachable
+            recall = _recall(wanted, idf, label | in_columns, around, passage) / reachable
             if recall < MIN_RECALL:
                 continue
             # How much of the label the question asked about: "Cash and cash equivalents"
@@ -149,7 +144,7 @@ def best_fact(
                 if label_weight else 0.0
             if precision < MIN_PRECISION:
                 continue
-            score = 2 * precision * recall / (precision + recall)
+            score = _harmonic(precision, recall)
             # A row of percentages ("Revenue 100.0 %" in a table of shares of revenue) answers
             # a question about an amount only when nothing else does.
             if not asks_rate and all(f.endswith("%") for f in row.figures):
@@ -169,6 +164,19 @@ def best_fact(
     if _magnitude(best.row) is not None and alike:
         best = max(alike, key=lambda fact: (_magnitude(fact.row) or 0.0, fact.score))
     return best
+
+
+def _recall(wanted: list[str], idf: dict[str, float], full: set[str], half: set[str],
+            passage: set[str]) -> float:
+    """The question's weight a row (or a column) holds: a word counts fully in `full` (its
+    label or name), half in `half` (what its table is about), a quarter elsewhere in the
+    passage."""
+    return sum(idf[t] * (1.0 if t in full else 0.5 if t in half else 0.25 if t in passage
+                         else 0.0) for t in wanted)
+
+
+def _harmonic(precision: float, recall: float) -> float:
+    return 2 * precision * recall / (precision + recall)
 
 
 # A column is stated for every row of its table only when the table is this small.
@@ -209,14 +217,12 @@ def best_column(
                 asked = named & set(wanted)
                 if not asked:
                     continue
-                recall = sum(idf[t] * (1.0 if t in named else 0.5 if t in labels | around
-                                       else 0.25 if t in passage else 0.0)
-                             for t in wanted) / reachable
+                recall = _recall(wanted, idf, named, labels | around, passage) / reachable
                 precision = sum(idf[t] for t in asked) / sum(idf.get(t, max(idf.values()))
                                                              for t in named)
                 if recall < MIN_RECALL or precision < MIN_PRECISION:
                     continue
-                score = 2 * precision * recall / (precision + recall)
+                score = _harmonic(precision, recall)
                 if best is None or score > best.score:
                     best = Fact(index, table[0], score, (column,), tuple(table))
     return best
