@@ -57,6 +57,11 @@ def quotable(candidate: Candidate) -> bool:
     return len(candidate.terms) >= 5 or (words >= 1 and numbers >= 2) or short_prose
 
 
+def ends_like_prose(text: str) -> bool:
+    """True when `text` ends as a sentence or a clause does ("Also known as varbinary.")."""
+    return _ENDS_PROSE.search(text) is not None
+
+
 # Numbers a heading carries: years and quarters ("Q1 2023"), and one small number at most, a
 # note's, a section's or the page's in a table of contents ("Note 11 – Derivative Financial
 # Instruments", "Risk Factors 22"). An amount ("$1,039", "12.5%") makes the line a fact.

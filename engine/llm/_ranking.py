@@ -9,7 +9,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from engine.llm._boilerplate import is_boilerplate
-from engine.llm._candidates import Candidate, Pick, candidates, distinct, quotable
+from engine.llm._candidates import (
+    Candidate,
+    Pick,
+    candidates,
+    distinct,
+    ends_like_prose,
+    quotable,
+)
 from engine.llm._summary import central_sentences
 from engine.llm._tables import figures_in, split_row
 from engine.llm._terms import is_abbreviation, is_number, stem, terms
@@ -33,6 +40,7 @@ _RANK_BONUS = 0.1
 _SUBJECT_BONUS = 1.0
 _FORMALITY_FACTOR = 0.25
 _JOINED_QUOTE_CHARS = 400
+_WINDOW_SENTENCES = 3
 # A how-to question is answered by the instrument (a function, a command, an option), which
 # the text names a sentence or two after the one that restates the problem ("Sometimes data
 # files have no field delimiters… Function read.fwf provides a simple way to read such files").
@@ -256,40 +264,58 @@ def _answering(
     total_weight = sum(idf[t] for t in wanted)
     running = _running_lines(found)
 
-    def usable(candidate: Candidate) -> bool:
-        return (quotable(candidate) and not (prose_only and _is_figures(candidate))
-                and _masked(candidate.text) not in running)
+    def fitting(candidate: Candidate) -> bool:
+        return not (prose_only and _is_figures(candidate)) and _masked(candidate.text) not in running
 
-    scored = []
-    for candidate in found:
-        if not usable(candidate):
-            continue
-        matched = [t for t in wanted if t in candidate.term_set]
-        if not matched:
-            continue
-        heading = _heading_of(headings[candidate.source_index], candidate.start)
-        context = given[candidate.source_index] | heading
-        covered = sum(idf[t] for t in wanted if t in candidate.term_set or t in context)
-        spelled_out = defines is not None and defines.search(candidate.text) is not None
-        if covered < MIN_COVERAGE * total_weight and not spelled_out:
-            continue
-        score = _score(wanted, matched, candidate, idf, average_length)
-        # A sentence under a heading that names the question's subject ("Foreign Exchange
-        # Risk") is about it, even where it does not repeat every word.
-        score += sum(idf[t] for t in wanted if t in heading and t not in candidate.term_set)
-        if counted and _counts(candidate.terms, counted):
-            score += idf.get(counted, 0.0)
-        # "What does PMM stand for?" is answered where the text spells it out: "population
-        # marginal mean (PMM)", "PMM (population marginal mean)", "PMM stands for …".
-        if spelled_out:  # outranks every sentence that merely uses the abbreviation
-            score += _SPELLED_OUT_BONUS * total_weight
-        # A formality (a certification, a signpost to another part) shares words with many
-        # questions and answers none; it is quoted only when nothing of substance matches.
-        # So is a line that introduces a table or a list ("…were as follows (in millions):"):
-        # by itself it says nothing.
-        if is_boilerplate(candidate.text) or candidate.text.rstrip("”’\"') ").endswith(":"):
-            score *= _FORMALITY_FACTOR
-        scored.append(Pick(candidate.source_index, candidate.text, candidate.start, score))
+    def usable(candidate: Candidate) -> bool:
+        return quotable(candidate) and fitting(candidate)
+
+    def joinable(candidate: Candidate) -> bool:  # a short line within a quote of several
+        return fitting(candidate) and (quotable(candidate) or ends_like_prose(candidate.text))
+
+    def scored_in(pool: list[Candidate], usable: Callable[[Candidate], bool]) -> list[Pick]:
+        scored = []
+        for candidate in pool:
+            if not usable(candidate):
+                continue
+            matched = [t for t in wanted if t in candidate.term_set]
+            if not matched:
+                continue
+            heading = _heading_of(headings[candidate.source_index], candidate.start)
+            context = given[candidate.source_index] | heading
+            covered = sum(idf[t] for t in wanted if t in candidate.term_set or t in context)
+            spelled_out = defines is not None and defines.search(candidate.text) is not None
+            if covered < MIN_COVERAGE * total_weight and not spelled_out:
+                continue
+            score = _score(wanted, matched, candidate, idf, average_length)
+            # A sentence under a heading that names the question's subject ("Foreign Exchange
+            # Risk") is about it, even where it does not repeat every word.
+            score += sum(idf[t] for t in wanted if t in heading and t not in candidate.term_set)
+            if counted and _counts(candidate.terms, counted):
+                score += idf.get(counted, 0.0)
+            # "What does PMM stand for?" is answered where the text spells it out: "population
+            # marginal mean (PMM)", "PMM (population marginal mean)", "PMM stands for …".
+            if spelled_out:  # outranks every sentence that merely uses the abbreviation
+                score += _SPELLED_OUT_BONUS * total_weight
+            # A formality (a certification, a signpost to another part) shares words with many
+            # questions and answers none; it is quoted only when nothing of substance matches.
+            # So is a line that introduces a table or a list ("…were as follows (in millions):"):
+            # by itself it says nothing.
+            if is_boilerplate(candidate.text) or candidate.text.rstrip("”’\"') ").endswith(":"):
+                score *= _FORMALITY_FACTOR
+            scored.append(Pick(candidate.source_index, candidate.text, candidate.start, score))
+        return scored
+
+    scored = scored_in(found, usable)
+    if not scored:
+        # No one sentence holds enough of the question: a definition list, a slide or an FAQ
+        # spreads the answer over neighbouring lines ("character varying(n) / variable-length
+        # character string. Often called varchar. Almost always has a limit of 255 chars.").
+        windows = _windows(found, texts, joinable)
+        ends = {(w.source_index, w.start): end for w, end in windows}
+        picks = _apart(distinct(scored_in([w for w, _ in windows], lambda window: True),
+                                len(windows), MIN_RELATIVE_SCORE), ends)[:limit]
+        return picks
     picks = distinct(scored, limit, MIN_RELATIVE_SCORE)
     if picks:
         joined = _with_instrument(picks[0], found, texts, how_to) if how_to else None
@@ -299,6 +325,43 @@ def _answering(
         else:
             picks[0] = _with_next_sentence(picks[0], found, texts, picks, usable)
     return picks
+
+
+def _windows(found: list[Candidate], texts: list[str],
+             joinable: Callable[[Candidate], bool]) -> list[tuple[Candidate, int]]:
+    """Runs of two or three consecutive sentences of one paragraph, each run one candidate
+    quoted whole (at most _JOINED_QUOTE_CHARS), with where it ends in its source: usable
+    sentences (`joinable`), an FAQ's question before its answer among them."""
+    windows = []
+    for at, first in enumerate(found):
+        if not joinable(first):
+            continue
+        run, text, end = [first], "", 0
+        for following in found[at + 1:at + _WINDOW_SENTENCES]:
+            if not _same_paragraph(run[-1], following, texts) or not joinable(following):
+                break
+            reach = following.start + len(following.text)
+            longer = " ".join(texts[first.source_index][first.start:reach].split())
+            if len(longer) > _JOINED_QUOTE_CHARS:
+                break
+            run.append(following)
+            text, end = longer, reach
+        if text:  # the longest run: what follows a match is where the answer stands
+            joined = tuple(t for c in run for t in c.terms)
+            windows.append((Candidate(first.source_index, text, first.start, joined,
+                                      frozenset(joined)), end))
+    return windows
+
+
+def _apart(picks: list[Pick], ends: dict[tuple[int, int], int]) -> list[Pick]:
+    """Picks, best first, that share no text with a better one."""
+    kept: list[Pick] = []
+    for pick in picks:
+        end = ends[(pick.source_index, pick.start)]
+        if not any(other.source_index == pick.source_index and other.start < end
+                   and pick.start < ends[(other.source_index, other.start)] for other in kept):
+            kept.append(pick)
+    return kept
 
 
 _URL = re.compile(r"\b(?:https?://|www\.)\S+")

@@ -294,3 +294,28 @@ def test_summaries_leave_out_table_captions():
     answer = answer_chat([{"role": "user", "content": text},
                           {"role": "user", "content": "Summarize the text above."}])
     assert "as follows" not in answer and "net sales" in answer
+
+
+# A manual's definition list: a type, what it is, its other name and its limit each on a line
+# of their own, so no one line holds enough of what the question asks.
+COLUMN_TYPES = """numeric(p, s)
+exact decimal number.
+Also known as decimal.
+Precision is at most 38 digits.
+binary varying(n)
+variable-length binary string.
+Also known as varbinary.
+The limit is 8000 bytes per value.
+timestamp
+date and time of day, without a time zone."""
+
+
+def test_an_answer_spread_over_neighbouring_lines_is_quoted_together():
+    source = Source(text=COLUMN_TYPES, file_id="f", filename="sql-types.pdf")
+    result = answer_from_sources("What is the varbinary string's size in bytes?", [source])
+    assert result.found
+    [citation] = result.citations
+    assert "Also known as varbinary." in citation.quote and "8000 bytes" in citation.quote
+    assert citation.quote in " ".join(COLUMN_TYPES.split())
+    # Lines that answer nothing asked still make no answer.
+    assert answer_from_sources("Which port does the server listen on?", [source]).text == NO_ANSWER
