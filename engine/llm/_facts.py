@@ -159,8 +159,12 @@ def best_fact(
     # The same line in several tables ("Research and development" in the income statement and
     # in the stock-compensation note): a part is smaller than its whole, and a question that
     # does not name the part asks for the whole.
+    # Within one table, a line repeated under another heading measures another thing
+    # ("Transport" under "Energy use" and under "Emissions"), no part of it.
     alike = [fact for fact, terms_ in scored if terms_ == matched
-             and fact.score >= _ALIKE_SCORE * best.score and _magnitude(fact.row) is not None]
+             and fact.score >= _ALIKE_SCORE * best.score and _magnitude(fact.row) is not None
+             and (fact is best or (fact.source_index, fact.row.table_caption)
+                  != (best.source_index, best.row.table_caption))]
     if _magnitude(best.row) is not None and alike:
         best = max(alike, key=lambda fact: (_magnitude(fact.row) or 0.0, fact.score))
     return best
@@ -228,6 +232,110 @@ def best_column(
     return best
 
 
+# "The revenue breakdown across segments", "net sales by category", "costs in each region":
+# the figures of every row of the table that answers it, not one row's.
+_BREAKDOWN = re.compile(
+    r"\b(?:breakdown|broken\s+down|break\s+down|distribution|composition|across"
+    r"|by\s+(?:segments?|categor(?:y|ies)|regions?|products?|geograph\w*|types?|lines?"
+    r"|sources?|groups?|countr(?:y|ies)|markets?|business(?:es)?)"
+    r"|(?:each|every|various|different|individual|respective|diverse)\s+(?:of\s+(?:the\s+|its\s+"
+    r"|their\s+)?)?\w+)\b", re.IGNORECASE)
+# A breakdown has parts: at least this many rows besides its total.
+MIN_BREAKDOWN_PARTS = 2
+
+
+# The words that ask for the parts; what is divided, and by what, is the rest.
+_PARTS_WORDS = re.compile(
+    r"\b(?:breakdown|broken\s+down|break\s+down|distribution|composition|across|each|every"
+    r"|various|different|individual|respective|diverse)\b", re.IGNORECASE)
+
+
+def asks_for_breakdown(question: str) -> bool:
+    return _BREAKDOWN.search(question) is not None
+
+
+def without_parts_words(question: str) -> str:
+    """The question without the words that ask for its answer's parts ("the revenue
+    breakdown across segments" → "the revenue segments")."""
+    return _PARTS_WORDS.sub(" ", question)
+
+
+def best_breakdown(
+    wanted: list[str], idf: dict[str, float], found: list[list[Row]],
+    given: list[frozenset[str]], texts: list[str], *, names: frozenset[str] = frozenset(),
+) -> Fact | None:
+    """For a question asking how something divides ("What was the revenue breakdown by
+    segment?"), the table block whose heading, section or rows name what it asks about
+    ("Revenue" over "Productivity and Business Processes $ 18,592 …"): its current period's
+    figure in each row.
+
+    Scored as rows are (`best_fact`): a question word counts fully in the block's heading and
+    section, half in its rows' labels (the parts, which a question names only by kind:
+    "segments"), a quarter elsewhere in the passage.
+    """
+    wanted = [t for t in wanted if t not in _TALLY_WORDS]
+    total = sum(idf.get(t, 0.0) for t in wanted)
+    if total <= 0:
+        return None
+    best: Fact | None = None
+    best_named = 0.0
+    for index, source_rows in enumerate(found):
+        passage = set(terms(texts[index])) if source_rows else set()
+        if not names <= passage | given[index]:
+            continue
+        for block in _blocks(source_rows):
+            parts = [row for row in block if not row.label.lower().startswith("total")]
+            if len(parts) < MIN_BREAKDOWN_PARTS:
+                continue
+            first = block[0]
+            around = set(terms(f"{first.section} {first.caption}")) - given[index]
+            if not (set(wanted) & around) - given[index]:
+                continue  # its heading must name what is asked, not only whose it is
+            labels = set().union(*(terms(row.label) for row in block))
+            recall = _recall(wanted, idf, around, labels | given[index], passage) / total
+            if recall < MIN_RECALL:
+                continue
+            # Of blocks under alike headings, the one whose parts the question names by kind
+            # ("service offerings": "Subscription services", "Advertising services").
+            named = sum(idf[t] for t in wanted if t in labels)
+            if best is None or (recall, named) > (best.score, best_named):
+                best = Fact(index, first, recall, (_current_column(first),), tuple(block))
+                best_named = named
+    return best
+
+
+def _blocks(source_rows: list[Row]) -> list[list[Row]]:
+    """Runs of consecutive rows under one heading (the same caption) with as many figures and
+    the same columns: the parts of one breakdown. A label seen again starts another."""
+    blocks: list[list[Row]] = []
+    for row in source_rows:
+        last = blocks[-1] if blocks else None
+        if (last is not None and last[-1].caption == row.caption
+                and len(last[-1].figures) == len(row.figures) and last[-1].columns == row.columns
+                and all(other.label != row.label for other in last)):
+            last.append(row)
+        else:
+            blocks.append([row])
+    return blocks
+
+
+_YEAR_END = re.compile(r"((?:19|20)\d{2})$")
+
+
+def _current_column(row: Row) -> int:
+    """The latest period's figure among those of the first period's kind ("three months ended
+    September 30, 2023" of "…2022 | …2023 | nine months…"); the first when it can't be told."""
+    if not row.columns:
+        return 0
+    kind = row.columns[0].split(" ended ")[0]
+    latest, at = "", 0
+    for i, column in enumerate(row.columns):
+        year = _YEAR_END.search(column)
+        if year and column.split(" ended ")[0] == kind and year.group(1) > latest:
+            latest, at = year.group(1), i
+    return at
+
+
 def _named_tables(source_rows: list[Row]) -> list[list[Row]]:
     """Runs of consecutive rows under the same named columns, of at most MAX_COLUMN_ROWS."""
     tables: list[list[Row]] = []
@@ -244,11 +352,35 @@ def _named_tables(source_rows: list[Row]) -> list[list[Row]]:
 
 
 def render_column(fact: Fact) -> str:
-    """A column's figure in each row of its table: "median: sex=F 108; sex=M 88"."""
+    """A column's figure in each row of its table: "median: sex=F 108; sex=M 88", "Revenue,
+    three months ended September 30, 2023: Productivity and Business Processes $18,592
+    million; …"."""
     [column] = fact.shown
     parts = [f"{row.label.rstrip(',;')} {_with_unit(row.figures[column], row.unit)}"
              for row in fact.rows]
-    return f"{fact.row.columns[column]}: {'; '.join(parts)}"
+    heading = fact.row.columns[column] if column < len(fact.row.columns) else ""
+    if not fact.row.named:
+        measure = _measure(fact.row)
+        heading = ", ".join(part for part in (measure, heading) if part)
+        heading = heading[:1].upper() + heading[1:]
+    return f"{heading}: {'; '.join(parts)}" if heading else "; ".join(parts)
+
+
+def _measure(row: Row) -> str:
+    """What a block's figures measure: its section ("Net sales"), or the last line above it
+    when that is a short heading ("Revenue")."""
+    if row.section:
+        return row.section
+    above = row.above.rstrip(":")
+    if len(above) <= _MEASURE_CHARS and _HAS_WORD.search(above) and not re.search(r"\d", above):
+        return above
+    return ""
+
+
+_HAS_WORD = re.compile(r"[^\W\d_]{2}")
+
+
+_MEASURE_CHARS = 40
 
 
 def _asked_columns(row: Row, wanted: list[str]) -> tuple[int, ...]:

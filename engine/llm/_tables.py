@@ -65,6 +65,7 @@ class Row:
     unit: str  # "millions", "thousands"… as stated above the table, else ""
     table_caption: str = ""  # what stood above the table's first row: its title and headings
     named: bool = False  # the columns are the names of a heading line ("North Centre South")
+    above: str = ""  # the line right above the row's block ("Revenue", "Net sales:")
 
 
 def figures_in(line: str) -> list[tuple[int, int]]:
@@ -118,6 +119,10 @@ def split_row(line: str) -> tuple[str, list[str]] | None:
     if not label or not _HAS_LETTER.search(label) or len(label) > MAX_LABEL_CHARS:
         return None
     figures = [_figure_text(line[a:b]) for a, b in spans]
+    if len(figures) >= 3 and _FOOTNOTE.fullmatch(figures[0]) and _LARGE.match(figures[1]):
+        # "Online stores (1) $ 53,489 $ 57,267": a footnote's mark ends the label (a small
+        # negative figure would stand among figures like it: "Other, net (5) (3)").
+        figures = figures[1:]
     if all(f in ("-", "—", "–") for f in figures):
         return None
     # A lone short bare number after words is a footnote, a page number or the end of a name
@@ -136,6 +141,8 @@ def split_row(line: str) -> tuple[str, list[str]] | None:
     return label, figures
 
 
+_FOOTNOTE = re.compile(r"\(\d\)")
+_LARGE = re.compile(r"\(?[$€£¥]|\(?\d{1,3},\d{3}|\(?\d{3}")
 _MAX_NAMES = 12
 _NAME_CHARS = 24
 
@@ -219,7 +226,10 @@ def rows(text: str) -> list[Row]:
             # continues the one above.
             new = " ".join(b for b in between if _is_heading_line(b))
             named = column_names(between[-1])
-            if named is not None and not new:
+            # A line within a table whose rows go on under the same headings is a section
+            # ("Operating expenses" among the rows of an income statement), not names.
+            within = bool(headings) and bool(found) and len(found[-1].figures) == len(split[1])
+            if named is not None and not new and not within:
                 names, headings = named, ""
                 table_caption = " ".join(between)
                 section = ""
@@ -231,10 +241,11 @@ def rows(text: str) -> list[Row]:
                 if not any(_is_section(b) for b in between[between.index(
                         next(b for b in between if _is_heading_line(b))):]):
                     section = ""
-            caption = " ".join(between)
+            caption, above = " ".join(between), between[-1]
             between = []
         else:
             caption = found[-1].caption if found else ""
+            above = found[-1].above if found else ""
         label, figures = split
         if label.lower().startswith("total") and section and set(
                 section.lower().split()) <= set(label.lower().split()):
@@ -244,7 +255,7 @@ def rows(text: str) -> list[Row]:
         found.append(Row(start=start, end=end, line=line, label=label, figures=figures,
                          columns=by_name or columns, section=section,
                          caption=caption, unit=unit, table_caption=table_caption,
-                         named=bool(by_name)))
+                         named=bool(by_name), above=above))
         if label.lower().startswith("total"):
             section = ""  # "Total operating expenses" closes the "Operating expenses:" block
     return found

@@ -10,14 +10,17 @@ from engine.llm._candidates import Candidate, Pick, candidates
 from engine.llm._chat import answer_chat
 from engine.llm._facts import (
     Fact,
+    asks_for_breakdown,
     asks_for_explanation,
     asks_for_rate,
     asks_why,
+    best_breakdown,
     best_column,
     best_fact,
     render_column,
     render_fact,
     table_rows,
+    without_parts_words,
 )
 from engine.llm._image import describe_image
 from engine.llm._ranking import (
@@ -246,6 +249,13 @@ def _facts(question: str, texts: list[str], contexts: list[str],
             continue
         asked = subject_terms(side)
         wanted = [t for t in weighed.wanted if t in asked]
+        if asks_for_breakdown(side):
+            parts = subject_terms(without_parts_words(side))
+            fact = best_breakdown([t for t in wanted if t in parts], weighed.idf, rows, given,
+                                  texts, names=names)
+            if fact is not None:
+                facts.append(fact)
+                continue
         fact = best_fact(wanted, weighed.idf, rows, given, texts,
                          asks_rate=asks_for_rate(side), names=names,
                          skip=frozenset((f.source_index, f.row.start) for f in facts),

@@ -416,3 +416,57 @@ def test_quotes_after_a_figure_speak_of_what_it_is() -> None:
                                  [source(balance), source(award)])
     assert answer.text.startswith("Cash and cash equivalents: $2,120 million")
     assert "collections from customers" in answer.text and "award" not in answer.text
+
+
+# A report's table: the measure on a line of its own above its parts, a year per column (the
+# latest last), footnote marks after some labels.
+ENERGY = """Table 4. Final energy use
+(in thousands of tonnes of oil equivalent)
+Year ended December 31,
+2022 2023
+Energy use
+Industry (1) 3,412 3,175
+Transport 4,820 4,951
+Households (2) 2,960 2,744
+Services 1,505 1,498
+Total 12,697 12,368
+Emissions
+Industry (1) 9,101 8,640
+Transport 12,330 12,604
+Households (2) 5,220 4,877
+Services 1,980 1,902
+Total 28,631 28,023
+"""
+
+
+def test_a_breakdown_question_gets_every_parts_figure_for_the_latest_period() -> None:
+    source = Source(text=ENERGY, file_id="f", filename="energy-report.pdf")
+    answer = answer_from_sources("What was the breakdown of energy use by sector?", [source])
+    first = answer.text.splitlines()[0]
+    assert first.startswith("Energy use, year ended December 31, 2023: Industry 3,175 thousand")
+    for part in ("Transport 4,951", "Households 2,744", "Services 1,498", "Total 12,368"):
+        assert part in first
+    assert "9,101" not in first and "8,640" not in first  # the emissions block is another one
+    # One part asked for is its row, both years; the same line in another block is another
+    # measure, not a whole of which it would be part.
+    single = answer_from_sources("What was the energy use of transport?", [source])
+    assert single.text.startswith("Transport: 4,820 thousand for the year ended December 31, "
+                                  "2022; 4,951 thousand")
+    emissions = answer_from_sources("What were the emissions of transport?", [source])
+    assert emissions.text.startswith("Transport: 12,330 thousand")
+
+
+def test_a_footnote_mark_after_a_label_is_no_figure() -> None:
+    industry = [row.figures for row in rows(ENERGY) if row.label == "Industry"]
+    assert industry == [["3,412", "3,175"], ["9,101", "8,640"]]
+    # A small negative figure among figures like it is a figure.
+    assert [r.figures for r in rows("Year 2022 2023\nOther, net (5) (3)\n")] == [["(5)", "(3)"]]
+
+
+def test_a_section_line_within_a_table_does_not_name_its_columns() -> None:
+    statement = ("Three Months Ended\nApril 30, 2023 May 1, 2022\nRevenue $ 7,192 $ 8,288\n"
+                 "Operating expenses\nResearch and development 1,875 1,618\n")
+    research = [row for row in rows(statement) if row.label == "Research and development"][0]
+    assert not research.named
+    assert research.columns == ["three months ended April 30, 2023",
+                                "three months ended May 1, 2022"]
