@@ -227,6 +227,14 @@ _VERSUS = re.compile(
     re.IGNORECASE)
 
 
+# "What share of revenue did Services contribute?", "What proportion of the patients were
+# women?": the part's figure, then the whole's.
+_SHARE = re.compile(
+    r"\b(?:proportion|percentage|percent|share|fraction|portion)\s+of\s+(?P<whole>.+?)\s+"
+    r"(?:was|were|is|are|did|does|do|has|have|came|comes|come)\s+(?P<part>.+)$",
+    re.IGNORECASE)
+
+
 def _facts(question: str, texts: list[str], contexts: list[str],
            found: list[Candidate]) -> list[Fact]:
     """The table rows that answer a question asking for figures: one, or one per side of a
@@ -240,8 +248,11 @@ def _facts(question: str, texts: list[str], contexts: list[str],
     weight = idf_of(found)
     sides = [question]
     parts = _VERSUS.split(question, maxsplit=1)
+    share = _SHARE.search(question)
     if len(parts) == 2 and all(subject_terms(part) for part in parts):
         sides = parts
+    elif share is not None and all(subject_terms(share.group(g)) for g in ("part", "whole")):
+        sides = [share.group("part"), share.group("whole")]
     facts: list[Fact] = []
     for side in sides:
         weighed = weigh_question(question if len(sides) == 1 else side, found, given)

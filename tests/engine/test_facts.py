@@ -470,3 +470,21 @@ def test_a_section_line_within_a_table_does_not_name_its_columns() -> None:
     assert not research.named
     assert research.columns == ["three months ended April 30, 2023",
                                 "three months ended May 1, 2022"]
+
+
+SURVEY = """Table 2. Respondents by sex and age group
+2023 2024
+Men 412 436
+Women 388 451
+Aged 65 and over 150 162
+Total respondents 800 887
+"""
+
+
+def test_a_share_question_gets_the_parts_figure_then_the_wholes() -> None:
+    source = Source(text=SURVEY, file_id="f", filename="survey.pdf")
+    answer = answer_from_sources("What proportion of the respondents in 2024 were women?",
+                                 [source])
+    first, second = answer.text.splitlines()[:2]
+    assert first.startswith("Women: 388 in 2023; 451 in 2024")
+    assert second.startswith("Total respondents: 800 in 2023; 887 in 2024")
