@@ -221,6 +221,7 @@ def rows(text: str) -> list[Row]:
             if _is_section(line):
                 section = line.rstrip(":")
             continue
+        caption_changed = bool(between)
         if between:
             # Headings between rows start a new table; a section line ("Cost of sales:")
             # continues the one above.
@@ -247,6 +248,10 @@ def rows(text: str) -> list[Row]:
             caption = found[-1].caption if found else ""
             above = found[-1].above if found else ""
         label, figures = split
+        if _QUALIFIER.match(label) and found and not caption_changed:
+            # "% of net revenue 34.9 % 42.9 %" under "Total operating expenses $ 2,508 …"
+            # says what share of revenue the row above is.
+            label = f"{_base_label(found[-1].label)}, {label}"
         if label.lower().startswith("total") and section and set(
                 section.lower().split()) <= set(label.lower().split()):
             pass  # "Total revenue" under "Revenue:" keeps its section
@@ -259,6 +264,16 @@ def rows(text: str) -> list[Row]:
         if label.lower().startswith("total"):
             section = ""  # "Total operating expenses" closes the "Operating expenses:" block
     return found
+
+
+# A row that qualifies the one above it: its share of something, not a thing of its own.
+_QUALIFIER = re.compile(r"(?:%|percent(?:age)?|as\s+a\s+(?:%|percent(?:age)?))\s+of\b",
+                        re.IGNORECASE)
+
+
+def _base_label(label: str) -> str:
+    """A qualified row's label without its qualifier: what a further qualifier refers to."""
+    return label.split(", ", 1)[0] if _QUALIFIER.search(label) else label
 
 
 def _is_section(line: str) -> bool:

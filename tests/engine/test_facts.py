@@ -488,3 +488,17 @@ def test_a_share_question_gets_the_parts_figure_then_the_wholes() -> None:
     first, second = answer.text.splitlines()[:2]
     assert first.startswith("Women: 388 in 2023; 451 in 2024")
     assert second.startswith("Total respondents: 800 in 2023; 887 in 2024")
+
+
+def test_a_share_line_under_a_row_qualifies_that_row() -> None:
+    table = ("Three Months Ended\nApril 30,\n2024\nMay 1,\n2023\n($ in millions)\n"
+             "Engineering expenses $ 1,210 $ 1,050\n% of net revenue 26 % 20 %\n"
+             "Total operating expenses $ 2,508 $ 3,563\n% of net revenue 34.9 % 42.9 %\n")
+    labels = [row.label for row in rows(table)]
+    assert labels == ["Engineering expenses", "Engineering expenses, % of net revenue",
+                      "Total operating expenses", "Total operating expenses, % of net revenue"]
+    answer = answer_from_sources(
+        "What were total operating expenses as a percentage of net revenue?",
+        [Source(text=table, file_id="f", filename="q.pdf")])
+    assert answer.text.startswith("Total operating expenses, % of net revenue: 34.9% for the "
+                                  "three months ended April 30, 2024")
