@@ -9,6 +9,8 @@ from engine.llm._sentences import split_sentences
 from engine.llm._terms import is_number, terms
 
 _DUPLICATE_JACCARD = 0.8
+# A table of contents' dot leaders ("2.1 Data . . . . . . 3"): a list of pages, no prose.
+_LEADER = re.compile(r"(?:\.\s?){5,}")
 _ENDS_PROSE = re.compile(r"[.!?:;][\"'”’)\]]*$")
 _LONG_WORD = re.compile(r"[A-Za-z][\w’'-]{3,}")
 
@@ -50,7 +52,8 @@ def quotable(candidate: Candidate) -> bool:
     """Prose of a few words, or a table row (a label and figures); not a heading or a question."""
     numbers = sum(1 for t in candidate.terms if is_number(t))
     words = len(candidate.terms) - numbers
-    if candidate.text.endswith("?") or _looks_like_heading(candidate.text):
+    if (candidate.text.endswith("?") or _looks_like_heading(candidate.text)
+            or _LEADER.search(candidate.text)):
         return False
     # Short sentences count when they end like prose ("The sky is blue because of scattering.").
     short_prose = len(candidate.terms) >= 3 and _ENDS_PROSE.search(candidate.text) is not None
@@ -58,8 +61,9 @@ def quotable(candidate: Candidate) -> bool:
 
 
 def ends_like_prose(text: str) -> bool:
-    """True when `text` ends as a sentence or a clause does ("Also known as varbinary.")."""
-    return _ENDS_PROSE.search(text) is not None
+    """True when `text` ends as a sentence or a clause does ("Also known as varbinary."), not
+    in a contents line's dot leaders."""
+    return _ENDS_PROSE.search(text) is not None and not _LEADER.search(text)
 
 
 # Numbers a heading carries: years and quarters ("Q1 2023"), and one small number at most, a

@@ -138,9 +138,15 @@ def answer_from_sources(
 
 
 # Who wrote a document, and where they work, stands at its opening: a title page's byline.
+# ("Which statistic does the author prefer?" asks what the text says, not who wrote it.)
 _ASKS_AUTHOR = re.compile(
-    r"\bwho\s+(?:wrote|authored|is\s+the\s+author|are\s+the\s+authors|prepared|presented)\b"
-    r"|\b(?:authors?|authored|written\s+by)\b", re.IGNORECASE)
+    r"\bwho\s+(?:(?:originally\s+)?(?:wrote|authored|prepared|presented|created)|is\s+the\s+author"
+    r"|are\s+the\s+authors)\b(?P<written>.*)"
+    r"|\b(?:names?\s+of\s+the\s+authors?|authors?(?:'s|’s|s'|s’)?\s+names?|(?:written|authored)"
+    r"\s+by|(?:which|what)\s+authors?|the\s+authors?\s+of)\b", re.IGNORECASE)
+# What a document is called when a question means it, not something it tells of.
+_THE_DOCUMENT = frozenset(_terms("this the document paper article report talk slides manual "
+                                "guide vignette book thesis presentation package"))
 # So do where its authors work and where and when it was published or presented: the
 # affiliations and venue lines of a title page, which follow the title and the names.
 _ASKS_PROVENANCE = re.compile(
@@ -160,6 +166,16 @@ def asks_who_wrote(question: str) -> bool:
             or _ASKS_PROVENANCE.search(question) is not None)
 
 
+def _wrote_other(question: str, context: str) -> bool:
+    """True when "Who wrote …?" names something the document's name and opening do not: who
+    wrote a program it tells of ("Who originally wrote dBase?"), not the document."""
+    found = _ASKS_AUTHOR.search(question)
+    if found is None or not found.group("written"):
+        return False
+    named = subject_terms(found.group("written")) - _THE_DOCUMENT
+    return bool(named) and not named & set(_terms(context))
+
+
 def _opening(question: str, sources: list[Source]) -> Pick | None:
     """The document's opening words (title, authors, affiliations) for a question about who
     wrote it, from the best-ranked source whose opening page is known."""
@@ -169,6 +185,8 @@ def _opening(question: str, sources: list[Source]) -> Pick | None:
     asked = subject_terms(question) if _ASKS_PROVENANCE.search(question) else set()
     for index, source in enumerate(sources):
         _, _, opening = source.context.partition("\n")
+        if _wrote_other(question, source.context) and not _ASKS_PROVENANCE.search(question):
+            return None
         if source.opening_page is not None and opening.strip():
             return Pick(index, _opening_window(opening.split(), asked), _OPENING, 0.0)
     return None

@@ -319,3 +319,13 @@ def test_an_answer_spread_over_neighbouring_lines_is_quoted_together():
     assert citation.quote in " ".join(COLUMN_TYPES.split())
     # Lines that answer nothing asked still make no answer.
     assert answer_from_sources("Which port does the server listen on?", [source]).text == NO_ANSWER
+
+
+def test_a_table_of_contents_is_not_quoted():
+    text = ("Contents 1 Introduction 1 2 Soldering example 3 2.1 Data . . . . . . . . . . . . 3"
+            " 2.2 Linear model of the soldering data . . . . . . . . . . 4\n\n"
+            "The soldering data come from an experiment on printed circuit boards.")
+    answer = answer_from_sources("What does the linear model of the soldering data show?",
+                                 [Source(text=text, file_id="f", filename="contrasts.pdf")])
+    # The contents name the section asked about, but what it shows is not in these pages.
+    assert answer.text == NO_ANSWER

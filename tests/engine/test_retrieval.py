@@ -273,6 +273,26 @@ def test_who_wrote_a_document_is_answered_from_its_opening_page(tmp_path: Path) 
     assert "Marit Solberg" in byline["quote"] and byline["pages"] == [1], answer.text
 
 
+def test_who_wrote_something_the_document_tells_of_is_not_its_byline(tmp_path: Path) -> None:
+    report = pdf(["Tidal Energy in Small Harbours\nMarit Solberg\nNorwegian Coastal Institute\n"
+                  "Abstract\nThis report surveys tidal turbines for harbours of every size.",
+                  "Methods\nThe logging program that recorded the turbines was written by Ola"
+                  " Berg in 1998. The author prefers daily averages to hourly ones."])
+    with engine(tmp_path, embeddings=False) as client:
+        store = store_with(client, {"tidal.pdf": report}, max=100, overlap=0)
+        conn = client.app.state.engine.db.read()  # type: ignore[attr-defined]
+        quotes = {}
+        for question in ("Who wrote the logging program?",
+                         "Which averages does the author prefer?"):
+            hits = search_stores(conn, [store], [question], max_results=3)
+            answer = answer_locally(conn, question, hits, max_completion_tokens=None,
+                                    on_delta=lambda _: None, cancelled=lambda: None)
+            quotes[question] = answer.annotations[0]["file_citation"]["quote"]
+    assert "Ola Berg" in quotes["Who wrote the logging program?"]
+    assert "Marit Solberg" not in quotes["Who wrote the logging program?"]
+    assert quotes["Which averages does the author prefer?"].startswith("The author prefers")
+
+
 def test_an_affiliation_and_a_venue_are_quoted_from_the_title_page(tmp_path: Path) -> None:
     authors = " ".join(f"Author{i} Name{i}{i}" for i in range(1, 9))
     affiliations = " ".join(f"{i}Institute of Place {i}" for i in range(1, 9))
