@@ -52,6 +52,10 @@ from engine.retrieval.source_words import without_pointers
 SearchMode = Literal["lexical", "semantic", "hybrid"]
 RRF_K = 60  # the constant of reciprocal rank fusion (Cormack, Clarke & Büttcher 2009)
 TITLE_WEIGHT = 1.0  # a title match counts as much as the same match in the chunk itself
+# The chunks whose table rows are labelled with the question's words get half a vote in the
+# fusion: the labels add evidence for a table page, whose words the text's other figures and
+# headings dilute, without outvoting the text itself.
+ROW_LABEL_WEIGHT = 0.5
 
 __all__ = ["Hit", "SearchMode", "matches", "query_terms", "search_stores"]
 
@@ -156,7 +160,7 @@ def _rank(parts: _Parts, query: str, title_weight: float,
     body_terms = [t for t in query_terms(asked) if t in terms] or terms
     if not set(body_terms) < set(terms):
         asked = query
-    rankings: list[list[np.ndarray]] = []
+    rankings: list[tuple[float, list[np.ndarray]]] = []  # (weight, scores)
     if mode != "semantic" or not _all_dense(parts):
         titles = bm25([parts.titles], terms)[0] * title_weight if title_weight else None
         chunk_scores = bm25([c.postings for c in parts.chunks], body_terms)
@@ -168,18 +172,20 @@ def _rank(parts: _Parts, query: str, title_weight: float,
         if titles is not None:
             chunk_scores = _with_title(chunk_scores, titles)
             per_chunk_page = _with_title(per_chunk_page, titles)
-        rankings += [chunk_scores, per_chunk_page]
+        rankings += [(1.0, chunk_scores), (1.0, per_chunk_page),
+                     (ROW_LABEL_WEIGHT, bm25([c.labels for c in parts.chunks], body_terms))]
         latest = _latest(parts, titles) if asks_for_latest(query) else None
         if latest is not None:
             # "The latest report": one more vote, the newest document's chunks in their
             # lexical order, as a title match is one more vote for the document it names.
-            rankings.append([s if i == latest else np.zeros_like(s)
-                             for i, s in enumerate(chunk_scores)])
+            rankings.append((1.0, [s if i == latest else np.zeros_like(s)
+                                   for i, s in enumerate(chunk_scores)]))
     if mode != "lexical" and _all_dense(parts):
         vector = embedder.embed_query(asked)
         if vector is not None:
-            rankings.append([_dense_scores(c, d, vector) for c, d in
-                             zip(parts.chunks, parts.dense, strict=True) if d is not None])
+            rankings.append((1.0, [_dense_scores(c, d, vector) for c, d in
+                                   zip(parts.chunks, parts.dense, strict=True)
+                                   if d is not None]))
     return _fuse(rankings)
 
 
@@ -224,18 +230,19 @@ def _dense_scores(chunks: ChunkPart, dense: DensePart, vector: np.ndarray) -> np
     return out
 
 
-def _fuse(rankings: list[list[np.ndarray]]) -> list[tuple[tuple[int, int], float]]:
-    """Reciprocal rank fusion of several rankings of the same chunks, scaled to (0, 1]."""
+def _fuse(rankings: list[tuple[float, list[np.ndarray]]]) -> list[tuple[tuple[int, int], float]]:
+    """Weighted reciprocal rank fusion of several rankings of the same chunks, scaled to
+    (0, 1]: 1 for a chunk first in every ranking."""
     if not rankings:
         return []
-    sizes = [len(scores) for scores in rankings[0]]
+    sizes = [len(scores) for scores in rankings[0][1]]
     fused = np.zeros(sum(sizes), dtype=np.float64)
-    for ranking in rankings:
+    for weight, ranking in rankings:
         flat = np.concatenate(ranking) if ranking else np.zeros(0)
         order = np.argsort(-flat, kind="stable")
         order = order[flat[order] > 0]
-        fused[order] += 1.0 / (RRF_K + np.arange(1, len(order) + 1))
-    top = len(rankings) / (RRF_K + 1)
+        fused[order] += weight / (RRF_K + np.arange(1, len(order) + 1))
+    top = sum(weight for weight, _ in rankings) / (RRF_K + 1)
     starts = np.cumsum([0, *sizes])
     ranked = np.argsort(-fused, kind="stable")
     ranked = ranked[fused[ranked] > 0]

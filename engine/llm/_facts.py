@@ -85,6 +85,7 @@ _ALIKE_SCORE = 0.8
 # "Total operating expenses" are operating expenses and "net revenue" is revenue: these words
 # say how a row adds up, not what it is, and count neither for nor against it.
 _TALLY_WORDS = frozenset({"total", "net"})
+_TALLY_PREFERENCE = 0.01  # breaks ties, no more
 
 
 def best_fact(
@@ -104,6 +105,7 @@ def best_fact(
     (source index, start) already stated; `idf_of` weighs a label's words the question lacks
     (without it they weigh as its rarest word).
     """
+    tallies = _TALLY_WORDS.intersection(wanted)
     wanted = [t for t in wanted if t not in _TALLY_WORDS]
     total = sum(idf.get(t, 0.0) for t in wanted)
     if total <= 0:
@@ -149,9 +151,12 @@ def best_fact(
             # a question about an amount only when nothing else does.
             if not asks_rate and all(f.endswith("%") for f in row.figures):
                 score *= 0.5
-            # Of rows that match alike, one whose columns can be named tells the reader more.
+            # Of rows that match alike, one whose columns can be named tells the reader more;
+            # "total revenue" asks for the "Total revenue" line rather than "Revenue".
             if not row.columns:
                 score *= 0.9
+            if tallies & label:
+                score *= 1 + _TALLY_PREFERENCE
             scored.append((Fact(index, row, score, shown), frozenset(in_label)))
     if not scored:
         return None
@@ -289,8 +294,10 @@ def best_breakdown(
                 continue
             first = block[0]
             around = set(terms(f"{first.section} {first.caption}")) - given[index]
-            if not (set(wanted) & around) - given[index]:
-                continue  # its heading must name what is asked, not only whose it is
+            # Its heading ("Net sales:", "Revenue") names what is divided; a block under
+            # dates ("Revenues", "Gross profit", "Net loss") lists measures, no parts.
+            if not set(wanted) & set(terms(f"{first.section} {first.above}")) - given[index]:
+                continue
             labels = set().union(*(terms(row.label) for row in block))
             recall = _recall(wanted, idf, around, labels | given[index], passage) / total
             if recall < MIN_RECALL:

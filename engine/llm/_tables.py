@@ -110,14 +110,16 @@ def _is_heading_line(line: str) -> bool:
 def split_row(line: str) -> tuple[str, list[str]] | None:
     """(label, figures) when the line is a label followed only by figures."""
     spans = figures_in(line)
-    if not spans or _is_heading_line(line) or _ISO_DATE.search(line):
-        return None  # "2007-12-28 2008-01-02" is dates, not the figures 2007, 12, 28, …
+    if not spans:
+        return None
     label = line[: spans[0][0]].strip(" .:$")
+    if not label or not _HAS_LETTER.search(label) or len(label) > MAX_LABEL_CHARS:
+        return None
     rest = _FIGURE.sub(" ", line[spans[0][0]:])
     if _HAS_LETTER.search(rest):  # words among the figures: prose, not a row
         return None
-    if not label or not _HAS_LETTER.search(label) or len(label) > MAX_LABEL_CHARS:
-        return None
+    if _is_heading_line(line) or _ISO_DATE.search(line):
+        return None  # "2007-12-28 2008-01-02" is dates, not the figures 2007, 12, 28, …
     figures = [_figure_text(line[a:b]) for a, b in spans]
     if len(figures) >= 3 and _FOOTNOTE.fullmatch(figures[0]) and _LARGE.match(figures[1]):
         # "Online stores (1) $ 53,489 $ 57,267": a footnote's mark ends the label (a small
@@ -136,6 +138,8 @@ def split_row(line: str) -> tuple[str, list[str]] | None:
         return None
     if all(_YEAR.fullmatch(f) for f in figures):  # a chart's axis ("Income 1990 1995 2000")
         return None
+    if len(figures) >= 3 and len(set(figures)) == 1 and re.fullmatch(r"\d", figures[0]):
+        return None  # a chart's legend over its markers ("Cash $B Dividends $B 1 1 1 1")
     if _PAGE_REFERENCE.search(label):  # a contents line: "Liquidity Pages 37 - 38"
         return None
     return label, figures
@@ -188,7 +192,7 @@ def _lines(text: str) -> list[tuple[int, int, str]]:
     while i < len(raw):
         start, end, line = raw[i]
         j = i + 1
-        if line and not figures_in(line) and _HAS_LETTER.search(line):
+        if line and not _FIGURE.search(line) and _HAS_LETTER.search(line):
             while j < len(raw) and raw[j][2] and _ONLY_FIGURES.match(raw[j][2]):
                 j += 1
         if j > i + 1 and any(re.search(r"\d", raw[k][2]) for k in range(i + 1, j)):

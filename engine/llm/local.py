@@ -279,8 +279,8 @@ def _facts(question: str, texts: list[str], contexts: list[str],
         asked = subject_terms(side)
         wanted = [t for t in weighed.wanted if t in asked]
         if asks_for_breakdown(side):
-            parts = subject_terms(without_parts_words(side))
-            fact = best_breakdown([t for t in wanted if t in parts], weighed.idf, rows, given,
+            divided = subject_terms(without_parts_words(side))
+            fact = best_breakdown([t for t in wanted if t in divided], weighed.idf, rows, given,
                                   texts, names=names)
             if fact is not None:
                 facts.append(fact)

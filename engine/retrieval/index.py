@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from engine.llm._tables import Row, rows
 from engine.retrieval.embedder import DIMENSIONS, MODEL_ID
 from engine.retrieval.lexical import Postings, build_postings
 
@@ -50,6 +51,7 @@ class ChunkPart:
     texts: list[str]
     postings: Postings
     title: str
+    labels: Postings  # the labels of each chunk's table rows (`row_labels`), as one text
     _pairs: dict[int, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict, compare=False)
 
     def page_pairs(self, numbers: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -148,6 +150,29 @@ def file_keys(conn: sqlite3.Connection, store_ids: list[str]) -> list[FileKey]:
     ]
 
 
+def row_labels(text: str) -> str:
+    """The labels of the rows of the tables in `text` ("Net cash from operations",
+    "Inventories"): rows under column headings (periods, dates, years), and runs of at least
+    MIN_TABLE_ROWS rows in a row with as many figures each (a table whose headings stand in
+    the chunk before). A question names a figure by its row's label, and a table page's other
+    words (dozens of figures, headings) bury that label in its text's length. Lone lines that
+    end in figures (a wrapped sentence, a line of a formula) are no table."""
+    kept: list[Row] = []
+    run: list[Row] = []
+    for row in [*(row for row in rows(text) if not row.named), None]:
+        if (row is not None and run and len(run[-1].figures) == len(row.figures)
+                and not text[run[-1].end:row.start].strip()):
+            run.append(row)
+            continue
+        if len(run) >= MIN_TABLE_ROWS or (run and run[0].columns):
+            kept += run
+        run = [row] if row is not None else []
+    return " ".join(row.label for row in kept)
+
+
+MIN_TABLE_ROWS = 3
+
+
 def chunk_part(conn: sqlite3.Connection, key: FileKey) -> ChunkPart:
     def build() -> ChunkPart:
         rows = conn.execute(
@@ -165,6 +190,7 @@ def chunk_part(conn: sqlite3.Connection, key: FileKey) -> ChunkPart:
             texts=texts,
             postings=build_postings(texts),
             title=title[0] if title else key.filename,
+            labels=build_postings([row_labels(text) for text in texts]),
         )
 
     cache_key = ("chunks", key.vector_store_id, key.file_id, key.chunk_count, key.chunk_max_id)

@@ -502,3 +502,8 @@ def test_a_share_line_under_a_row_qualifies_that_row() -> None:
         [Source(text=table, file_id="f", filename="q.pdf")])
     assert answer.text.startswith("Total operating expenses, % of net revenue: 34.9% for the "
                                   "three months ended April 30, 2024")
+
+
+def test_a_charts_legend_over_its_markers_is_no_row() -> None:
+    text = "Cash from Operations $B Capital Expenditures $B Dividends $B\n1\n1\n1\n1\n"
+    assert rows(text) == []

@@ -335,3 +335,42 @@ def test_words_pointing_at_the_report_do_not_find_its_certification(tmp_path: Pa
             conn, [store], ["What was the gross margin as stated in the most recent quarterly "
                             "report?"], max_results=1)
     assert "41.2 percent" in best.text
+
+
+HARBOUR_ACCOUNTS = [
+    "Dredging plans\nThe dredging of the inner basin was discussed at length. Dredging costs are"
+    " shared between the port and the city, and the dredging itself is planned for the spring.",
+    "Table 3. Harbour accounts\n(in thousands of euros)\nYear ended December 31,\n2023 2024\n"
+    "Port dues 4,210 4,480\nCrane hire 1,902 2,010\nBerth rentals 2,305 2,390\n"
+    "Pilotage fees 1,118 1,164\nWarehouse leases 3,307 3,415\nDredging costs 3,120 2,870\n"
+    "Staff 5,400 5,610\nEnergy 1,240 1,180\nInsurance 610 655\nDepreciation 2,480 2,530\n"
+    "Operating result 2,112 2,344",
+    "Ferry terminal\nThe new ferry terminal opened in June. Ferry traffic grew through the summer"
+    " and the terminal's shops stayed open late.",
+]
+
+
+def test_a_table_row_named_by_the_question_finds_its_page(tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    from engine import search as search_module
+    with engine(tmp_path, embeddings=False) as client:
+        store = store_with(client, {"harbour-accounts.pdf": pdf(HARBOUR_ACCOUNTS)},
+                           max=100, overlap=0)
+        conn = client.app.state.engine.db.read()  # type: ignore[attr-defined]
+        question = "What were the dredging costs in 2024?"
+        [best] = search_stores(conn, [store], [question], max_results=1)
+        monkeypatch.setattr(search_module, "ROW_LABEL_WEIGHT", 0.0)
+        [unlabelled] = search_stores(conn, [store], [question], max_results=1)
+    # The table's page says "dredging" and "costs" once among forty figures; the prose page
+    # says them four times and states no cost. The row's label is what finds the table.
+    assert best.page_start == 2 and "Dredging costs 3,120 2,870" in best.text
+    assert unlabelled.page_start == 1
+
+
+def test_row_labels_are_those_of_tables_not_of_lines_ending_in_figures() -> None:
+    from engine.retrieval.index import row_labels
+    text = ("The model was fitted in 2019 and refitted with 4 more terms in\n"
+            "Staff 5,400 5,610\nEnergy 1,240 1,180\nInsurance 610 655\n\n"
+            "Only one line of figures 12,400 follows here.\n"
+            "Year ended December 31,\n2023 2024\nPort dues 4,210 4,480\n")
+    assert row_labels(text) == "Staff Energy Insurance Port dues"
