@@ -33,6 +33,7 @@ from engine.llm._ranking import (
     subject_terms,
     weigh_question,
 )
+from engine.llm._tables import Row
 from engine.llm._terms import terms as _terms
 
 __all__ = [
@@ -262,8 +263,6 @@ def _facts(question: str, texts: list[str], contexts: list[str],
         return []
     given = [document_names(c) for c in contexts]
     rows = table_rows(texts)
-    names = question_names(question)
-    weight = idf_of(found)
     sides = [question]
     parts = _VERSUS.split(question, maxsplit=1)
     share = _SHARE.search(question)
@@ -271,6 +270,31 @@ def _facts(question: str, texts: list[str], contexts: list[str],
         sides = parts
     elif share is not None and all(subject_terms(share.group(g)) for g in ("part", "whole")):
         sides = [share.group("part"), share.group("whole")]
+    facts = _facts_of(sides, question, texts, given, found, rows)
+    both = _BOTH.search(question) if len(sides) == 1 and len(facts) <= 1 else None
+    if both is not None and _terms(both.group(1)) and _terms(both.group(2)):
+        # "the insurance and depreciation charges": a row each, when no row is both (as
+        # "Research and development" is).
+        each = [question[:both.start()] + both.group(k) + question[both.end():] for k in (1, 2)]
+        label = set(_terms(facts[0].row.label)) if facts else set()
+        missing = [side for side, k in zip(each, (1, 2), strict=True)
+                   if not set(_terms(both.group(k))) <= label]
+        if len(missing) < 2 or not facts:
+            facts += [f for f in _facts_of(missing, question, texts, given, found, rows)
+                      if all((f.source_index, f.row.start) != (g.source_index, g.row.start)
+                             for g in facts)]
+    return facts
+
+
+# Two things asked for at once: "gaming and professional", "e-commerce and AWS".
+_BOTH = re.compile(r"\b([^\W\d_][\w-]*)\s+and\s+([^\W\d_][\w-]*)\b")
+
+
+def _facts_of(sides: list[str], question: str, texts: list[str], given: list[frozenset[str]],
+              found: list[Candidate], rows: list[list[Row]]) -> list[Fact]:
+    """A row (or a breakdown, a column) for each side of the question, none stated twice."""
+    names = question_names(question)
+    weight = idf_of(found)
     facts: list[Fact] = []
     for side in sides:
         weighed = weigh_question(question if len(sides) == 1 else side, found, given)

@@ -507,3 +507,23 @@ def test_a_share_line_under_a_row_qualifies_that_row() -> None:
 def test_a_charts_legend_over_its_markers_is_no_row() -> None:
     text = "Cash from Operations $B Capital Expenditures $B Dividends $B\n1\n1\n1\n1\n"
     assert rows(text) == []
+
+
+ACCOUNTS = """Table 3. Harbour accounts
+(in thousands of euros)
+Year ended December 31,
+2023 2024
+Port dues 4,210 4,480
+Crane hire 1,902 2,010
+Dredging costs 3,120 2,870
+Insurance 610 655
+Depreciation 2,480 2,530
+"""
+
+
+def test_two_things_asked_at_once_get_a_row_each() -> None:
+    answer = answer_from_sources("What were the insurance and depreciation charges?",
+                                 [Source(text=ACCOUNTS, file_id="f", filename="harbour.pdf")])
+    first, second = answer.text.split("\n\n")[0].splitlines()
+    assert first.startswith("Insurance: 610 thousand")
+    assert second.startswith("Depreciation: 2,480 thousand")
