@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from engine.llm._abbreviations import defined, expanded
 from engine.llm._candidates import Candidate, Pick, candidates
 from engine.llm._chat import answer_chat
 from engine.llm._facts import (
@@ -116,6 +117,9 @@ def answer_from_sources(
     """
     texts, contexts = [s.text for s in sources], [s.context for s in sources]
     found = candidates(texts)  # split once: the facts and both sets of quotes read them
+    abbreviations = defined(texts)
+    if abbreviations:  # "ECM" in a sentence also says "error correction model", and back
+        found = [replace(c, term_set=expanded(c.term_set, abbreviations)) for c in found]
     main, rest = split_question(question)
     facts = _facts(main, texts, contexts, found)
     prose = bool(facts) or asks_for_explanation(question)

@@ -329,3 +329,18 @@ def test_a_table_of_contents_is_not_quoted():
                                  [Source(text=text, file_id="f", filename="contrasts.pdf")])
     # The contents name the section asked about, but what it shows is not in these pages.
     assert answer.text == NO_ANSWER
+
+
+def test_an_abbreviation_the_text_defines_meets_its_long_form():
+    from engine.llm._abbreviations import defined
+    assert defined(["We fit a vector autoregression (VAR) to the series; the return on invested"
+                    " capital (ROIC) and the Bureau of Labor Statistics (BLS) data follow, as"
+                    " in Figure 3 (left)."]) == {
+        "var": frozenset({"vector", "autoregression"}),
+        "roic": frozenset({"return", "invest", "capital"}),
+        "bls": frozenset({"bureau", "labor", "statistic"})}
+    text = ("We fit a vector autoregression (VAR) to the quarterly series of prices and wages."
+            "\n\nAfter testing, the VAR has four lags and a constant.")
+    answer = answer_from_sources("How many lags does the vector autoregression have?",
+                                 [Source(text=text, file_id="f", filename="var.pdf")])
+    assert answer.citations[0].quote.startswith("After testing, the VAR has four lags")
