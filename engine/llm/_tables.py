@@ -213,6 +213,7 @@ def rows(text: str) -> list[Row]:
     table_caption = ""
     section = ""
     unit = ""
+    last_start = 0  # where the last line that is no row begins
     for start, end, raw in _lines(text):
         line = _normal_line(raw)
         if not line:
@@ -222,9 +223,15 @@ def rows(text: str) -> list[Row]:
         split = split_row(line)
         if split is None:
             between = [*between, line][-_HEADER_LINES:]
+            last_start = start
             if _is_section(line):
                 section = line.rstrip(":")
             continue
+        if split[0][:1].islower() and between and _wraps_into(between[-1]):
+            # "…principal repayments of all other finance leases and financing" /
+            # "obligations (22,279) (4,455)": a label wrapped onto the row's line.
+            split = (f"{between[-1]} {split[0]}", split[1])
+            start, between = last_start, between[:-1]
         caption_changed = bool(between)
         if between:
             # Headings between rows start a new table; a section line ("Cost of sales:")
@@ -278,6 +285,13 @@ _QUALIFIER = re.compile(r"(?:%|percent(?:age)?|as\s+a\s+(?:%|percent(?:age)?))\s
 def _base_label(label: str) -> str:
     """A qualified row's label without its qualifier: what a further qualifier refers to."""
     return label.split(", ", 1)[0] if _QUALIFIER.search(label) else label
+
+
+def _wraps_into(line: str) -> bool:
+    """True when `line` may be the first part of a label wrapped onto the next line: words
+    without closing punctuation, figures or column headings."""
+    return (not _ENDS_CLAUSE.search(line) and not figures_in(line) and not _is_heading_line(line)
+            and len(line) <= MAX_LABEL_CHARS and column_names(line) is None)
 
 
 def _is_section(line: str) -> bool:

@@ -527,3 +527,18 @@ def test_two_things_asked_at_once_get_a_row_each() -> None:
     first, second = answer.text.split("\n\n")[0].splitlines()
     assert first.startswith("Insurance: 610 thousand")
     assert second.startswith("Depreciation: 2,480 thousand")
+
+
+def test_a_label_wrapped_onto_its_rows_line_is_read_whole() -> None:
+    text = ("Three Months Ended March 31,\n2023 2024\n"
+            "Principal repayments of financing obligations (174) (226)\n"
+            "Free cash flow less principal repayments of all other leases and financing\n"
+            "obligations $ (2,279) $ (1,455)\n")
+    found = rows(text)
+    assert [row.label for row in found] == [
+        "Principal repayments of financing obligations",
+        "Free cash flow less principal repayments of all other leases and financing obligations"]
+    assert text[found[1].start:found[1].end].startswith("Free cash flow less")
+    # A line of column names over rows with lower-case labels is no wrapped label.
+    named = rows("n events median\nsex=F 631 423 108\nsex=M 753 540 88\n")
+    assert [row.label for row in named] == ["sex=F", "sex=M"]
