@@ -28,7 +28,8 @@ from engine.sse import word_pieces
 from engine.tokens import truncate_tokens
 
 PAGE_PREFIX_CHARS = 40
-QUOTE_CHARS = 300
+# A citation's quote at most: a breakdown's block of rows (eight rows of four figures) fits.
+QUOTE_CHARS = 600
 _SOURCE_MARKER = re.compile(r"\[(\d{1,2})\]")
 _OPEN_MARK = re.compile(r"\[\d{0,2}")
 _OPENAI_MARKER = re.compile(r"【\d+:(\d+)†source】")
@@ -84,6 +85,15 @@ def page_offsets(conn: sqlite3.Connection, hit: Hit) -> tuple[tuple[int, int], .
     return tuple(offsets)
 
 
+def _within(quote: str, limit: int) -> str:
+    """The quote's first whole words within `limit` characters (a cut word would not be
+    found on the page)."""
+    if len(quote) <= limit:
+        return quote
+    cut = quote[:limit + 1].rsplit(" ", 1)[0]
+    return cut if len(cut) <= limit else quote[:limit]
+
+
 def citation(hit: Hit, marker: str, start: int, quote: str, page: int | None) -> dict[str, Any]:
     pages = [page] if page is not None else (
         list(range(hit.page_start, (hit.page_end or hit.page_start) + 1)) if hit.page_start else []
@@ -94,7 +104,7 @@ def citation(hit: Hit, marker: str, start: int, quote: str, page: int | None) ->
         "start_index": start,
         "end_index": start + len(marker),
         "file_citation": {"file_id": hit.file_id, "filename": hit.filename,
-                          "quote": quote[:QUOTE_CHARS], "pages": pages},
+                          "quote": _within(quote, QUOTE_CHARS), "pages": pages},
     }
 
 

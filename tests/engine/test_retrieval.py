@@ -374,3 +374,25 @@ def test_row_labels_are_those_of_tables_not_of_lines_ending_in_figures() -> None
             "Only one line of figures 12,400 follows here.\n"
             "Year ended December 31,\n2023 2024\nPort dues 4,210 4,480\n")
     assert row_labels(text) == "Staff Energy Insurance Port dues"
+
+
+def test_a_breakdowns_citation_quotes_its_whole_block(tmp_path: Path) -> None:
+    sectors = ["Households", "Road and rail transport", "Manufacturing industry",
+               "Public and private services", "Agriculture and forestry", "Fisheries",
+               "Construction of buildings", "Mining and quarrying", "Water supply"]
+    table = ("Table 4. Final energy use by sector\n(in thousands of tonnes)\n"
+             "Year ended December 31,\n2022 2023 2024\nEnergy use\n"
+             + "".join(f"{name} {3000 + 17 * i:,} {3100 + 13 * i:,} {3200 + 11 * i:,}\n"
+                       for i, name in enumerate(sectors))
+             + "Total 27,612 28,268 28,996\n")
+    with engine(tmp_path, embeddings=False) as client:
+        store = store_with(client, {"energy.pdf": pdf([table])}, max=400, overlap=0)
+        conn = client.app.state.engine.db.read()  # type: ignore[attr-defined]
+        question = "What was the breakdown of energy use by sector?"
+        hits = search_stores(conn, [store], [question], max_results=3)
+        answer = answer_locally(conn, question, hits, max_completion_tokens=None,
+                                on_delta=lambda _: None, cancelled=lambda: None)
+    quote = answer.annotations[0]["file_citation"]["quote"]
+    assert answer.text.startswith("Energy use, year ended December 31, 2024: Households 3,200")
+    # The quote is the block, whole: every row, the total last (it was cut mid-word at 300).
+    assert quote.startswith("Households 3,000") and quote.endswith("Total 27,612 28,268 28,996")
