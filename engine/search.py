@@ -1,10 +1,13 @@
 """Retrieval over vector stores: lexical BM25 and dense vectors, fused by reciprocal rank.
 
-Three rankings of a store's chunks are fused (Cormack et al.'s reciprocal rank fusion, k=60):
+Four rankings of a store's chunks are fused (Cormack et al.'s reciprocal rank fusion, k=60):
 
 - BM25 over the chunks;
 - BM25 over whole pages: a page's table header and its rows, or a section's heading and its
   text, count together even where a chunk edge separates them (a chunk takes its best page);
+- BM25 over the labels of each chunk's table rows ("Net cash from operations"), with half a
+  vote (ROW_LABEL_WEIGHT): on a page of forty figures the words of the row asked for weigh
+  little in the text's BM25;
 - cosine similarity of the question to the file's passages (a chunk takes its best passage),
   from a local multilingual model, so paraphrases and other languages find their page.
 
