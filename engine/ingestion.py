@@ -28,6 +28,7 @@ from engine.ingest import (
     PageText,
     chunk_pages,
 )
+from engine.retrieval.index import warm
 from engine.settings import EngineSettings
 from engine.stopping import join_within
 
@@ -179,6 +180,11 @@ class IngestionService:
             )
         if self._on_indexed is not None:
             self._on_indexed(file_id)
+        if not self._stopping.is_set():
+            try:  # the file is indexed: a failure here only leaves the first search to build
+                warm(self._db.read(), vector_store_id, file_id)
+            except Exception:
+                log.exception("building the search parts of %s failed", file_id)
 
     def _document(self, file_id: str, filename: str) -> ExtractedDocument:
         """Pages of a file, extracted once and cached; concurrent jobs for one file wait.

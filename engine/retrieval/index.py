@@ -198,6 +198,15 @@ def chunk_part(conn: sqlite3.Connection, key: FileKey) -> ChunkPart:
     return part
 
 
+def warm(conn: sqlite3.Connection, vector_store_id: str, file_id: str) -> None:
+    """Build a just-indexed file's lexical parts now, so its first question does not wait for
+    them (reading a chunk's table rows takes a few milliseconds each)."""
+    for key in file_keys(conn, [vector_store_id]):
+        if key.file_id == file_id:
+            chunk_part(conn, key)
+            page_part(conn, file_id)
+
+
 def page_part(conn: sqlite3.Connection, file_id: str) -> PagePart:
     count = conn.execute("SELECT count(*) FROM file_pages WHERE file_id = ?", (file_id,)).fetchone()
 

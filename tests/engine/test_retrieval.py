@@ -396,3 +396,18 @@ def test_a_breakdowns_citation_quotes_its_whole_block(tmp_path: Path) -> None:
     assert answer.text.startswith("Energy use, year ended December 31, 2024: Households 3,200")
     # The quote is the block, whole: every row, the total last (it was cut mid-word at 300).
     assert quote.startswith("Households 3,000") and quote.endswith("Total 27,612 28,268 28,996")
+
+
+def test_a_files_search_parts_are_built_when_it_is_indexed(tmp_path: Path,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    from engine.retrieval import index
+    index.CACHE.clear()
+    with engine(tmp_path, embeddings=False) as client:
+        store = store_with(client, {"harbour-accounts.pdf": pdf(HARBOUR_ACCOUNTS)},
+                           max=100, overlap=0)
+        built: list[str] = []
+        monkeypatch.setattr(index, "row_labels", lambda text: built.append(text) or "")
+        conn = client.app.state.engine.db.read()  # type: ignore[attr-defined]
+        assert search_stores(conn, [store], ["What were the dredging costs?"], max_results=1)
+    # The first question found the parts built: indexing built them, not the search.
+    assert built == []
