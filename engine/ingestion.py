@@ -72,6 +72,9 @@ class IngestionService:
             threading.Thread(target=self._work, name=f"ingest-{i}", daemon=True)
             for i in range(settings.ingest_workers)
         ]
+        # Files just indexed whose search parts one thread builds beside the indexing.
+        self._warm_jobs: queue.Queue[tuple[str, str] | None] = queue.Queue()
+        self._warmer = threading.Thread(target=self._warm, name="search-parts", daemon=True)
         self._file_locks: dict[str, threading.Lock] = {}
         self._file_locks_guard = threading.Lock()
         self._stopping = threading.Event()
@@ -79,6 +82,7 @@ class IngestionService:
     def start(self) -> None:
         for thread in self._threads:
             thread.start()
+        self._warmer.start()
         # Work interrupted by a crash or restart resumes.
         rows = self._db.read().execute(
             "SELECT vector_store_id, file_id FROM vector_store_files WHERE status = 'in_progress'"
@@ -94,6 +98,7 @@ class IngestionService:
         self._stopping.set()
         for _ in self._threads:  # wake idle workers; busy ones look at the flag after their job
             self._jobs.put(None)
+        self._warm_jobs.put(None)
 
     def stop(self, deadline: float | None = None) -> None:
         """Stop taking jobs, let files in flight finish until `deadline` (time.monotonic()), then
@@ -180,11 +185,18 @@ class IngestionService:
             )
         if self._on_indexed is not None:
             self._on_indexed(file_id)
-        if not self._stopping.is_set():
+        self._warm_jobs.put((vector_store_id, file_id))
+
+    def _warm(self) -> None:
+        """Build each just-indexed file's search parts, so its first question need not."""
+        while not self._stopping.is_set():
+            job = self._warm_jobs.get()
+            if job is None or self._stopping.is_set():
+                return
             try:  # the file is indexed: a failure here only leaves the first search to build
-                warm(self._db.read(), vector_store_id, file_id)
+                warm(self._db.read(), *job)
             except Exception:
-                log.exception("building the search parts of %s failed", file_id)
+                log.exception("building the search parts of %s failed", job[1])
 
     def _document(self, file_id: str, filename: str) -> ExtractedDocument:
         """Pages of a file, extracted once and cached; concurrent jobs for one file wait.

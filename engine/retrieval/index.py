@@ -114,6 +114,10 @@ class PartCache:
                 self._weight -= old_weight
         return value
 
+    def __contains__(self, key: tuple) -> bool:
+        with self._lock:
+            return key in self._parts
+
     def clear(self) -> None:
         with self._lock:
             self._parts.clear()
@@ -193,9 +197,13 @@ def chunk_part(conn: sqlite3.Connection, key: FileKey) -> ChunkPart:
             labels=build_postings([row_labels(text) for text in texts]),
         )
 
-    cache_key = ("chunks", key.vector_store_id, key.file_id, key.chunk_count, key.chunk_max_id)
-    part: ChunkPart = CACHE.get(cache_key, build, key.chunk_count)
+    part: ChunkPart = CACHE.get(chunk_key(key), build, key.chunk_count)
     return part
+
+
+def chunk_key(key: FileKey) -> tuple:
+    """What a file's chunk part is cached under: it is rebuilt when its chunks change."""
+    return ("chunks", key.vector_store_id, key.file_id, key.chunk_count, key.chunk_max_id)
 
 
 def warm(conn: sqlite3.Connection, vector_store_id: str, file_id: str) -> None:

@@ -405,9 +405,14 @@ def test_a_files_search_parts_are_built_when_it_is_indexed(tmp_path: Path,
     with engine(tmp_path, embeddings=False) as client:
         store = store_with(client, {"harbour-accounts.pdf": pdf(HARBOUR_ACCOUNTS)},
                            max=100, overlap=0)
+        conn = client.app.state.engine.db.read()  # type: ignore[attr-defined]
+        [key] = index.file_keys(conn, [store])
+        deadline = time.monotonic() + 30
+        while index.chunk_key(key) not in index.CACHE:  # built beside the indexing
+            assert time.monotonic() < deadline, "the file's search parts were never built"
+            time.sleep(0.05)
         built: list[str] = []
         monkeypatch.setattr(index, "row_labels", lambda text: built.append(text) or "")
-        conn = client.app.state.engine.db.read()  # type: ignore[attr-defined]
         assert search_stores(conn, [store], ["What were the dredging costs?"], max_results=1)
     # The first question found the parts built: indexing built them, not the search.
     assert built == []
