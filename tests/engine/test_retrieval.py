@@ -74,6 +74,19 @@ def wait_embedded(client: TestClient, file_count: int, timeout: float = 300.0) -
         time.sleep(0.5)
 
 
+def ask(conn: sqlite3.Connection, store: str, question: str) -> Any:
+    """The built-in model's answer from the store's top three results, as a run gives it."""
+    hits = search_stores(conn, [store], [question], max_results=3)
+    return answer_locally(conn, question, hits, max_completion_tokens=None,
+                          on_delta=lambda _: None, cancelled=lambda: None)
+
+
+def first_quotes(conn: sqlite3.Connection, store: str, questions: tuple[str, ...]
+                 ) -> dict[str, str]:
+    """Each question's first citation quote."""
+    return {q: ask(conn, store, q).annotations[0]["file_citation"]["quote"] for q in questions}
+
+
 REPORT = [
     "The inner basin was last dredged eleven years ago. Silt from the river has since raised "
     "the bottom by almost a metre near the grain quay. Dredging of the inner basin was "
@@ -265,10 +278,7 @@ def test_who_wrote_a_document_is_answered_from_its_opening_page(tmp_path: Path) 
     with engine(tmp_path, embeddings=False) as client:
         store = store_with(client, {"tidal.pdf": report}, max=100, overlap=0)
         conn = client.app.state.engine.db.read()  # type: ignore[attr-defined]
-        question = "Who wrote the report on tidal turbines?"
-        hits = search_stores(conn, [store], [question], max_results=3)
-        answer = answer_locally(conn, question, hits, max_completion_tokens=None,
-                                on_delta=lambda _: None, cancelled=lambda: None)
+        answer = ask(conn, store, "Who wrote the report on tidal turbines?")
     byline = answer.annotations[0]["file_citation"]
     assert "Marit Solberg" in byline["quote"] and byline["pages"] == [1], answer.text
 
@@ -281,13 +291,8 @@ def test_who_wrote_something_the_document_tells_of_is_not_its_byline(tmp_path: P
     with engine(tmp_path, embeddings=False) as client:
         store = store_with(client, {"tidal.pdf": report}, max=100, overlap=0)
         conn = client.app.state.engine.db.read()  # type: ignore[attr-defined]
-        quotes = {}
-        for question in ("Who wrote the logging program?",
-                         "Which averages does the author prefer?"):
-            hits = search_stores(conn, [store], [question], max_results=3)
-            answer = answer_locally(conn, question, hits, max_completion_tokens=None,
-                                    on_delta=lambda _: None, cancelled=lambda: None)
-            quotes[question] = answer.annotations[0]["file_citation"]["quote"]
+        quotes = first_quotes(conn, store, ("Who wrote the logging program?",
+                                            "Which averages does the author prefer?"))
     assert "Ola Berg" in quotes["Who wrote the logging program?"]
     assert "Marit Solberg" not in quotes["Who wrote the logging program?"]
     assert quotes["Which averages does the author prefer?"].startswith("The author prefers")
@@ -303,13 +308,8 @@ def test_an_affiliation_and_a_venue_are_quoted_from_the_title_page(tmp_path: Pat
     with engine(tmp_path, embeddings=False) as client:
         store = store_with(client, {"talk.pdf": talk}, max=100, overlap=0)
         conn = client.app.state.engine.db.read()  # type: ignore[attr-defined]
-        quotes = {}
-        for question in ("Which university is Anna Lindqvist from?",
-                         "At which workshop was this talk given?"):
-            hits = search_stores(conn, [store], [question], max_results=3)
-            answer = answer_locally(conn, question, hits, max_completion_tokens=None,
-                                    on_delta=lambda _: None, cancelled=lambda: None)
-            quotes[question] = answer.annotations[0]["file_citation"]["quote"]
+        quotes = first_quotes(conn, store, ("Which university is Anna Lindqvist from?",
+                                            "At which workshop was this talk given?"))
     # The title page is longer than a quote: the part that answers is the part quoted.
     assert "9University of Uppsala" in quotes["Which university is Anna Lindqvist from?"]
     assert "Workshop on Algorithms in Bioinformatics" in quotes[
@@ -388,10 +388,7 @@ def test_a_breakdowns_citation_quotes_its_whole_block(tmp_path: Path) -> None:
     with engine(tmp_path, embeddings=False) as client:
         store = store_with(client, {"energy.pdf": pdf([table])}, max=400, overlap=0)
         conn = client.app.state.engine.db.read()  # type: ignore[attr-defined]
-        question = "What was the breakdown of energy use by sector?"
-        hits = search_stores(conn, [store], [question], max_results=3)
-        answer = answer_locally(conn, question, hits, max_completion_tokens=None,
-                                on_delta=lambda _: None, cancelled=lambda: None)
+        answer = ask(conn, store, "What was the breakdown of energy use by sector?")
     quote = answer.annotations[0]["file_citation"]["quote"]
     assert answer.text.startswith("Energy use, year ended December 31, 2024: Households 3,200")
     # The quote is the block, whole: every row, the total last (it was cut mid-word at 300).
