@@ -10,13 +10,10 @@ import re
 
 from engine.llm._terms import terms
 
-# Up to eight words, then the abbreviation in parentheses: capitals, maybe a lower-case letter
-# or a digit among them ("HbA1c" is left out: its letters are no initials).
+# Up to eight words, then the abbreviation in parentheses: capitals, maybe lower-case letters
+# among them ("HbA1c", with a digit, is left out).
 _DEFINED = re.compile(
     r"((?:[^\W\d_][\w'’-]*\s+){1,8})\(\s*([A-Z][A-Za-z]*[A-Z])s?\s*[),;]")
-# Words an abbreviation's letters may skip ("return on invested capital (ROIC)" has no O for
-# "on", "Bureau of Labor Statistics (BLS)" none for "of").
-_SKIPPED = frozenset(["a", "an", "and", "at", "by", "for", "in", "of", "on", "or", "the", "to", "with"])
 
 
 def defined(texts: list[str]) -> dict[str, frozenset[str]]:
