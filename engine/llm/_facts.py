@@ -239,20 +239,17 @@ def best_column(
 
 # "The revenue breakdown across segments", "net sales by category", "costs in each region":
 # the figures of every row of the table that answers it, not one row's.
+# The words that ask for the parts; what is divided, and by what, is the rest.
+_DIVIDING = r"breakdown|broken\s+down|break\s+down|distribution|composition|across"
+_EACH = r"each|every|various|different|individual|respective|diverse"
 _BREAKDOWN = re.compile(
-    r"\b(?:breakdown|broken\s+down|break\s+down|distribution|composition|across"
+    rf"\b(?:{_DIVIDING}"
     r"|by\s+(?:segments?|categor(?:y|ies)|regions?|products?|geograph\w*|types?|lines?"
     r"|sources?|groups?|countr(?:y|ies)|markets?|business(?:es)?)"
-    r"|(?:each|every|various|different|individual|respective|diverse)\s+(?:of\s+(?:the\s+|its\s+"
-    r"|their\s+)?)?\w+)\b", re.IGNORECASE)
+    rf"|(?:{_EACH})\s+(?:of\s+(?:the\s+|its\s+|their\s+)?)?\w+)\b", re.IGNORECASE)
+_PARTS_WORDS = re.compile(rf"\b(?:{_DIVIDING}|{_EACH})\b", re.IGNORECASE)
 # A breakdown has parts: at least this many rows besides its total.
 MIN_BREAKDOWN_PARTS = 2
-
-
-# The words that ask for the parts; what is divided, and by what, is the rest.
-_PARTS_WORDS = re.compile(
-    r"\b(?:breakdown|broken\s+down|break\s+down|distribution|composition|across|each|every"
-    r"|various|different|individual|respective|diverse)\b", re.IGNORECASE)
 
 
 def asks_for_breakdown(question: str) -> bool:
