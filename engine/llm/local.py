@@ -171,26 +171,28 @@ def asks_who_wrote(question: str) -> bool:
             or _ASKS_PROVENANCE.search(question) is not None)
 
 
-def _wrote_other(question: str, context: str) -> bool:
-    """True when "Who wrote …?" names something the document's name and opening do not: who
-    wrote a program it tells of ("Who originally wrote dBase?"), not the document."""
+def _written_of(question: str) -> frozenset[str]:
+    """What "Who wrote …?" names beside the document itself ("Who originally wrote dBase?":
+    dBase); nothing for "Who wrote this paper?" or a question of another form."""
     found = _ASKS_AUTHOR.search(question)
     if found is None or not found.group("written"):
-        return False
-    named = subject_terms(found.group("written")) - _THE_DOCUMENT
-    return bool(named) and not named & set(_terms(context))
+        return frozenset()
+    return frozenset(subject_terms(found.group("written")) - _THE_DOCUMENT)
 
 
 def _opening(question: str, sources: list[Source]) -> Pick | None:
     """The document's opening words (title, authors, affiliations) for a question about who
-    wrote it, from the best-ranked source whose opening page is known."""
+    wrote it, from the best-ranked source whose opening page is known; none when it asks who
+    wrote something the document's name and opening do not name (a program it tells of)."""
     if not asks_who_wrote(question):
         return None
+    provenance = _ASKS_PROVENANCE.search(question) is not None
     # The authors follow the title; the affiliation or venue asked for is looked for.
-    asked = subject_terms(question) if _ASKS_PROVENANCE.search(question) else set()
+    asked = subject_terms(question) if provenance else set()
+    written = frozenset() if provenance else _written_of(question)
     for index, source in enumerate(sources):
         _, _, opening = source.context.partition("\n")
-        if _wrote_other(question, source.context) and not _ASKS_PROVENANCE.search(question):
+        if written and not written & set(_terms(source.context)):
             return None
         if source.opening_page is not None and opening.strip():
             return Pick(index, _opening_window(opening.split(), asked), _OPENING, 0.0)
