@@ -18,7 +18,8 @@ from typing import Any
 
 import numpy as np
 
-from engine.llm._tables import Row, rows
+from engine.llm._tables import Row
+from engine.llm._tables import rows as table_rows
 from engine.retrieval.embedder import DIMENSIONS, MODEL_ID
 from engine.retrieval.lexical import Postings, build_postings
 
@@ -163,7 +164,7 @@ def row_labels(text: str) -> str:
     end in figures (a wrapped sentence, a line of a formula) are no table."""
     kept: list[Row] = []
     run: list[Row] = []
-    for row in [*(row for row in rows(text) if not row.named), None]:
+    for row in [*(row for row in table_rows(text) if not row.named), None]:
         if (row is not None and run and len(run[-1].figures) == len(row.figures)
                 and not text[run[-1].end:row.start].strip()):
             run.append(row)
