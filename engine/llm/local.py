@@ -286,9 +286,13 @@ def _facts(question: str, texts: list[str], contexts: list[str],
         missing = [side for side, k in zip(each, (1, 2), strict=True)
                    if not set(_terms(both.group(k))) <= label]
         if len(missing) < 2 or not facts:
+            # A row of one of the two, named by it ("debt and interest expense": no row of
+            # "Other income (expense)").
             facts += [f for f in _facts_of(missing, question, texts, given, found, rows)
                       if all((f.source_index, f.row.start) != (g.source_index, g.row.start)
-                             for g in facts)]
+                             for g in facts)
+                      and any(set(_terms(both.group(k))) <= set(_terms(f.row.label))
+                              for k in (1, 2))]
     return facts
 
 

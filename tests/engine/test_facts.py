@@ -529,6 +529,29 @@ def test_two_things_asked_at_once_get_a_row_each() -> None:
     assert second.startswith("Depreciation: 2,480 thousand")
 
 
+RUNNING_COSTS = """Table 2. Library running costs
+(in thousands of euros)
+Year ended December 31,
+2023 2024
+Staff costs 1,210 1,260
+Energy expense 340 410
+Book acquisitions 220 235
+Other expense 45 52
+Book acquisitions were kept level with the year before, as were other costs and other purchases.
+Other services and other repairs stayed as planned.
+"""
+
+
+def test_of_two_things_asked_only_the_one_a_row_names_is_stated() -> None:
+    # No row is rent: "Other expense" shares only the word that qualifies the second.
+    source = Source(text=RUNNING_COSTS, file_id="f", filename="library.pdf")
+    for question in ("What changes in rent and energy expense were reported?",
+                     "What were the loan and energy expense?"):
+        stated = answer_from_sources(question, [source]).text.split("\n\n")[0]
+        assert stated.startswith("Energy expense: 340 thousand"), question
+        assert "Other expense" not in stated, question
+
+
 def test_a_label_wrapped_onto_its_rows_line_is_read_whole() -> None:
     text = ("Three Months Ended March 31,\n2023 2024\n"
             "Principal repayments of financing obligations (174) (226)\n"
