@@ -135,6 +135,10 @@ def answer_from_sources(
         picks += [p for p in more if (p.source_index, p.start) not in seen][: budget - len(picks)]
     opening = _opening(question, sources)
     if opening is not None:
+        # Beside the byline, a quote that only shares the question's other words ("Another
+        # package could do this!" for "Who wrote this package?") says nothing of who wrote it.
+        if _ASKS_PROVENANCE.search(question) is None:
+            picks = [p for p in picks if _AUTHORSHIP.search(p.text)]
         picks = [opening, *picks][:max(budget, 1)]
     if not facts and not picks:
         return ExtractiveAnswer(NO_ANSWER, [], found=False)
@@ -160,6 +164,10 @@ _ASKS_PROVENANCE = re.compile(
     r"|\b(?:where|when)\s+(?:was|were)\s+(?:this|the)\s+(?:talk|paper|article|presentation"
     r"|slides|report|study|document)\s+(?:given|presented|published|held|written|released)\b",
     re.IGNORECASE)
+# Words of a sentence that speaks of who wrote or made something.
+_AUTHORSHIP = re.compile(
+    r"\b(?:authors?|authored|wr(?:ote|itten)|co-?authors?|contributors?|contributed"
+    r"|maintain(?:s|ed|er)?|developed|created|acknowledg\w*|thanks?)\b", re.IGNORECASE)
 _OPENING = -1  # a Pick's start for the document's opening, which is not in the chunk's text
 _OPENING_CHARS = 240
 

@@ -274,13 +274,16 @@ def test_who_wrote_a_document_is_answered_from_its_opening_page(tmp_path: Path) 
     report = pdf(["Tidal Energy in Small Harbours\nMarit Solberg\nNorwegian Coastal Institute\n"
                   "Abstract\nThis report surveys tidal turbines for harbours of every size.",
                   "Results\nThe turbines produced power on most days, and the harbours kept"
-                  " their boats moving while the turbines ran."])
+                  " their boats moving while the turbines ran. This report on tidal turbines"
+                  " is the second on the harbours of the coast."])
     with engine(tmp_path, embeddings=False) as client:
         store = store_with(client, {"tidal.pdf": report}, max=100, overlap=0)
         conn = client.app.state.engine.db.read()  # type: ignore[attr-defined]
         answer = ask(conn, store, "Who wrote the report on tidal turbines?")
     byline = answer.annotations[0]["file_citation"]
     assert "Marit Solberg" in byline["quote"] and byline["pages"] == [1], answer.text
+    # The sentences that merely share "report" and "turbines" say nothing of who wrote it.
+    assert len(answer.annotations) == 1, answer.text
 
 
 def test_who_wrote_something_the_document_tells_of_is_not_its_byline(tmp_path: Path) -> None:
