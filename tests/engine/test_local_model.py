@@ -344,3 +344,16 @@ def test_an_abbreviation_the_text_defines_meets_its_long_form():
     answer = answer_from_sources("How many lags does the vector autoregression have?",
                                  [Source(text=text, file_id="f", filename="var.pdf")])
     assert answer.citations[0].quote.startswith("After testing, the VAR has four lags")
+
+
+def test_how_much_of_it_is_asked_by_the_scale_or_extent_of_it() -> None:
+    # "the extent of the planting" asks how much was planted, not for a sentence on some extent.
+    text = ("Woodland Trust annual review\n"
+            "The extent of the river flooding is mapped in Figure 2, drawn from the county's"
+            " survey.\nVolunteers planted 12,400 trees along the river in 2024.\n")
+    source = Source(text=text, file_id="f", filename="trust.pdf")
+    for question in ("Did the trust plant any trees, and what was the extent of the planting?",
+                     "Were trees planted, and what scale did the planting take?"):
+        answer = answer_from_sources(question, [source])
+        assert "12,400 trees" in answer.text, question
+        assert "flooding" not in answer.text, question
