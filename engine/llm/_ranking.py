@@ -90,7 +90,10 @@ _NOT_ASKED = re.compile(
     r"\b(?:(?:first|second|third|fourth)\s+(?:quarter|half)|q[1-4]|h[12]|fy\s?\d{2,4}"
     r"|(?:19|20)\d{2}|form\s+10-[qk]|10-[qk]s?|quarters?|quarterly|fiscal|periods?|years?"
     r"|latest|most\s+recent|recent|newest|current|report(?:s|ed)?|mentioned|generated"
-    r"|figures?|as\s+per|according\s+to|" + _ASKING + r")\b",
+    r"|figures?|as\s+per|according\s+to|" + _ASKING +
+    # "inventory levels", "staffing levels": how much inventory (not "Level 2" of a hierarchy)
+    r"|(?<=[a-z] )levels"
+    r")\b",
     re.IGNORECASE,
 )
 

@@ -565,3 +565,25 @@ def test_a_label_wrapped_onto_its_rows_line_is_read_whole() -> None:
     # A line of column names over rows with lower-case labels is no wrapped label.
     named = rows("n events median\nsex=F 631 423 108\nsex=M 753 540 88\n")
     assert [row.label for row in named] == ["sex=F", "sex=M"]
+
+
+STOCKS = """Balance sheet
+(in thousands of dollars)
+June 30, 2024 December 31, 2023
+Inventories 8,120 7,450
+Prepaid expenses 310 295
+Fair value hierarchy
+Level 1 1,200 1,150
+Level 2 640 610
+Stock rose ahead of the autumn season, when most bicycles are sold.
+Inventories were counted at each store.
+Inventories include parts, frames and finished bicycles.
+"""
+
+
+def test_inventory_levels_ask_for_the_inventories_not_a_level_row() -> None:
+    source = Source(text=STOCKS, file_id="f", filename="bikes.pdf")
+    for question in ("What were the inventory levels at the end of June?",
+                     "What do the inventory levels suggest about demand?"):
+        stated = answer_from_sources(question, [source]).text.split("\n\n")[0]
+        assert stated.startswith("Inventories: 8,120 thousand as of June 30, 2024"), question
