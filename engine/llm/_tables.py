@@ -125,6 +125,10 @@ def split_row(line: str) -> tuple[str, list[str]] | None:
         # "Online stores (1) $ 53,489 $ 57,267": a footnote's mark ends the label (a small
         # negative figure would stand among figures like it: "Other, net (5) (3)").
         figures = figures[1:]
+    if (len(figures) >= 2 and _NUMBERED_NAME.search(label)
+            and re.fullmatch(r"\d{1,2}", figures[0])):
+        # "Level 1 1,200 1,150", "Phase 2 34 41": the number is part of the name.
+        label, figures = f"{label} {figures[0]}", figures[1:]
     if all(f in ("-", "—", "–") for f in figures):
         return None
     # A lone short bare number after words is a footnote, a page number or the end of a name
@@ -146,6 +150,10 @@ def split_row(line: str) -> tuple[str, list[str]] | None:
 
 
 _FOOTNOTE = re.compile(r"\(\d\)")
+# Names that take a number: "Level 1", "Tier 2", "Phase 3", "Stage II" is spelt out.
+_NUMBERED_NAME = re.compile(
+    r"\b(?:level|tier|phase|stage|step|grade|class|group|type|version|round|week|zone|cohort"
+    r"|scenario|wave|trial|batch|sample|site|plan|option)$", re.IGNORECASE)
 _LARGE = re.compile(r"\(?[$€£¥]|\(?\d{1,3},\d{3}|\(?\d{3}")
 _MAX_NAMES = 12
 _NAME_CHARS = 24

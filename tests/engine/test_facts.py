@@ -587,3 +587,11 @@ def test_inventory_levels_ask_for_the_inventories_not_a_level_row() -> None:
                      "What do the inventory levels suggest about demand?"):
         stated = answer_from_sources(question, [source]).text.split("\n\n")[0]
         assert stated.startswith("Inventories: 8,120 thousand as of June 30, 2024"), question
+
+
+def test_a_name_that_takes_a_number_keeps_it() -> None:
+    assert [row.label for row in rows("Level 1 1,200 1,150\nPhase 3 34 41\n")] == [
+        "Level 1", "Phase 3"]
+    source = Source(text=STOCKS, file_id="f", filename="bikes.pdf")
+    stated = answer_from_sources("What was held in Level 2?", [source]).text.split("\n\n")[0]
+    assert stated.startswith("Level 2: 640 thousand as of June 30, 2024"), stated
