@@ -75,7 +75,7 @@ _SUMMARY_REQUEST = re.compile(
 # Words of asking shared by both filters below ("What details were disclosed in the section…").
 _ASKING = (r"details?|specific(?:ally)?|provided?|disclosed?|revealed?|stated|sections?"
            # "the extent of these repurchases", "what scale did these take": how much of it
-           r"|(?:the\s+)?(?:scale|extent|magnitude)\s+of"
+           r"|(?:scale|extent|magnitude)\s+of"
            r"|what\s+(?:scale|extent|magnitude)\s+(?:did|do|does|was|were|is|are|had|has)")
 _INSTRUCTION = re.compile(
     r"\b(?:analy[sz]e|examine|outline|elaborate(?:\s+on)?|correlat\w*|relat(?:e|es|ed|ion)"

@@ -150,7 +150,7 @@ def split_row(line: str) -> tuple[str, list[str]] | None:
 
 
 _FOOTNOTE = re.compile(r"\(\d\)")
-# Names that take a number: "Level 1", "Tier 2", "Phase 3", "Stage II" is spelt out.
+# Names that take a number: "Level 1", "Tier 2", "Phase 3" (a roman "Stage II" is no figure).
 _NUMBERED_NAME = re.compile(
     r"\b(?:level|tier|phase|stage|step|grade|class|group|type|version|round|week|zone|cohort"
     r"|scenario|wave|trial|batch|sample|site|plan|option)$", re.IGNORECASE)

@@ -286,21 +286,20 @@ def _facts(question: str, texts: list[str], contexts: list[str],
         sides = [share.group("part"), share.group("whole")]
     facts = _facts_of(sides, question, texts, given, found, rows)
     both = _BOTH.search(question) if len(sides) == 1 and len(facts) <= 1 else None
-    if both is not None and _terms(both.group(1)) and _terms(both.group(2)):
+    words = [set(_terms(both.group(k))) for k in (1, 2)] if both is not None else []
+    if both is not None and all(words):
         # "the insurance and depreciation charges": a row each, when no row is both (as
         # "Research and development" is).
         each = [question[:both.start()] + both.group(k) + question[both.end():] for k in (1, 2)]
         label = set(_terms(facts[0].row.label)) if facts else set()
-        missing = [side for side, k in zip(each, (1, 2), strict=True)
-                   if not set(_terms(both.group(k))) <= label]
+        missing = [side for side, named in zip(each, words, strict=True) if not named <= label]
         if len(missing) < 2 or not facts:
             # A row of one of the two, named by it ("debt and interest expense": no row of
             # "Other income (expense)").
             facts += [f for f in _facts_of(missing, question, texts, given, found, rows)
                       if all((f.source_index, f.row.start) != (g.source_index, g.row.start)
                              for g in facts)
-                      and any(set(_terms(both.group(k))) <= set(_terms(f.row.label))
-                              for k in (1, 2))]
+                      and any(named <= set(_terms(f.row.label)) for named in words)]
     return facts
 
 

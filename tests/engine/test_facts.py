@@ -56,6 +56,12 @@ def source(text: str, context: str = "Northwind Inc. Quarterly Report Q1 2024") 
                   page_end=4, context=context)
 
 
+def stated(question: str, text: str) -> str:
+    """The figures an answer from `text` alone states first (its first paragraph)."""
+    return answer_from_sources(question, [Source(text=text, file_id="f", filename="doc.pdf")]
+                               ).text.split("\n\n")[0]
+
+
 def test_the_answer_starts_with_the_figure_its_label_and_period() -> None:
     answer = answer_from_sources("What were Northwind's total net sales?", [source(STATEMENT)])
     first = answer.text.split("\n")[0]
@@ -522,9 +528,8 @@ Depreciation 2,480 2,530
 
 
 def test_two_things_asked_at_once_get_a_row_each() -> None:
-    answer = answer_from_sources("What were the insurance and depreciation charges?",
-                                 [Source(text=ACCOUNTS, file_id="f", filename="harbour.pdf")])
-    first, second = answer.text.split("\n\n")[0].splitlines()
+    first, second = stated("What were the insurance and depreciation charges?",
+                           ACCOUNTS).splitlines()
     assert first.startswith("Insurance: 610 thousand")
     assert second.startswith("Depreciation: 2,480 thousand")
 
@@ -544,12 +549,11 @@ Other services and other repairs stayed as planned.
 
 def test_of_two_things_asked_only_the_one_a_row_names_is_stated() -> None:
     # No row is rent: "Other expense" shares only the word that qualifies the second.
-    source = Source(text=RUNNING_COSTS, file_id="f", filename="library.pdf")
     for question in ("What changes in rent and energy expense were reported?",
                      "What were the loan and energy expense?"):
-        stated = answer_from_sources(question, [source]).text.split("\n\n")[0]
-        assert stated.startswith("Energy expense: 340 thousand"), question
-        assert "Other expense" not in stated, question
+        facts = stated(question, RUNNING_COSTS)
+        assert facts.startswith("Energy expense: 340 thousand"), question
+        assert "Other expense" not in facts, question
 
 
 def test_a_label_wrapped_onto_its_rows_line_is_read_whole() -> None:
@@ -582,16 +586,14 @@ Inventories include parts, frames and finished bicycles.
 
 
 def test_inventory_levels_ask_for_the_inventories_not_a_level_row() -> None:
-    source = Source(text=STOCKS, file_id="f", filename="bikes.pdf")
     for question in ("What were the inventory levels at the end of June?",
                      "What do the inventory levels suggest about demand?"):
-        stated = answer_from_sources(question, [source]).text.split("\n\n")[0]
-        assert stated.startswith("Inventories: 8,120 thousand as of June 30, 2024"), question
+        assert stated(question, STOCKS).startswith(
+            "Inventories: 8,120 thousand as of June 30, 2024"), question
 
 
 def test_a_name_that_takes_a_number_keeps_it() -> None:
     assert [row.label for row in rows("Level 1 1,200 1,150\nPhase 3 34 41\n")] == [
         "Level 1", "Phase 3"]
-    source = Source(text=STOCKS, file_id="f", filename="bikes.pdf")
-    stated = answer_from_sources("What was held in Level 2?", [source]).text.split("\n\n")[0]
-    assert stated.startswith("Level 2: 640 thousand as of June 30, 2024"), stated
+    facts = stated("What was held in Level 2?", STOCKS)
+    assert facts.startswith("Level 2: 640 thousand as of June 30, 2024"), facts
