@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from engine.llm._boilerplate import is_boilerplate
@@ -62,6 +62,15 @@ _QUESTION_TAIL = 2  # question sentences skipped (and kept in the quote) before 
 # BM25 with every bonus stays below about four times the question's weight.
 _SPELLED_OUT_BONUS = 5.0
 _COUNTED = re.compile(r"\bhow\s+many\s+([a-z]+)", re.IGNORECASE)
+# A question that asks how much, how many, how fast or what share is answered by a sentence
+# that states a figure; one that only shares its words ("We expect the business to grow") is
+# worth this much of its score.
+_ASKS_AMOUNT = re.compile(
+    r"\bhow\s+(?:much|many|fast|big|large|high|low|long|far|often|quickly|sharply|strongly)\b"
+    r"|\b(?:what|which)\s+(?:percentage|percent|share|proportion|fraction|number|amount|rate"
+    r"|ratio|size|value)\b|\b(?:rate|ratio|percentage)\b", re.IGNORECASE)
+_NO_FIGURE_FACTOR = 0.5
+_YEAR = re.compile(r"(?:19|20)\d\d")
 _SUMMARY_REQUEST = re.compile(
     r"\b(?:summar\w*|overview|tl;?dr|gist|(?:key|main) (?:points|ideas|takeaways))\b"
     r"|\bwhat(?:'s|’s| is| are)\s+(?:this|these|it|the\s+\w+)\s+about\b",
@@ -209,7 +218,9 @@ def best_sentences(
     if not found:
         return []
     picks = _answering(weighed, found, max_sentences, counted_term, given, headings, prose_only,
-                       texts, defines, question if _HOW_TO.search(question) else "")
+                       texts, defines, question if _HOW_TO.search(question) else "",
+                       amount=_ASKS_AMOUNT.search(question) is not None,
+                       given_figures=frozenset(t for t in terms(question) if is_number(t)))
     if summary:
         return sorted(picks, key=lambda p: (p.source_index, p.start))
     return picks
@@ -260,7 +271,7 @@ def _answering(
     question: Question, found: list[Candidate], limit: int, counted: str | None,
     given: list[frozenset[str]], headings: list[list[tuple[int, frozenset[str]]]],
     prose_only: bool, texts: list[str], defines: re.Pattern[str] | None = None,
-    how_to: str = "",
+    how_to: str = "", *, amount: bool = False, given_figures: frozenset[str] = frozenset(),
 ) -> list[Pick]:
     """BM25-ranked sentences that cover enough of the question's key terms; the best one with
     the sentence that follows it in its paragraph (for a how-to question, `how_to`, up to the
@@ -309,6 +320,8 @@ def _answering(
             # by itself it says nothing.
             if is_boilerplate(candidate.text) or candidate.text.rstrip("”’\"') ").endswith(":"):
                 score *= _FORMALITY_FACTOR
+            if amount and not _states_figure(candidate.terms, given_figures):
+                score *= _NO_FIGURE_FACTOR
             scored.append(Pick(candidate.source_index, candidate.text, candidate.start, score))
         return scored
 
@@ -328,7 +341,8 @@ def _answering(
         if joined is not None:  # what it took in is not quoted again
             picks = [joined, *(p for p in picks[1:] if p.source_index != joined.source_index
                                or " ".join(p.text.split()) not in joined.text)]
-        else:
+        elif not (amount and _states_figure(terms(picks[0].text), given_figures)):
+            # (A sentence that states the figure asked for is the answer by itself.)
             picks[0] = _with_next_sentence(picks[0], found, texts, picks, usable)
     return picks
 
@@ -517,6 +531,13 @@ def _score(
             score += _BIGRAM_BONUS * (idf[first] + idf[second]) / 2
     # Retrieval already ordered the sources; let that break near-ties, nothing more.
     return score * (1 + _RANK_BONUS / (1 + candidate.source_index))
+
+
+def _states_figure(sentence_terms: Sequence[str], given: frozenset[str]) -> bool:
+    """True when a sentence's terms hold a figure other than a year or one the question
+    gives ("a 200 by 2000 matrix")."""
+    return any(is_number(t) and not _YEAR.fullmatch(t) and t not in given
+               for t in sentence_terms)
 
 
 def _counts(sentence_terms: tuple[str, ...], counted: str) -> bool:

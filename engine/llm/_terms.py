@@ -33,6 +33,15 @@ _SAME_WORDS = {
     "buyback": "repurchase", "staff": "employees", "headcount": "employees",
     "workforce": "employees", "borrowings": "debt", "indebtedness": "debt",
     "operations": "operating", "operational": "operating",
+    # Selling is sales, and ads are advertising: "How much did Apple sell in China?" asks for
+    # the "Greater China" row of net sales.
+    "sell": "sales", "sold": "sales", "ads": "advertising", "adverts": "advertising",
+    # A rise or a fall in either word: "How fast did the cloud business grow?" meets "Cloud
+    # revenue increased 24%".
+    "grow": "increase", "grew": "increase", "grown": "increase", "growth": "increase",
+    "rise": "increase", "rose": "increase", "risen": "increase",
+    "decline": "decrease", "fell": "decrease", "fall": "decrease", "fallen": "decrease",
+    "drop": "decrease",
 }
 # Abbreviations written out, so "R&D" meets "research and development".
 _ABBREVIATIONS = {
@@ -54,6 +63,9 @@ _CASH_FLOW = re.compile(
     r"|\b(?:net\s+)?cash\s+(?:flows?\s+)?(?:provided\s+by\s+|generated\s+by\s+|from\s+)"
     r"(operations)\b",
     re.IGNORECASE)
+# Cash equivalents are cash by definition: a question about cash asks for "Cash and cash
+# equivalents", not for a "Cash" line of some note's breakdown.
+_CASH_EQUIVALENTS = re.compile(r"\bcash,?\s+(?:and\s+)?cash\s+equivalents\b", re.IGNORECASE)
 _ABBREVIATION = re.compile(r"(?<![\w&/])(" + "|".join(re.escape(a) for a in _ABBREVIATIONS)
                            + r")(?![\w&/])", re.IGNORECASE)
 
@@ -62,7 +74,7 @@ def terms(text: str) -> list[str]:
     """Content terms of `text` in order: stems of words, numbers without thousands separators."""
     found: list[str] = []
     if "ash" in text:
-        text = _CASH_FLOW.sub(_cash_flow, text)
+        text = _CASH_EQUIVALENTS.sub("cash", _CASH_FLOW.sub(_cash_flow, text))
     text = _ABBREVIATION.sub(lambda m: f"{m.group(0)} {_ABBREVIATIONS[m.group(1).lower()]}",
                              text) if "&" in text or _HAS_UPPER_RUN.search(text) else text
     for token in _TOKEN.findall(text.lower().replace("’", "'")):

@@ -597,3 +597,47 @@ def test_a_name_that_takes_a_number_keeps_it() -> None:
         "Level 1", "Phase 3"]
     facts = stated("What was held in Level 2?", STOCKS)
     assert facts.startswith("Level 2: 640 thousand as of June 30, 2024"), facts
+
+
+SHOP = """Net sales by region
+(in thousands of euros)
+2024 2023
+Northern Europe 4,410 3,980
+Southern Europe 2,105 2,230
+Online advertising 620 540
+Cash and liquidity
+(in thousands of euros)
+December 31, 2024 December 31, 2023
+Cash 310 290
+Deposits 1,020 960
+Balance sheet
+(in thousands of euros)
+December 31, 2024 December 31, 2023
+Cash and cash equivalents 1,330 1,250
+Inventories 2,870 2,610
+"""
+
+
+def test_what_was_sold_is_read_from_the_sales_table() -> None:
+    facts = stated("How much did the shop sell in Northern Europe?", SHOP)
+    assert facts.startswith("Northern Europe: 4,410 thousand"), facts
+    facts = stated("How much did the shop earn from ads?", SHOP)
+    assert facts.startswith("Online advertising: 620 thousand"), facts
+
+
+def test_cash_is_cash_and_cash_equivalents() -> None:
+    for question in ("How much cash did the shop hold at the end of the year?",
+                     "How much cash and cash equivalents did the shop have?"):
+        facts = stated(question, SHOP)
+        assert facts.startswith("Cash and cash equivalents: 1,330 thousand as of December 31,"
+                                " 2024"), (question, facts)
+
+
+def test_growing_is_an_increase() -> None:
+    text = ("Results of operations\nThe cooperative had a good year in its cloud hosting unit.\n"
+            "Cloud hosting revenue increased 24% to 31.8 million, driven by new members.\n"
+            "We expect our hosting business to keep on growing in the coming years.\n")
+    answer = answer_from_sources("How fast did the cloud hosting business grow?",
+                                 [Source(text=text, file_id="f", filename="doc.pdf")]).text
+    # The sentence that states how fast comes first, not the one that shares more words.
+    assert answer.split("\n")[1].startswith("- “Cloud hosting revenue increased 24%"), answer
