@@ -55,6 +55,32 @@ def _spelled_out(words: list[str], abbreviation: str) -> list[str] | None:
 
 _EXTRA_WORDS = 3
 
+# A name of capitalised words in a question ("Amazon Web Services", "Data Center and AI"),
+# small joining words allowed inside.
+_CAPITALISED_RUN = re.compile(
+    r"\b[A-Z][\w'’-]*(?:\s+(?:(?:and|of|for|&)\s+)?[A-Z][\w'’-]*){1,5}\b")
+
+
+def initialisms(question: str, texts: list[str]) -> dict[str, frozenset[str]]:
+    """The names of a question that the texts write as their initials: "How much did Amazon
+    Web Services sell?" of a table whose row is "AWS 16,110 20,538", where no retrieved
+    passage spells the abbreviation out."""
+    found: dict[str, frozenset[str]] = {}
+    for match in _CAPITALISED_RUN.finditer(question):
+        words = [w for w in match.group(0).split() if w[:1].isupper()]
+        for first in range(len(words) - 1):
+            name = words[first:]
+            letters = "".join(w if w.isupper() else w[0] for w in name)
+            if len(letters) < 2 or not any(re.search(rf"(?<![\w&])({letters})(?![\w&])", t)
+                                           for t in texts):
+                continue
+            key = terms(letters)
+            long_terms = frozenset(terms(" ".join(name))) - set(key)
+            if len(key) == 1 and len(long_terms) >= 2:
+                found.setdefault(key[0], long_terms)
+            break
+    return found
+
 
 def expanded(term_set: frozenset[str], abbreviations: dict[str, frozenset[str]]
              ) -> frozenset[str]:

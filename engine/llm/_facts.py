@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from engine.llm._abbreviations import expanded
 from engine.llm._tables import Row, rows
 from engine.llm._terms import terms
 
@@ -93,6 +94,7 @@ def best_fact(
     given: list[frozenset[str]], texts: list[str], *, asks_rate: bool = False,
     names: frozenset[str] = frozenset(), skip: frozenset[tuple[int, int]] = frozenset(),
     idf_of: Callable[[str], float] | None = None,
+    abbreviations: dict[str, frozenset[str]] | None = None,
 ) -> Fact | None:
     """The row whose label (with its table's section and the document's names) best matches
     the question's terms: enough of the question covered, and a label that is mostly about it.
@@ -110,7 +112,8 @@ def best_fact(
     total = sum(idf.get(t, 0.0) for t in wanted)
     if total <= 0:
         return None
-    labels = [[set(terms(row.label)) for row in source_rows] for source_rows in found]
+    labels = [[_label_terms(row.label, abbreviations, wanted) for row in source_rows]
+              for source_rows in found]
     arounds = [[set(terms(f"{row.section} {row.caption} {row.table_caption}")) | given[index]
                 for row in source_rows] for index, source_rows in enumerate(found)]
     reach: set[str] = set()
@@ -122,7 +125,8 @@ def best_fact(
         return None
     scored: list[tuple[Fact, frozenset[str]]] = []
     for index, source_rows in enumerate(found):
-        passage = set(terms(texts[index])) if source_rows else set()
+        passage = set(expanded(frozenset(terms(texts[index])), abbreviations or {})) \
+            if source_rows else set()
         if not names <= passage | given[index]:
             continue  # the question names a company, a product, a year this passage is not about
         for row, label, around in zip(source_rows, labels[index], arounds[index], strict=True):
@@ -173,6 +177,16 @@ def best_fact(
     if _magnitude(best.row) is not None and alike:
         best = max(alike, key=lambda fact: (_magnitude(fact.row) or 0.0, fact.score))
     return best
+
+
+def _label_terms(label: str, abbreviations: dict[str, frozenset[str]] | None,
+                 wanted: list[str]) -> set[str]:
+    """A row label's terms, an abbreviation ("AWS") the question does not use read as the
+    words it stands for."""
+    found = set(terms(label))
+    for abbreviation in (found & set(abbreviations or ())) - set(wanted):
+        found = (found - {abbreviation}) | (abbreviations or {})[abbreviation]
+    return found
 
 
 def _recall(wanted: list[str], idf: dict[str, float], full: set[str], half: set[str],

@@ -36,6 +36,7 @@ _SAME_WORDS = {
     # Selling is sales, and ads are advertising: "How much did Apple sell in China?" asks for
     # the "Greater China" row of net sales.
     "sell": "sales", "sold": "sales", "ads": "advertising", "adverts": "advertising",
+    "tech": "technology",
     # A rise or a fall in either word: "How fast did the cloud business grow?" meets "Cloud
     # revenue increased 24%".
     "grow": "increase", "grew": "increase", "grown": "increase", "growth": "increase",
@@ -66,6 +67,13 @@ _CASH_FLOW = re.compile(
 # Cash equivalents are cash by definition: a question about cash asks for "Cash and cash
 # equivalents", not for a "Cash" line of some note's breakdown.
 _CASH_EQUIVALENTS = re.compile(r"\bcash,?\s+(?:and\s+)?cash\s+equivalents\b", re.IGNORECASE)
+# What a business takes in or brings in is its revenue ("What did the gaming business bring
+# in?").
+_TAKINGS = re.compile(r"\b(?:tak(?:e|es|ing|en)|took|bring(?:s|ing)?|brought|rak(?:e|es|ed|ing))"
+                      r"\s+in\b(?!\s*to\b)", re.IGNORECASE)
+# Research and development is one line of every income statement: "research costs" ask for
+# it as "R&D" does.
+_RESEARCH = re.compile(r"\bresearch\b(?!\s+(?:and|&)\s+development\b)", re.IGNORECASE)
 _ABBREVIATION = re.compile(r"(?<![\w&/])(" + "|".join(re.escape(a) for a in _ABBREVIATIONS)
                            + r")(?![\w&/])", re.IGNORECASE)
 
@@ -75,8 +83,12 @@ def terms(text: str) -> list[str]:
     found: list[str] = []
     if "ash" in text:
         text = _CASH_EQUIVALENTS.sub("cash", _CASH_FLOW.sub(_cash_flow, text))
+    if " in" in text:
+        text = _TAKINGS.sub("revenue", text)
     text = _ABBREVIATION.sub(lambda m: f"{m.group(0)} {_ABBREVIATIONS[m.group(1).lower()]}",
                              text) if "&" in text or _HAS_UPPER_RUN.search(text) else text
+    if "esearch" in text:
+        text = _RESEARCH.sub("research and development", text)
     for token in _TOKEN.findall(text.lower().replace("’", "'")):
         if is_number(token):
             found.append(token.replace(",", "").rstrip("."))

@@ -6,7 +6,7 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass, replace
 
-from engine.llm._abbreviations import defined, expanded
+from engine.llm._abbreviations import defined, expanded, initialisms
 from engine.llm._candidates import Candidate, Pick, candidates
 from engine.llm._chat import answer_chat
 from engine.llm._facts import (
@@ -117,11 +117,11 @@ def answer_from_sources(
     """
     texts, contexts = [s.text for s in sources], [s.context for s in sources]
     found = candidates(texts)  # split once: the facts and both sets of quotes read them
-    abbreviations = defined(texts)
+    abbreviations = {**initialisms(question, texts), **defined(texts)}
     if abbreviations:  # "ECM" in a sentence also says "error correction model", and back
         found = [replace(c, term_set=expanded(c.term_set, abbreviations)) for c in found]
     main, rest = split_question(question)
-    facts = _facts(main, texts, contexts, found)
+    facts = _facts(main, texts, contexts, found, abbreviations)
     prose = bool(facts) or asks_for_explanation(question)
     budget = max_sentences - min(len(facts), 1)
     picks = best_sentences(main, texts, budget - bool(rest), contexts=contexts,
@@ -269,7 +269,8 @@ _SHARE = re.compile(
 
 
 def _facts(question: str, texts: list[str], contexts: list[str],
-           found: list[Candidate]) -> list[Fact]:
+           found: list[Candidate], abbreviations: dict[str, frozenset[str]] | None = None
+           ) -> list[Fact]:
     """The table rows that answer a question asking for figures: one, or one per side of a
     comparison ("How did operating expenses compare with revenue?"); `found` are the
     sentences of `texts`."""
@@ -284,7 +285,7 @@ def _facts(question: str, texts: list[str], contexts: list[str],
         sides = parts
     elif share is not None and all(subject_terms(share.group(g)) for g in ("part", "whole")):
         sides = [share.group("part"), share.group("whole")]
-    facts = _facts_of(sides, question, texts, given, found, rows)
+    facts = _facts_of(sides, question, texts, given, found, rows, abbreviations)
     both = _BOTH.search(question) if len(sides) == 1 and len(facts) <= 1 else None
     words = [set(_terms(both.group(k))) for k in (1, 2)] if both is not None else []
     if both is not None and all(words):
@@ -296,7 +297,8 @@ def _facts(question: str, texts: list[str], contexts: list[str],
         if len(missing) < 2 or not facts:
             # A row of one of the two, named by it ("debt and interest expense": no row of
             # "Other income (expense)").
-            facts += [f for f in _facts_of(missing, question, texts, given, found, rows)
+            facts += [f for f in _facts_of(missing, question, texts, given, found, rows,
+                                           abbreviations)
                       if all((f.source_index, f.row.start) != (g.source_index, g.row.start)
                              for g in facts)
                       and any(named <= set(_terms(f.row.label)) for named in words)]
@@ -308,7 +310,8 @@ _BOTH = re.compile(r"\b([^\W\d_][\w-]*)\s+and\s+([^\W\d_][\w-]*)\b")
 
 
 def _facts_of(sides: list[str], question: str, texts: list[str], given: list[frozenset[str]],
-              found: list[Candidate], rows: list[list[Row]]) -> list[Fact]:
+              found: list[Candidate], rows: list[list[Row]],
+              abbreviations: dict[str, frozenset[str]] | None = None) -> list[Fact]:
     """A row (or a breakdown, a column) for each side of the question, none stated twice."""
     names = question_names(question)
     weight = idf_of(found)
@@ -329,7 +332,7 @@ def _facts_of(sides: list[str], question: str, texts: list[str], given: list[fro
         fact = best_fact(wanted, weighed.idf, rows, given, texts,
                          asks_rate=asks_for_rate(side), names=names,
                          skip=frozenset((f.source_index, f.row.start) for f in facts),
-                         idf_of=weight) or (
+                         idf_of=weight, abbreviations=abbreviations) or (
             None if facts else best_column(wanted, weighed.idf, rows, given, texts,
                                            names=names))
         if fact is not None:

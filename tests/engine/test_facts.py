@@ -641,3 +641,41 @@ def test_growing_is_an_increase() -> None:
                                  [Source(text=text, file_id="f", filename="doc.pdf")]).text
     # The sentence that states how fast comes first, not the one that shares more words.
     assert answer.split("\n")[1].startswith("- “Cloud hosting revenue increased 24%"), answer
+
+
+SEGMENTS = """Segment results
+(in millions)
+Three Months Ended
+March 31, 2024 March 31, 2023
+Net sales:
+NHS 1,210 1,105
+Operating expenses:
+Research and development 311 287
+Technology and infrastructure 145 132
+Cost of sales 620 590
+The Northern Hospital Services (NHS) segment serves the region's clinics.
+"""
+
+
+def test_a_name_the_table_writes_as_its_initials_finds_its_row() -> None:
+    # The passage holding the row never spells the initials out (the definition is left out
+    # here): "Northern Hospital Services" is read as "NHS" because the table writes it so.
+    table = SEGMENTS.rsplit("\n", 2)[0]
+    facts = stated("How much did Northern Hospital Services sell this quarter?", table)
+    assert facts.startswith("NHS (net sales): 1,210 million for the three months ended March 31,"
+                            " 2024"), facts
+
+
+def test_what_a_business_brings_in_is_its_revenue() -> None:
+    accounts = ("Clinic accounts\n(in thousands of pounds)\n2024 2023\nRevenue 1,210 1,105\n"
+                "Staff costs 640 600\nRent 120 118\n")
+    for question in ("What did the clinic bring in?", "How much did the clinic take in?"):
+        facts = stated(question, accounts)
+        assert facts.startswith("Revenue: 1,210 thousand"), (question, facts)
+
+
+def test_research_costs_and_tech_are_their_lines() -> None:
+    assert stated("What were research costs for the period?", SEGMENTS).startswith(
+        "Research and development (operating expenses): 311 million")
+    assert stated("What were tech and infrastructure costs?", SEGMENTS).startswith(
+        "Technology and infrastructure (operating expenses): 145 million")
