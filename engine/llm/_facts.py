@@ -374,7 +374,7 @@ def render_column(fact: Fact) -> str:
     three months ended September 30, 2023: Productivity and Business Processes $18,592
     million; …"."""
     [column] = fact.shown
-    parts = [f"{row.label.rstrip(',;')} {_with_unit(row.figures[column], row.unit)}"
+    parts = [f"{row.label.rstrip(',;')} {_with_unit(row.figures[column], _unit(row))}"
              for row in fact.rows]
     heading = fact.row.columns[column] if column < len(fact.row.columns) else ""
     if not fact.row.named:
@@ -429,17 +429,27 @@ def render_fact(row: Row, shown: tuple[int, ...] = ()) -> str:
         label = f"{label} ({_in_sentence(row.section)})"
     elif set(terms(label)) <= {"total"} and row.caption:
         label = f"{label} ({_short(row.caption)})"
+    unit = _unit(row)
     parts = []
     for i, figure in enumerate(row.figures):
         if shown and i not in shown:
             continue
         column = row.columns[i] if i < len(row.columns) else ""
         if row.named:
-            parts.append(f"{column} {_with_unit(figure, row.unit)}")
+            parts.append(f"{column} {_with_unit(figure, unit)}")
             continue
-        amount = figure if column.endswith("change") else _with_unit(figure, row.unit)
+        amount = figure if column.endswith("change") else _with_unit(figure, unit)
         parts.append(_placed(amount, column))
     return f"{label}: {'; '.join(parts)}"
+
+
+_PER_SHARE = re.compile(r"\bper[\s-]+(?:common\s+)?share\b|\bEPS\b", re.IGNORECASE)
+
+
+def _unit(row: Row) -> str:
+    """The unit of a row's figures: its table's, but for amounts per share ("In millions,
+    except per share amounts": earnings per share are dollars, not millions)."""
+    return "" if _PER_SHARE.search(f"{row.label} {row.section}") else row.unit
 
 
 def _in_sentence(heading: str) -> str:

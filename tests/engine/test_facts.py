@@ -679,3 +679,12 @@ def test_research_costs_and_tech_are_their_lines() -> None:
         "Research and development (operating expenses): 311 million")
     assert stated("What were tech and infrastructure costs?", SEGMENTS).startswith(
         "Technology and infrastructure (operating expenses): 145 million")
+
+
+def test_an_amount_per_share_is_not_in_the_tables_millions() -> None:
+    text = ("Statements of income\n(In millions, except per share amounts)\n"
+            "Three Months Ended\nMarch 31, 2024 March 31, 2023\nNet income $ 1,044 $ 872\n"
+            "Earnings per share:\nBasic $ 0.25 $ 0.21\nDiluted $ 0.24 $ 0.20\n")
+    facts = stated("What were basic earnings per share?", text)
+    assert facts.startswith("Basic (earnings per share): $0.25 for the three months ended"), facts
+    assert "million" not in facts
