@@ -19,9 +19,14 @@ Per answer, against its reference answer:
 - latency: create run → completed, as polled.
 Single-document questions (Source Docs match one file) are reported apart from multi-document.
 
-Run: `python benchmarks/answer_quality.py [--subset N] [--no-old] [--per-file] [--examples K]`;
-`--per-file` asks each question of a store holding only its own Source Docs (no choosing among
-filings: the answerer and the within-document ranking alone).
+Run: `python benchmarks/answer_quality.py [--subset N] [--no-old] [--per-file] [--examples K]
+[--questions qna|page]`; `--per-file` asks each question of a store holding only its own Source
+Docs (no choosing among filings: the answerer and the within-document ranking alone).
+`--questions page` asks instead the questions of benchmarks/data/page_questions.jsonl whose
+evidence holds a figure (an analyst's plain questions, "How much cash did Apple hold at the end
+of the period?", written for page retrieval, not for the answerer), each of its own filing's
+store, scored the same way with the evidence as the reference ("Cash and cash equivalents
+$ 27,502").
 """
 
 from __future__ import annotations
@@ -107,6 +112,22 @@ def load_items(subset: int | None) -> list[Item]:
     items = [Item(row["Question"].strip(), row["Answer"],
                   fnmatch.filter(names, row["Source Docs"].strip()), row["Question Type"])
              for row in rows]
+    if subset and subset < len(items):
+        step = len(items) / subset
+        items = [items[int(i * step)] for i in range(subset)]
+    return items
+
+
+PAGE_QUESTIONS = Path(__file__).resolve().parent / "data" / "page_questions.jsonl"
+
+
+def load_page_items(subset: int | None) -> list[Item]:
+    """The page questions whose evidence holds a figure, as items with the evidence for
+    their reference."""
+    with PAGE_QUESTIONS.open(encoding="utf-8") as fh:
+        rows = [json.loads(line) for line in fh if line.strip()]
+    items = [Item(row["question"], row["evidence"], [row["file"]], row["kind"])
+             for row in rows if key_figures(row["evidence"])]
     if subset and subset < len(items):
         step = len(items) / subset
         items = [items[int(i * step)] for i in range(subset)]
@@ -308,6 +329,8 @@ def main() -> int:
                         help="ask each question of a store holding only its own Source Docs")
     parser.add_argument("--after-embedding", action="store_true",
                         help="ask once every file is embedded (hybrid search throughout)")
+    parser.add_argument("--questions", choices=("qna", "page"), default="qna",
+                        help="qna_data.csv (default) or the page questions with a figure")
     parser.add_argument("--dump", type=Path, help="write every answer with its scores (JSONL)")
     parser.add_argument("--examples", type=int, default=0,
                         help="print K answers of the current engine with their scores")
@@ -315,8 +338,9 @@ def main() -> int:
     if not QNA.is_file():
         print(f"qna_data.csv not found at {QNA}", file=sys.stderr)
         return 2
-    items = load_items(args.subset)
-    print(f"answer quality: {len(items)} questions of qna_data.csv"
+    items = load_items(args.subset) if args.questions == "qna" else load_page_items(args.subset)
+    print(f"answer quality: {len(items)} questions of"
+          f" {'qna_data.csv' if args.questions == 'qna' else PAGE_QUESTIONS.name}"
           f" ({sum(i.single for i in items)} single-doc), built-in model {LOCAL_MODEL}")
     results: dict[str, list[Scored]] = {}
     with ExitStack(), tempfile.TemporaryDirectory() as tmp:
