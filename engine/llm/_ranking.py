@@ -85,7 +85,9 @@ _SUMMARY_REQUEST = re.compile(
 _ASKING = (r"details?|specific(?:ally)?|provided?|disclosed?|revealed?|stated|sections?"
            # "the extent of these repurchases", "what scale did these take": how much of it
            r"|(?:scale|extent|magnitude)\s+of"
-           r"|what\s+(?:scale|extent|magnitude)\s+(?:did|do|does|was|were|is|are|had|has)")
+           r"|what\s+(?:scale|extent|magnitude)\s+(?:did|do|does|was|were|is|are|had|has)"
+           # "how fast did it grow", "how big was it": how much, in other words
+           r"|how\s+(?:fast|quickly|rapidly|big|large|strongly|sharply|steeply)")
 _INSTRUCTION = re.compile(
     r"\b(?:analy[sz]e|examine|outline|elaborate(?:\s+on)?|correlat\w*|relat(?:e|es|ed|ion)"
     r"|relationships?|insights?|implications?|discussions?\s+(?:on|of|about|in)"

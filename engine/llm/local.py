@@ -120,6 +120,7 @@ def answer_from_sources(
     abbreviations = {**initialisms(question, texts), **defined(texts)}
     if abbreviations:  # "ECM" in a sentence also says "error correction model", and back
         found = [replace(c, term_set=expanded(c.term_set, abbreviations)) for c in found]
+    question = in_source_words(question, found, contexts)
     main, rest = split_question(question)
     facts = _facts(main, texts, contexts, found, abbreviations)
     prose = bool(facts) or asks_for_explanation(question)
@@ -144,6 +145,31 @@ def answer_from_sources(
         return ExtractiveAnswer(NO_ANSWER, [], found=False)
     text, citations = _format(facts, picks, sources, max_chars, turn)
     return ExtractiveAnswer(text, citations, found=True)
+
+
+_WORD = re.compile(r"[^\W\d_]{5,}")
+
+
+def in_source_words(question: str, found: list[Candidate], contexts: list[str]) -> str:
+    """The question with a word the sources lack written as the shorter one they use, when
+    it is that word and a letter or two more: "the North American segment" of a filing that
+    says "North America", "European sales" of "Europe"."""
+    present: set[str] = set().union(*(c.term_set for c in found),
+                                    *(_terms(c) for c in contexts))
+
+    def near(match: re.Match[str]) -> str:
+        word = match.group(0)
+        [term, *more] = _terms(word) or [""]
+        if not term or more or term in present:
+            return word
+        for cut in (1, 2, 3):  # "american" → "america", "european" → "europ(e)"
+            shorter = term[:-cut]
+            if len(shorter) >= 3 + min(cut, 2) and shorter in present \
+                    and _terms(shorter) == [shorter]:
+                return shorter.capitalize() if word[:1].isupper() else shorter
+        return word
+
+    return _WORD.sub(near, question)
 
 
 # Who wrote a document, and where they work, stands at its opening: a title page's byline.

@@ -688,3 +688,29 @@ def test_an_amount_per_share_is_not_in_the_tables_millions() -> None:
     facts = stated("What were basic earnings per share?", text)
     assert facts.startswith("Basic (earnings per share): $0.25 for the three months ended"), facts
     assert "million" not in facts
+
+
+REGIONS = """Segment information
+The North America segment consists of sales through our stores in the region.
+North America sales increased 11% in the second quarter, driven by more visitors per store.
+Europe sales decreased 4% in the second quarter as two stores closed.
+Our delivery fleet was quickly expanded across every region.
+"""
+
+
+def test_a_word_the_sources_write_shorter_is_read_as_theirs() -> None:
+    # "North American" is the filing's "North America"; "European" its "Europe".
+    for question, expected in (("Why did sales in the North American segment rise?",
+                                "North America sales increased 11%"),
+                               ("How did European sales change?", "Europe sales decreased 4%")):
+        answer = answer_from_sources(question, [Source(text=REGIONS, file_id="f",
+                                                       filename="doc.pdf")]).text
+        assert expected in answer, (question, answer)
+
+
+def test_how_quickly_asks_how_much_not_for_the_word_quickly() -> None:
+    text = ("Hosting revenue increased 24% in the year.\n\n"
+            "Support tickets about hosting were answered quickly, and the hosting team grew.\n")
+    answer = answer_from_sources("How quickly did hosting grow?",
+                                 [Source(text=text, file_id="f", filename="doc.pdf")]).text
+    assert answer.startswith("From the documents: “Hosting revenue increased 24%"), answer
