@@ -124,11 +124,14 @@ def best_fact(
     if reachable < MIN_TABLE_REACH * total:
         return None
     scored: list[tuple[Fact, frozenset[str]]] = []
+    # The names that tell documents apart (a company's, a year) must be a passage's; others
+    # ("GPU" of "the gaming and professional GPU segments") a row's label answers for.
+    naming = names & frozenset().union(*given)
     for index, source_rows in enumerate(found):
         passage = set(expanded(frozenset(terms(texts[index])), abbreviations or {})) \
             if source_rows else set()
-        if not names <= passage | given[index]:
-            continue  # the question names a company, a product, a year this passage is not about
+        if not naming <= passage | given[index]:
+            continue  # the question names a company, a year this passage is not about
         for row, label, around in zip(source_rows, labels[index], arounds[index], strict=True):
             in_label = [t for t in wanted if t in label]
             # A label that shares only the document's own names with the question ("Intel up")

@@ -714,3 +714,17 @@ def test_how_quickly_asks_how_much_not_for_the_word_quickly() -> None:
     answer = answer_from_sources("How quickly did hosting grow?",
                                  [Source(text=text, file_id="f", filename="doc.pdf")]).text
     assert answer.startswith("From the documents: “Hosting revenue increased 24%"), answer
+
+
+def test_a_capitalised_word_that_names_no_document_need_not_stand_in_the_tables_passage() -> None:
+    # "GPU" is in the question, not in the passage of the revenue table: the rows still answer.
+    table = ("Revenue by market\n(in millions)\nThree Months Ended\nMarch 31, 2024"
+             " March 31, 2023\nGaming 2,856 1,574\nProfessional Visualization 416 200\n"
+             "Automotive 261 251\n")
+    prose = "Our GPU products serve gamers and designers alike.\n"
+    answer = answer_from_sources(
+        "What were the sales figures for Northwind's gaming and professional GPU segments?",
+        [source(table), source(prose)]).text
+    assert answer.startswith("Gaming: 2,856 million for the three months ended March 31, 2024"), \
+        answer
+    assert "\nProfessional Visualization: 416 million for the three months" in answer, answer
