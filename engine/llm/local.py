@@ -302,6 +302,8 @@ def _facts(question: str, texts: list[str], contexts: list[str],
     sentences of `texts`."""
     if asks_why(question) or is_summary_request(question) or asks_for_a_way(question):
         return []
+    # "services such as the App Store and iCloud": the examples are not the row's name.
+    question = _EXAMPLES.sub(" ", question)
     given = [document_names(c) for c in contexts]
     rows = table_rows(texts)
     sides = [question]
@@ -329,6 +331,10 @@ def _facts(question: str, texts: list[str], contexts: list[str],
                              for g in facts)
                       and any(named <= set(_terms(f.row.label)) for named in words)]
     return facts
+
+
+_EXAMPLES = re.compile(r",?\s*\b(?:such\s+as|including|like|e\.g\.|for\s+example)\s+[^,;?]*,?",
+                       re.IGNORECASE)
 
 
 # Two things asked for at once: "gaming and professional", "e-commerce and AWS".

@@ -728,3 +728,14 @@ def test_a_capitalised_word_that_names_no_document_need_not_stand_in_the_tables_
     assert answer.startswith("Gaming: 2,856 million for the three months ended March 31, 2024"), \
         answer
     assert "\nProfessional Visualization: 416 million for the three months" in answer, answer
+
+
+def test_the_examples_a_question_gives_are_not_the_rows_name() -> None:
+    table = ("Net sales by category\n(in millions)\nThree Months Ended\nMarch 31, 2024"
+             " March 31, 2023\nProducts 4,210 3,902\nServices 1,177 1,020\n")
+    prose = ("Subscriptions by product\n(in thousands)\nMarch 31, 2024 March 31, 2023\n"
+             "Store App services 310 280\nCloud Drive services 150 120\n")
+    answer = answer_from_sources(
+        "How much revenue came from services such as the Store App and Cloud Drive?",
+        [source(prose), source(table)]).text
+    assert answer.startswith("Services: 1,177 million for the three months"), answer
