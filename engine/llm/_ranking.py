@@ -104,6 +104,8 @@ _NOT_ASKED = re.compile(
     r"|figures?|as\s+per|according\s+to|" + _ASKING +
     # "inventory levels", "staffing levels": how much inventory (not "Level 2" of a hierarchy)
     r"|(?<=[a-z] )levels"
+    # "on the balance sheet date", "as of the cover date": which column, not which row
+    r"|dates?"
     r")\b",
     re.IGNORECASE,
 )

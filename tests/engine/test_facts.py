@@ -739,3 +739,16 @@ def test_the_examples_a_question_gives_are_not_the_rows_name() -> None:
         "How much revenue came from services such as the Store App and Cloud Drive?",
         [source(prose), source(table)]).text
     assert answer.startswith("Services: 1,177 million for the three months"), answer
+
+
+def test_the_date_a_question_names_says_which_column() -> None:
+    # "on the balance sheet date" names the column; the rarest word of the question ("date",
+    # of the notes' "Payment date") must not outweigh the cash it asks for.
+    notes = ("Supplier terms\n(in thousands of euros)\n2024 2023\nPayment date set 14 12\n\n"
+             "Cash is counted at each store every evening. Cash balances are held at two banks. "
+             "The balance of each bank account is reconciled weekly. Cash sheets are kept for a"
+             " year.\n")
+    facts = stated("What was the shop's cash balance on the balance sheet date?",
+                   SHOP + notes)
+    assert facts.startswith("Cash and cash equivalents: 1,330 thousand as of December 31,"
+                            " 2024"), facts
