@@ -71,6 +71,10 @@ _CASH_EQUIVALENTS = re.compile(r"\bcash,?\s+(?:and\s+)?cash\s+equivalents\b", re
 # in?").
 _TAKINGS = re.compile(r"\b(?:tak(?:e|es|ing|en)|took|bring(?:s|ing)?|brought|rak(?:e|es|ed|ing))"
                       r"\s+in\b(?!\s*to\b)", re.IGNORECASE)
+# The effective tax rate by its definition: "income tax as a percentage of income before
+# income tax was an expense of 12.2%".
+_TAX_RATE = re.compile(r"\b(?:(?:provision\s+for\s+)?income\s+)?tax(?:es)?\s+as\s+a\s+percentage\s+of"
+                       r"\s+(?:income|earnings)\s+before\s+(?:income\s+)?tax(?:es)?\b", re.IGNORECASE)
 # Research and development is one line of every income statement: "research costs" ask for
 # it as "R&D" does.
 _RESEARCH = re.compile(r"\bresearch\b(?!\s+(?:and|&)\s+development\b)", re.IGNORECASE)
@@ -85,6 +89,8 @@ def terms(text: str) -> list[str]:
         text = _CASH_EQUIVALENTS.sub("cash", _CASH_FLOW.sub(_cash_flow, text))
     if " in" in text:
         text = _TAKINGS.sub("revenue", text)
+    if "ercentage of" in text:
+        text = _TAX_RATE.sub("effective tax rate", text)
     text = _ABBREVIATION.sub(lambda m: f"{m.group(0)} {_ABBREVIATIONS[m.group(1).lower()]}",
                              text) if "&" in text or _HAS_UPPER_RUN.search(text) else text
     if "esearch" in text:

@@ -752,3 +752,14 @@ def test_the_date_a_question_names_says_which_column() -> None:
                    SHOP + notes)
     assert facts.startswith("Cash and cash equivalents: 1,330 thousand as of December 31,"
                             " 2024"), facts
+
+
+def test_the_effective_tax_rate_is_found_by_its_definition() -> None:
+    text = ("Income taxes\nWe recognized income tax expense of $793 million for the quarter.\n"
+            "Income tax as a percentage of income before income tax was an expense of 12.2% for"
+            " the quarter.\nOur tax rate planning considers the statutory rate of every country"
+            " we operate in.\n")
+    answer = answer_from_sources("What effective tax rate was reported for the quarter?",
+                                 [Source(text=text, file_id="f", filename="doc.pdf")]).text
+    assert answer.startswith("From the documents: “Income tax as a percentage of income before"
+                             " income tax was an expense of 12.2%"), answer
