@@ -53,11 +53,17 @@ def quotable(candidate: Candidate) -> bool:
     numbers = sum(1 for t in candidate.terms if is_number(t))
     words = len(candidate.terms) - numbers
     if (candidate.text.endswith("?") or _looks_like_heading(candidate.text)
-            or _LEADER.search(candidate.text)):
+            or _LEADER.search(candidate.text) or _UNIT_LINE.match(candidate.text)):
         return False
     # Short sentences count when they end like prose ("The sky is blue because of scattering.").
     short_prose = len(candidate.terms) >= 3 and _ENDS_PROSE.search(candidate.text) is not None
     return len(candidate.terms) >= 5 or (words >= 1 and numbers >= 2) or short_prose
+
+
+# A table's unit line says how to read its figures, nothing by itself: "(In millions, except
+# number of shares which are reflected in thousands and par value)".
+_UNIT_LINE = re.compile(r"\s*\(\s*(?:\$\s*|dollars\s+|amounts\s+)?in\s+(?:thousands|millions"
+                        r"|billions)\b[^)]*\)\s*$", re.IGNORECASE)
 
 
 def ends_like_prose(text: str) -> bool:

@@ -763,3 +763,13 @@ def test_the_effective_tax_rate_is_found_by_its_definition() -> None:
                                  [Source(text=text, file_id="f", filename="doc.pdf")]).text
     assert answer.startswith("From the documents: “Income tax as a percentage of income before"
                              " income tax was an expense of 12.2%"), answer
+
+
+def test_a_tables_unit_line_is_never_quoted() -> None:
+    text = ("Balance sheet\n(In millions, except number of shares which are reflected in"
+            " thousands and par value)\nJune 30, 2024 December 31, 2023\nInventories 8,120 7,450\n"
+            "Prepaid expenses 310 295\n")
+    answer = answer_from_sources("How did the inventory levels of the shares reflect on supply?",
+                                 [Source(text=text, file_id="f", filename="doc.pdf")]).text
+    assert answer.startswith("Inventories: 8,120 million as of June 30, 2024"), answer
+    assert "In millions" not in answer, answer
