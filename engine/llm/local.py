@@ -36,6 +36,7 @@ from engine.llm._ranking import (
 )
 from engine.llm._tables import Row
 from engine.llm._terms import terms as _terms
+from engine.retrieval.recency import document_date
 
 __all__ = [
     "LOCAL_MODEL_ID",
@@ -123,6 +124,8 @@ def answer_from_sources(
     question = in_source_words(question, found, contexts)
     main, rest = split_question(question)
     facts = _facts(main, texts, contexts, found, abbreviations)
+    if len(facts) == 1 and _ACROSS.search(question):
+        facts = across_documents(facts[0], sources)
     prose = bool(facts) or asks_for_explanation(question)
     budget = max_sentences - min(len(facts), 1)
     picks = best_sentences(main, texts, budget - bool(rest), contexts=contexts,
@@ -145,6 +148,40 @@ def answer_from_sources(
         return ExtractiveAnswer(NO_ANSWER, [], found=False)
     text, citations = _format(facts, picks, sources, max_chars, turn)
     return ExtractiveAnswer(text, citations, found=True)
+
+
+# A question about how something moved across the documents ("How has Apple's total net sales
+# changed over time?" of four quarterly reports): the same line from each, oldest first.
+_ACROSS = re.compile(
+    r"\bover\s+time\b|\btrends?\b|\bfluctuat\w*|\b(?:across|over|in|during|between)\s+(?:the\s+"
+    r"|these\s+|all\s+|each\s+|every\s+)?(?:reported\s+|various\s+|different\s+)?(?:quarters"
+    r"|periods|years|reports|filings|documents|editions)\b|\beach\s+(?:reported\s+)?(?:quarter"
+    r"|period|report|filing)\b", re.IGNORECASE)
+
+
+def across_documents(fact: Fact, sources: list[Source]) -> list[Fact]:
+    """`fact` and the same line (the same label, in a table of the same section where there is
+    one) from each other document among `sources`, the documents in date order; just `fact`
+    when the sources are of one document."""
+    label = set(_terms(fact.row.label))
+    section = set(_terms(fact.row.section))
+    chosen = {sources[fact.source_index].file_id: fact}
+    for index, source in enumerate(sources):
+        if source.file_id in chosen:
+            continue
+        same = [row for row in table_rows([source.text])[0]
+                if set(_terms(row.label)) == label and row.figures]
+        if same:
+            row = max(same, key=lambda r: set(_terms(r.section)) == section)
+            chosen[source.file_id] = Fact(index, row, fact.score)
+    if len(chosen) < 2:
+        return [fact]
+
+    def when(found: Fact) -> tuple[int, int, int]:
+        source = sources[found.source_index]
+        return document_date(f"{source.filename} {source.context}") or (0, 0, 0)
+
+    return sorted(chosen.values(), key=when)
 
 
 _WORD = re.compile(r"[^\W\d_]{5,}")

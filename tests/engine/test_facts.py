@@ -773,3 +773,24 @@ def test_a_tables_unit_line_is_never_quoted() -> None:
                                  [Source(text=text, file_id="f", filename="doc.pdf")]).text
     assert answer.startswith("Inventories: 8,120 million as of June 30, 2024"), answer
     assert "In millions" not in answer, answer
+
+
+def test_a_trend_across_documents_states_the_line_of_each_oldest_first() -> None:
+    def report(quarter: str, end: str, sales: str, other: str) -> str:
+        return (f"Statements of operations\n(in millions)\nThree Months Ended\n{end}\n"
+                f"Total net sales {sales}\nOperating income {other}\n")
+
+    sources = [
+        Source(text=report("Q2", "June 30, 2024", "5,610", "930"), file_id="file-q2",
+               filename="2024 Q2 Northwind.pdf", context="Northwind Q2 2024"),
+        Source(text=report("Q1", "March 31, 2024", "5,387", "901"), file_id="file-q1",
+               filename="2024 Q1 Northwind.pdf", context="Northwind Q1 2024"),
+    ]
+    answer = answer_from_sources("How have Northwind's total net sales changed over time?",
+                                 sources)
+    lines = answer.text.split("\n")
+    assert lines[0].startswith("Total net sales: 5,387 million for the three months ended March"
+                               " 31, 2024"), answer.text
+    assert lines[1].startswith("Total net sales: 5,610 million for the three months ended June"
+                               " 30, 2024"), answer.text
+    assert [c.source_index for c in answer.citations][:2] == [1, 0]
