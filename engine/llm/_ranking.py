@@ -171,7 +171,7 @@ def weigh_question(
     return Question(key, _idf(key, found))
 
 
-_NAMED = re.compile(r"(?<![.?!]\s)(?<!^)\b[A-Z][a-z][\w'’-]*|\b(?:19|20)\d{2}\b"
+_NAMED = re.compile(r"(?<![.?!]\s)(?<!^)(?<!-)\b[A-Z][a-z][\w'’-]*|\b(?:19|20)\d{2}\b"
                     r"|\b[A-Z]{3,}\b")
 
 

@@ -794,3 +794,11 @@ def test_a_trend_across_documents_states_the_line_of_each_oldest_first() -> None
     assert lines[1].startswith("Total net sales: 5,610 million for the three months ended June"
                                " 30, 2024"), answer.text
     assert [c.source_index for c in answer.citations][:2] == [1, 0]
+
+
+def test_a_form_name_after_a_hyphen_is_no_name_the_sources_must_hold() -> None:
+    # "Qs" of "10-Qs" is not a company or a product the documents fail to mention.
+    text = "In May the Company completed the acquisition of Brightline Ltd. for $120 million.\n"
+    answer = answer_from_sources("Does Northwind report any acquisitions in these 10-Qs?",
+                                 [source(text)]).text
+    assert "acquisition of Brightline" in answer, answer
