@@ -53,7 +53,8 @@ def quotable(candidate: Candidate) -> bool:
     numbers = sum(1 for t in candidate.terms if is_number(t))
     words = len(candidate.terms) - numbers
     if (candidate.text.endswith("?") or _looks_like_heading(candidate.text)
-            or _LEADER.search(candidate.text) or _UNIT_LINE.match(candidate.text)):
+            or _LEADER.search(candidate.text) or _UNIT_LINE.match(candidate.text)
+            or _ends_in_page_number(candidate.text)):
         return False
     # Short sentences count when they end like prose ("The sky is blue because of scattering.").
     short_prose = len(candidate.terms) >= 3 and _ENDS_PROSE.search(candidate.text) is not None
@@ -64,6 +65,25 @@ def quotable(candidate: Candidate) -> bool:
 # number of shares which are reflected in thousands and par value)".
 _UNIT_LINE = re.compile(r"\s*\(\s*(?:\$\s*|dollars\s+|amounts\s+)?in\s+(?:thousands|millions"
                         r"|billions)\b[^)]*\)\s*$", re.IGNORECASE)
+
+
+# A line of words that ends in a small bare number is a contents entry or a heading with its
+# page number ("d) Cash Flows Statements for the Three Months Ended March 31, 2023 6"), not a
+# table row, whose last figure follows other figures.
+_PAGE_AT_END = re.compile(r"(\S+)\s+\d{1,3}$")
+_AMOUNT = re.compile(r"[$€£(]?\d[\d,.]*%?\)?$")
+_YEAR_WORD = re.compile(r"(?:19|20)\d{2}$")
+_TITLE_WORDS = 6
+
+
+def _ends_in_page_number(text: str) -> bool:
+    found = _PAGE_AT_END.search(text.strip())
+    if found is None:
+        return False
+    before = found.group(1)
+    if _AMOUNT.match(before) and not _YEAR_WORD.match(before):
+        return False
+    return len(re.findall(r"[^\W\d_]{2,}", text)) >= _TITLE_WORDS
 
 
 def ends_like_prose(text: str) -> bool:

@@ -802,3 +802,15 @@ def test_a_form_name_after_a_hyphen_is_no_name_the_sources_must_hold() -> None:
     answer = answer_from_sources("Does Northwind report any acquisitions in these 10-Qs?",
                                  [source(text)]).text
     assert "acquisition of Brightline" in answer, answer
+
+
+def test_a_contents_line_with_its_page_number_is_never_quoted() -> None:
+    text = ("d) Cash Flows Statements for the Three Months Ended March 31, 2024 and 2023 6\n\n"
+            "Cloud gross margin percentage Gross margin percentage for our cloud business 34\n\n"
+            "Cloud revenue increased 22% to $28.5 billion.\n")
+    answer = answer_from_sources("How fast did the cloud business grow?",
+                                 [Source(text=text, file_id="f", filename="doc.pdf")]).text
+    assert answer == ("From the documents: “Cloud revenue increased 22% to $28.5 billion.”"
+                      "【0:0†source】"), answer
+    assert answer_from_sources("What do the cash flows statements show?", [Source(
+        text=text, file_id="f", filename="doc.pdf")]).text.find("Statements for the") < 0
