@@ -67,23 +67,20 @@ _UNIT_LINE = re.compile(r"\s*\(\s*(?:\$\s*|dollars\s+|amounts\s+)?in\s+(?:thousa
                         r"|billions)\b[^)]*\)\s*$", re.IGNORECASE)
 
 
-# A line of words that ends in a small bare number is a contents entry or a heading with its
-# page number ("d) Cash Flows Statements for the Three Months Ended March 31, 2023 6"), not a
-# table row, whose last figure follows other figures.
+# A contents entry: a title and its page number, the title a list item's ("d) Cash Flows
+# Statements … 6") or ending in a year ("…Ended March 31, 2023 and 2022 6"). A table row's
+# last figure follows other figures; a sentence's ("docked at pier 7") follows a word.
 _PAGE_AT_END = re.compile(r"(\S+)\s+\d{1,3}$")
-_AMOUNT = re.compile(r"[$€£(]?\d[\d,.]*%?\)?$")
+_LIST_ITEM = re.compile(r"^\(?[a-z0-9]{1,2}[).]\s")
 _YEAR_WORD = re.compile(r"(?:19|20)\d{2}$")
-_TITLE_WORDS = 6
+_TITLE_WORDS = 4
 
 
 def _ends_in_page_number(text: str) -> bool:
     found = _PAGE_AT_END.search(text.strip())
-    if found is None:
+    if found is None or len(re.findall(r"[^\W\d_]{2,}", text)) < _TITLE_WORDS:
         return False
-    before = found.group(1)
-    if _AMOUNT.match(before) and not _YEAR_WORD.match(before):
-        return False
-    return len(re.findall(r"[^\W\d_]{2,}", text)) >= _TITLE_WORDS
+    return _YEAR_WORD.match(found.group(1)) is not None or _LIST_ITEM.match(text) is not None
 
 
 def ends_like_prose(text: str) -> bool:

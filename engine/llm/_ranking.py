@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from engine.llm._boilerplate import is_boilerplate
@@ -324,7 +324,7 @@ def _answering(
             # by itself it says nothing.
             if is_boilerplate(candidate.text) or candidate.text.rstrip("”’\"') ").endswith(":"):
                 score *= _FORMALITY_FACTOR
-            if amount and not _states_figure(candidate.terms, given_figures):
+            if amount and not _states_figure(candidate.text, given_figures):
                 score *= _NO_FIGURE_FACTOR
             scored.append(Pick(candidate.source_index, candidate.text, candidate.start, score))
         return scored
@@ -345,7 +345,7 @@ def _answering(
         if joined is not None:  # what it took in is not quoted again
             picks = [joined, *(p for p in picks[1:] if p.source_index != joined.source_index
                                or " ".join(p.text.split()) not in joined.text)]
-        elif not (amount and _states_figure(terms(picks[0].text), given_figures)):
+        elif not (amount and _states_figure(picks[0].text, given_figures)):
             # (A sentence that states the figure asked for is the answer by itself.)
             picks[0] = _with_next_sentence(picks[0], found, texts, picks, usable)
     return picks
@@ -537,11 +537,15 @@ def _score(
     return score * (1 + _RANK_BONUS / (1 + candidate.source_index))
 
 
-def _states_figure(sentence_terms: Sequence[str], given: frozenset[str]) -> bool:
-    """True when a sentence's terms hold a figure other than a year or one the question
-    gives ("a 200 by 2000 matrix")."""
-    return any(is_number(t) and not _YEAR.fullmatch(t) and t not in given
-               for t in sentence_terms)
+def _states_figure(sentence: str, given: frozenset[str]) -> bool:
+    """True when a sentence holds a figure other than a year, one the question gives ("a 200
+    by 2000 matrix") or a small number it ends in without a full stop (a page number: "…for
+    our cloud business 34")."""
+    found = terms(_TRAILING_NUMBER.sub("", sentence))
+    return any(is_number(t) and not _YEAR.fullmatch(t) and t not in given for t in found)
+
+
+_TRAILING_NUMBER = re.compile(r"(?<=[^\W\d_])\s+\d{1,3}\s*$")
 
 
 def _counts(sentence_terms: tuple[str, ...], counted: str) -> bool:
