@@ -112,7 +112,7 @@ def best_fact(
     total = sum(idf.get(t, 0.0) for t in wanted)
     if total <= 0:
         return None
-    labels = [[_label_terms(row.label, abbreviations, wanted) for row in source_rows]
+    labels = [[_label_terms(row, abbreviations, wanted) for row in source_rows]
               for source_rows in found]
     arounds = [[set(terms(f"{row.section} {row.caption} {row.table_caption}")) | given[index]
                 for row in source_rows] for index, source_rows in enumerate(found)]
@@ -182,11 +182,15 @@ def best_fact(
     return best
 
 
-def _label_terms(label: str, abbreviations: dict[str, frozenset[str]] | None,
+def _label_terms(row: Row, abbreviations: dict[str, frozenset[str]] | None,
                  wanted: list[str]) -> set[str]:
     """A row label's terms, an abbreviation ("AWS") the question does not use read as the
-    words it stands for."""
-    found = set(terms(label))
+    words it stands for when the row is a report's table's, under a section or dated columns
+    (a line of code output, "pcm 0 103 12" or "sex=F, pcm 690 59 3.2" under "n nevent rmean",
+    is read as it stands)."""
+    found = set(terms(row.label))
+    if not (row.section or (row.columns and not row.named)):
+        return found
     for abbreviation in (found & set(abbreviations or ())) - set(wanted):
         found = (found - {abbreviation}) | (abbreviations or {})[abbreviation]
     return found

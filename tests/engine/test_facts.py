@@ -816,3 +816,12 @@ def test_a_contents_line_with_its_page_number_is_never_quoted() -> None:
     assert "Statements for the" not in answer, answer
     assert answer_from_sources("What do the cash flows statements show?", [Source(
         text=text, file_id="f", filename="doc.pdf")]).text.find("Statements for the") < 0
+
+
+def test_a_line_of_code_output_is_not_read_through_an_abbreviation() -> None:
+    # "pcm" of an R print-out is not the row "plasma cell malignancy" of a report's table.
+    text = ("The data hold the time to plasma cell malignancy (PCM) for each subject.\n\n"
+            "> with(data3, table(state, pcm))\ncensor 0 409 20\npcm 0 103 12\ndeath 0 860 31\n")
+    answer = answer_from_sources("How many subjects had plasma cell malignancy first?",
+                                 [Source(text=text, file_id="f", filename="doc.pdf")]).text
+    assert not answer.startswith("pcm"), answer
