@@ -329,7 +329,14 @@ def _columns(headings: str, figures: list[str]) -> list[str]:
     every_year = _YEAR.findall(headings)
     years = _YEAR.findall(_DATE.sub(" ", headings)) if len(dates) >= 2 else every_year
     month_days = list(dict.fromkeys(_YEAR.sub("", d).strip(" ,") for d in dates))
-    if len(month_days) == 1 and len(every_year) >= 2:
+    split = _DAYS_THEN_YEARS.search(headings)
+    days = _MONTH_DAY.findall(split.group(1)) if split else []
+    if split and len(days) == len(_YEAR.findall(split.group(2))):
+        # The month and day of each column on one line, their years on the next: "October
+        # 29, October 30, October 29, October 30," / "2023 2022 2023 2022".
+        base = [f"{' '.join(d.split())}, {y}"
+                for d, y in zip(days, _YEAR.findall(split.group(2)), strict=True)]
+    elif len(month_days) == 1 and len(every_year) >= 2:
         # One closing date, a year per column: "September 30, … 2022 2023 2022 2023".
         base = [f"{month_days[0]}, {y}" for y in every_year]
     elif len(dates) >= 2 and all(_YEAR.search(d) for d in every_date):
@@ -368,6 +375,12 @@ def _columns(headings: str, figures: list[str]) -> list[str]:
         return []  # a blank cell or a row cut short: which figure is whose can't be told
     columns = _with_periods(base, periods)
     return columns if len(set(columns)) == len(columns) else []
+
+
+_MONTH_DAY = re.compile(rf"\b(?:{_MONTHS})\.?\s+\d{{1,2}}(?=,?\s)", re.IGNORECASE)
+_DAYS_THEN_YEARS = re.compile(
+    rf"((?:\b(?:{_MONTHS})\.?\s+\d{{1,2}},?\s+){{2,}})((?:(?:19|20)\d{{2}}\b\s*){{2,}})",
+    re.IGNORECASE)
 
 
 def _unit_of(figure: str) -> str:

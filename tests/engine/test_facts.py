@@ -825,3 +825,15 @@ def test_a_line_of_code_output_is_not_read_through_an_abbreviation() -> None:
     answer = answer_from_sources("How many subjects had plasma cell malignancy first?",
                                  [Source(text=text, file_id="f", filename="doc.pdf")]).text
     assert not answer.startswith("pcm"), answer
+
+
+def test_column_dates_whose_years_stand_on_the_next_line() -> None:
+    text = ("Three Months Ended Nine Months Ended\nOctober 29, October 30, October 29, October 30,\n"
+            "2023 2022 2023 2022\n(In millions)\nRevenue:\nData Center $ 14,514 $ 3,833 $ 29,121"
+            " $ 11,389\nGaming 2,856 1,574 7,582 7,236\n")
+    found = {row.label: row for row in rows(text)}
+    assert found["Gaming"].columns == [
+        "three months ended October 29, 2023", "three months ended October 30, 2022",
+        "nine months ended October 29, 2023", "nine months ended October 30, 2022"]
+    assert stated("What were gaming revenues?", text).startswith(
+        "Gaming (revenue): 2,856 million for the three months ended October 29, 2023;")
