@@ -71,8 +71,8 @@ def initialisms(question: str, texts: list[str]) -> dict[str, frozenset[str]]:
         for first in range(len(words) - 1):
             name = words[first:]
             letters = "".join(w if w.isupper() else w[0] for w in name)
-            if len(letters) < 2 or not any(re.search(rf"(?<![\w&])({letters})(?![\w&])", t)
-                                           for t in texts):
+            written = re.compile(rf"(?<![\w&]){re.escape(letters)}(?![\w&])")
+            if len(letters) < 2 or not any(written.search(t) for t in texts):
                 continue
             key = terms(letters)
             long_terms = frozenset(terms(" ".join(name))) - set(key)

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 from engine.llm._sentences import split_sentences
-from engine.llm._terms import is_number, terms
+from engine.llm._terms import is_number, is_year, terms
 
 _DUPLICATE_JACCARD = 0.8
 # A table of contents' dot leaders ("2.1 Data . . . . . . 3"): a list of pages, no prose.
@@ -72,7 +72,6 @@ _UNIT_LINE = re.compile(r"\s*\(\s*(?:\$\s*|dollars\s+|amounts\s+)?in\s+(?:thousa
 # last figure follows other figures; a sentence's ("docked at pier 7") follows a word.
 _PAGE_AT_END = re.compile(r"(\S+)\s+\d{1,3}$")
 _LIST_ITEM = re.compile(r"^\(?[a-z0-9]{1,2}[).]\s")
-_YEAR_WORD = re.compile(r"(?:19|20)\d{2}$")
 _TITLE_WORDS = 4
 
 
@@ -80,7 +79,7 @@ def _ends_in_page_number(text: str) -> bool:
     found = _PAGE_AT_END.search(text.strip())
     if found is None or len(re.findall(r"[^\W\d_]{2,}", text)) < _TITLE_WORDS:
         return False
-    return _YEAR_WORD.match(found.group(1)) is not None or _LIST_ITEM.match(text) is not None
+    return is_year(found.group(1)) or _LIST_ITEM.match(text) is not None
 
 
 def ends_like_prose(text: str) -> bool:

@@ -189,10 +189,10 @@ def _label_terms(row: Row, abbreviations: dict[str, frozenset[str]] | None,
     (a line of code output, "pcm 0 103 12" or "sex=F, pcm 690 59 3.2" under "n nevent rmean",
     is read as it stands)."""
     found = set(terms(row.label))
-    if not (row.section or (row.columns and not row.named)):
+    if not abbreviations or not (row.section or (row.columns and not row.named)):
         return found
-    for abbreviation in (found & set(abbreviations or ())) - set(wanted):
-        found = (found - {abbreviation}) | (abbreviations or {})[abbreviation]
+    for abbreviation in (found & set(abbreviations)) - set(wanted):
+        found = (found - {abbreviation}) | abbreviations[abbreviation]
     return found
 
 

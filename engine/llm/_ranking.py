@@ -19,7 +19,7 @@ from engine.llm._candidates import (
 )
 from engine.llm._summary import central_sentences
 from engine.llm._tables import figures_in, split_row
-from engine.llm._terms import is_abbreviation, is_number, stem, terms
+from engine.llm._terms import is_abbreviation, is_number, is_year, stem, terms
 
 # BM25's term-frequency saturation, and a length normalisation weaker than the usual 0.75:
 # sentences vary less than documents, and full sentences should not lose to bare fragments.
@@ -70,7 +70,6 @@ _ASKS_AMOUNT = re.compile(
     r"|\b(?:what|which)\s+(?:percentage|percent|share|proportion|fraction|number|amount|rate"
     r"|ratio|size|value)\b|\b(?:rate|ratio|percentage)\b", re.IGNORECASE)
 _NO_FIGURE_FACTOR = 0.5
-_YEAR = re.compile(r"(?:19|20)\d\d")
 _SUMMARY_REQUEST = re.compile(
     r"\b(?:summar\w*|overview|tl;?dr|gist|(?:key|main) (?:points|ideas|takeaways))\b"
     r"|\bwhat(?:'s|’s| is| are)\s+(?:this|these|it|the\s+\w+)\s+about\b",
@@ -542,7 +541,7 @@ def _states_figure(sentence: str, given: frozenset[str]) -> bool:
     by 2000 matrix") or a small number it ends in without a full stop (a page number: "…for
     our cloud business 34")."""
     found = terms(_TRAILING_NUMBER.sub("", sentence))
-    return any(is_number(t) and not _YEAR.fullmatch(t) and t not in given for t in found)
+    return any(is_number(t) and not is_year(t) and t not in given for t in found)
 
 
 _TRAILING_NUMBER = re.compile(r"(?<=[^\W\d_])\s+\d{1,3}\s*$")

@@ -331,11 +331,11 @@ def _columns(headings: str, figures: list[str]) -> list[str]:
     month_days = list(dict.fromkeys(_YEAR.sub("", d).strip(" ,") for d in dates))
     split = _DAYS_THEN_YEARS.search(headings)
     days = _MONTH_DAY.findall(split.group(1)) if split else []
-    if split and len(days) == len(_YEAR.findall(split.group(2))):
+    split_years = _YEAR.findall(split.group(2)) if split else []
+    if days and len(days) == len(split_years):
         # The month and day of each column on one line, their years on the next: "October
         # 29, October 30, October 29, October 30," / "2023 2022 2023 2022".
-        base = [f"{' '.join(d.split())}, {y}"
-                for d, y in zip(days, _YEAR.findall(split.group(2)), strict=True)]
+        base = [f"{' '.join(d.split())}, {y}" for d, y in zip(days, split_years, strict=True)]
     elif len(month_days) == 1 and len(every_year) >= 2:
         # One closing date, a year per column: "September 30, … 2022 2023 2022 2023".
         base = [f"{month_days[0]}, {y}" for y in every_year]

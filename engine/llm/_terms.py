@@ -127,6 +127,14 @@ def is_number(term: str) -> bool:
     return _NUMBER.fullmatch(term) is not None
 
 
+_YEAR = re.compile(r"(?:19|20)\d{2}")
+
+
+def is_year(word: str) -> bool:
+    """True for a year of the last two centuries ("2023"), not an amount."""
+    return _YEAR.fullmatch(word) is not None
+
+
 @lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
     """Strip plural, -ing and -ed endings and a final e, so 'repurchased' meets 'repurchase'."""

@@ -192,7 +192,7 @@ def in_source_words(question: str, found: list[Candidate], contexts: list[str]) 
     it is that word and a letter or two more: "the North American segment" of a filing that
     says "North America", "European sales" of "Europe"."""
     present: set[str] = set().union(*(c.term_set for c in found),
-                                    *(_terms(c) for c in contexts))
+                                    *(_terms(c) for c in set(contexts)))
 
     def near(match: re.Match[str]) -> str:
         word = match.group(0)
