@@ -228,6 +228,20 @@ def rows(text: str) -> list[Row]:
             continue
         if found_unit := _UNIT.search(line):
             unit = found_unit.group(1).lower()
+        pairs = statistic_pairs(line)
+        if pairs:
+            # "exp.F = 8.9955, p-value = 0.001311" under "expF test" / "data: ecm.model": each
+            # pair is a row named by its statistic, the lines above saying which test of what.
+            about = "; ".join(b for b in between[-_PAIR_CONTEXT_LINES:]
+                             if len(b) <= _SECTION_CHARS and not _ENDS_SENTENCE.search(b))
+            for offset, end_offset, name, value in pairs:
+                found.append(Row(start=start + offset, end=start + end_offset, line=line,
+                                 label=name, figures=[value], columns=[], section=about,
+                                 caption=" ".join(between), unit="",
+                                 table_caption=" ".join(between), above=about))
+            between = [*between, line][-_HEADER_LINES:]
+            last_start = start
+            continue
         split = split_row(line)
         if split is None:
             between = [*between, line][-_HEADER_LINES:]
@@ -283,6 +297,30 @@ def rows(text: str) -> list[Row]:
         if label.lower().startswith("total"):
             section = ""  # "Total operating expenses" closes the "Operating expenses:" block
     return found
+
+
+# Statistics printed as "name = value" pairs, a line of nothing else: "exp.F = 8.9955, p-value =
+# 0.001311", "X-squared = 3.2, df = 1, p-value < 2.2e-16", "t = -2.1, df = 38".
+_PAIR = re.compile(r"\s*(?P<name>[^\W\d_][\w.()^'’-]{0,23})\s*(?P<relation>[<>]?=|[<>])\s*"
+                   r"(?P<value>-?\d[\d,]*(?:\.\d+)?(?:[eE][-+]?\d+)?%?)\s*(?:,|;|$)")
+# The lines above a line of statistics that say what was tested (its title, "data: …").
+_PAIR_CONTEXT_LINES = 2
+_ENDS_SENTENCE = re.compile(r"[.!?]$")
+
+
+def statistic_pairs(line: str) -> list[tuple[int, int, str, str]]:
+    """(start, end, name, value) of each pair when `line` is only "name = value" pairs."""
+    pairs = []
+    at = 0
+    while at < len(line):
+        match = _PAIR.match(line, at)
+        if match is None:
+            return []
+        relation = match.group("relation")
+        value = match.group("value") if relation == "=" else f"{relation}{match.group('value')}"
+        pairs.append((match.start("name"), match.end("value"), match.group("name"), value))
+        at = match.end()
+    return pairs
 
 
 # A row that qualifies the one above it: its share of something, not a thing of its own.

@@ -837,3 +837,31 @@ def test_column_dates_whose_years_stand_on_the_next_line() -> None:
         "nine months ended October 29, 2023", "nine months ended October 30, 2022"]
     assert stated("What were gaming revenues?", text).startswith(
         "Gaming (revenue): 2,856 million for the three months ended October 29, 2023;")
+
+
+# Printed output of two statistical tests, as a paper on an R package shows it.
+TESTS_OUTPUT = """We test the fitted model for a change in its mean with two statistics.
+> sctest(growth.model, type = "supF")
+supF test
+data: growth.model
+sup.F = 14.207, p-value = 0.0213
+The supremum statistic rejects stability at the 5% level; the Wald form agrees.
+> sctest(growth.model, type = "Wald")
+Wald test
+data: growth.model
+W = 3.118, df = 2, p-value = 0.2104
+"""
+
+
+def test_statistics_printed_as_name_value_pairs_are_facts() -> None:
+    assert [(row.label, row.figures, row.section) for row in rows(TESTS_OUTPUT)][:2] == [
+        ("sup.F", ["14.207"], "supF test; data: growth.model"),
+        ("p-value", ["0.0213"], "supF test; data: growth.model")]
+    assert stated("What is the sup F statistic of the growth model?", TESTS_OUTPUT).startswith(
+        "sup.F (supF test; data: growth.model): 14.207.")
+    # The p-value of the test the question names, not the first p-value printed.
+    assert stated("What p-value does the Wald test give?", TESTS_OUTPUT).lower().startswith(
+        "p-value (wald test; data: growth.model): 0.2104.")
+    answer = answer_from_sources("What is the sup F statistic of the growth model?",
+                                 [source(TESTS_OUTPUT)])
+    assert answer.citations[0].quote == "sup.F = 14.207"
