@@ -50,7 +50,7 @@ from engine.retrieval.index import (
 )
 from engine.retrieval.lexical import Postings, bm25, build_postings, query_terms
 from engine.retrieval.recency import asks_for_latest, newest
-from engine.retrieval.source_words import without_pointers
+from engine.retrieval.source_words import asks_for_opening, without_pointers
 
 SearchMode = Literal["lexical", "semantic", "hybrid"]
 RRF_K = 60  # the constant of reciprocal rank fusion (Cormack, Clarke & Büttcher 2009)
@@ -183,6 +183,11 @@ def _rank(parts: _Parts, query: str, title_weight: float,
             # lexical order, as a title match is one more vote for the document it names.
             rankings.append((1.0, [s if i == latest else np.zeros_like(s)
                                    for i, s in enumerate(chunk_scores)]))
+        if asks_for_opening(query):
+            # "The share count on the cover page": one more vote, each document's opening
+            # page's chunks in their lexical order (every one of them, matched or not).
+            rankings.append((1.0, [_opening_scores(c, s) for c, s in
+                                   zip(parts.chunks, chunk_scores, strict=True)]))
     if mode != "lexical" and _all_dense(parts):
         vector = embedder.embed_query(asked)
         if vector is not None:
@@ -203,6 +208,18 @@ def _latest(parts: _Parts, titles: np.ndarray | None) -> int | None:
     among = named or list(range(len(parts.chunks)))
     found = newest([parts.chunks[i].title for i in among])
     return None if found is None else among[found]
+
+
+def _opening_scores(chunks: ChunkPart, scores: np.ndarray) -> np.ndarray:
+    """The chunks of a document's first page, in the order of their lexical `scores` (a
+    chunk the question's words miss still counts, after those they match); 0 for the rest."""
+    numbered = [p for p in chunks.page_start if p is not None]
+    if not numbered:
+        return np.zeros(len(chunks.ids), dtype=np.float32)
+    first = min(numbered)
+    opening = np.asarray([p == first for p in chunks.page_start], dtype=bool)
+    ceiling = float(scores.max()) + 1.0 if len(scores) else 1.0
+    return np.where(opening, scores + ceiling, 0.0).astype(np.float32)
 
 
 def _all_dense(parts: _Parts) -> bool:

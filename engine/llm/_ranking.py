@@ -86,7 +86,9 @@ _ASKING = (r"details?|specific(?:ally)?|provided?|disclosed?|revealed?|stated|se
            r"|(?:scale|extent|magnitude)\s+of"
            r"|what\s+(?:scale|extent|magnitude)\s+(?:did|do|does|was|were|is|are|had|has)"
            # "how fast did it grow", "how big was it": how much, in other words
-           r"|how\s+(?:fast|quickly|rapidly|big|large|strongly|sharply|steeply)")
+           r"|how\s+(?:fast|quickly|rapidly|big|large|strongly|sharply|steeply)"
+           # "the share count", "the employee count": how many shares, employees
+           r"|(?<=[a-z] )count")
 _INSTRUCTION = re.compile(
     r"\b(?:analy[sz]e|examine|outline|elaborate(?:\s+on)?|correlat\w*|relat(?:e|es|ed|ion)"
     r"|relationships?|insights?|implications?|discussions?\s+(?:on|of|about|in)"

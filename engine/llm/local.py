@@ -37,6 +37,7 @@ from engine.llm._ranking import (
 from engine.llm._tables import Row
 from engine.llm._terms import terms as _terms
 from engine.retrieval.recency import document_date
+from engine.retrieval.source_words import asks_for_opening, without_opening
 
 __all__ = [
     "LOCAL_MODEL_ID",
@@ -117,6 +118,11 @@ def answer_from_sources(
     main quotes, the rest one more quote. Citations read `source_marker(turn, index)`.
     """
     texts, contexts = [s.text for s in sources], [s.context for s in sources]
+    if asks_for_opening(question):
+        # "The share count on the cover page": what the opening pages say, and the question
+        # without the words that point at them.
+        texts = _on_opening_pages(sources) or texts
+        question = without_opening(question)
     found = candidates(texts)  # split once: the facts and both sets of quotes read them
     abbreviations = {**initialisms(question, texts), **defined(texts)}
     if abbreviations:  # "ECM" in a sentence also says "error correction model", and back
@@ -498,6 +504,15 @@ def _shorten(quote: str, limit: int) -> str:
     if len(quote) <= limit:
         return quote
     return quote[: limit - 1].rsplit(" ", 1)[0] + "…"
+
+
+def _on_opening_pages(sources: list[Source]) -> list[str] | None:
+    """The text of each source that begins on its document's opening page ("" for the others),
+    or None when no source does. The whole chunk, not the first page alone: a cover runs on
+    past its first page (a filing's share count stands on its second)."""
+    texts = [source.text if source.opening_page is not None and source.page_start is not None
+             and source.page_start <= source.opening_page else "" for source in sources]
+    return texts if any(t.strip() for t in texts) else None
 
 
 def _page(source: Source, offset: int) -> int | None:

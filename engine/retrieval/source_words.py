@@ -24,11 +24,31 @@ _POINTER = re.compile(
 
 
 def without_pointers(question: str) -> str:
-    """`question` with the phrases that point at a document taken out; whose document it is
-    and the period it covers stay ("in Apple's Q2 2023 10-Q" leaves "Apple Q2 2023": pages
-    say which quarter their figures are for)."""
+    """`question` with the phrases that point at a document or at its opening page taken out;
+    whose document it is and the period it covers stay ("in Apple's Q2 2023 10-Q" leaves
+    "Apple Q2 2023": pages say which quarter their figures are for)."""
+    question = without_opening(question)
     return _POINTER.sub(lambda m: " ".join(["", m.group("owner") or "",
                                             *_PERIOD.findall(m.group(0)), ""]), question)
+
+
+# A document's opening page named as such: "on the cover page", "the title page's date", "as of
+# the cover date", "on the front page". In the text these words find the pages that talk about
+# a cover (a list of exhibits: "Inline XBRL for the cover page"), not the cover itself.
+_OPENING = re.compile(
+    r"(?:\b(?:on|in|from|of|at|as\s+of)\s+)?\b(?:the|its|this|their|[A-Z][\w&.-]*['’]s)\s+"
+    r"(?:(?:cover|title|front)\s+(?:page|sheet|date)|cover)(?:['’]s)?\b",
+    re.IGNORECASE)
+
+
+def without_opening(question: str) -> str:
+    """`question` without the words that point at the document's opening page."""
+    return _OPENING.sub(" ", question)
+
+
+def asks_for_opening(question: str) -> bool:
+    """True when the question points at the document's opening page ("the cover page")."""
+    return _OPENING.search(question) is not None
 
 
 _PERIOD = re.compile(r"\b(?:[QH][1-4]|FY\s?\d{2,4}|(?:19|20)\d{2})\b", re.IGNORECASE)

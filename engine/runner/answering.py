@@ -22,6 +22,7 @@ from engine.llm.local import (
     count_prompt_tokens,
     source_marker,
 )
+from engine.retrieval.source_words import asks_for_opening
 from engine.search import Hit
 from engine.settings import EngineSettings
 from engine.sse import word_pieces
@@ -120,8 +121,9 @@ def answer_locally(
 ) -> Answer:
     """Quote the best supporting sentences of the retrieved chunks, each cited with its page."""
     openings: dict[str, int | None] = {}
-    # Only a question about who wrote the document quotes its opening, whose page is looked up.
-    for hit in hits if asks_who_wrote(question) else []:
+    # Only a question about who wrote the document or about its cover page reads its
+    # opening, whose page is looked up.
+    for hit in hits if asks_who_wrote(question) or asks_for_opening(question) else []:
         if hit.file_id not in openings:
             row = conn.execute("SELECT min(page) FROM file_pages WHERE file_id = ?"
                                " AND trim(text) != ''", (hit.file_id,)).fetchone()

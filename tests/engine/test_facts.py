@@ -865,3 +865,11 @@ def test_statistics_printed_as_name_value_pairs_are_facts() -> None:
     answer = answer_from_sources("What is the sup F statistic of the growth model?",
                                  [source(TESTS_OUTPUT)])
     assert answer.citations[0].quote == "sup.F = 14.207"
+
+
+def test_a_count_asks_how_many() -> None:
+    text = ("The gate staff count vehicles by hand and report to the employee council.\n"
+            "Employees of the harbour numbered 412 on the last day of the season.\n")
+    answer = stated("What was the employee count of the harbour?", text)
+    assert "412" in answer and "count vehicles" not in answer, answer
+

@@ -319,6 +319,35 @@ def test_an_affiliation_and_a_venue_are_quoted_from_the_title_page(tmp_path: Pat
         "At which workshop was this talk given?"]
 
 
+
+# A report whose cover states its share count; later pages speak of shares and of "the cover
+# page" (a list of exhibits), never of the count on the cover.
+COVERED = [
+    "HARBOR INC. QUARTERLY REPORT\nFor the quarter ended June 30, 2024\n"
+    "Indicate the number of shares outstanding of each class of common stock.\n"
+    "48,210,377 shares of common stock were outstanding as of July 19, 2024.",
+    FILLER * 2 + "The company repurchased shares of common stock during the quarter and paid a "
+                 "dividend of $0.12 per share.",
+    FILLER + "Weighted average shares outstanding rose as employees exercised options.",
+    "Exhibits\n104 Inline XBRL for the cover page of this quarterly report, included in the "
+    "exhibit set. The cover page share data is tagged in the exhibit.",
+]
+
+
+def test_a_question_about_the_cover_page_is_answered_from_the_opening_page(
+        tmp_path: Path) -> None:
+    with engine(tmp_path, embeddings=False) as client:
+        store = store_with(client, {"harbor-q2.pdf": pdf(COVERED)}, max=100, overlap=0)
+        conn = client.app.state.engine.db.read()  # type: ignore[attr-defined]
+        [best] = search_stores(conn, [store], ["What was the share count on the cover page?"],
+                               max_results=1)
+        answer = ask(conn, store, "What was the share count on the cover page?")
+    assert best.page_start == 1, best.text
+    # Not the exhibit that names the cover page, nor the pages that speak of shares.
+    cited = answer.annotations[0]["file_citation"]
+    assert "48,210,377 shares" in cited["quote"] and cited["pages"] == [1], answer.text
+    assert "Inline XBRL" not in answer.text, answer.text
+
 CERTIFIED = [
     FILLER * 2 + "Gross margin was 41.2 percent of net sales, up from 39.8 percent a year ago.",
     FILLER * 3,
