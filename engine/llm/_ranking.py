@@ -68,7 +68,7 @@ _COUNTED = re.compile(r"\bhow\s+many\s+([a-z]+)", re.IGNORECASE)
 _ASKS_AMOUNT = re.compile(
     r"\bhow\s+(?:much|many|fast|big|large|high|low|long|far|often|quickly|sharply|strongly)\b"
     r"|\b(?:what|which)\s+(?:percentage|percent|share|proportion|fraction|number|amount|rate"
-    r"|ratio|size|value)\b|\b(?:rate|ratio|percentage)\b", re.IGNORECASE)
+    r"|ratio|size|value)\b|\b(?:rate|ratio|percentage)\b|(?<=[a-z] )count\b", re.IGNORECASE)
 _NO_FIGURE_FACTOR = 0.5
 _SUMMARY_REQUEST = re.compile(
     r"\b(?:summar\w*|overview|tl;?dr|gist|(?:key|main) (?:points|ideas|takeaways))\b"
