@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from engine.llm._abbreviations import expanded
 from engine.llm._tables import Row, rows
 from engine.llm._terms import terms
+from engine.retrieval.recency import document_date
 
 # Questions that ask for an explanation are answered with prose, not with table rows that
 # merely share their words.
@@ -438,7 +439,8 @@ def render_fact(row: Row, shown: tuple[int, ...] = ()) -> str:
         label = f"{label} ({_short(row.caption)})"
     unit = _unit(row)
     parts = []
-    for i, figure in enumerate(row.figures):
+    for i in _reading_order(row):
+        figure = row.figures[i]
         if shown and i not in shown:
             continue
         column = row.columns[i] if i < len(row.columns) else ""
@@ -448,6 +450,32 @@ def render_fact(row: Row, shown: tuple[int, ...] = ()) -> str:
         amount = figure if column.endswith("change") else _with_unit(figure, unit)
         parts.append(_placed(amount, column))
     return f"{label}: {'; '.join(parts)}"
+
+
+def _reading_order(row: Row) -> list[int]:
+    """The positions of a row's figures, the latest period first within each kind of period
+    ("three months ended", "nine months ended", "as of") where every heading but the changes'
+    has a date: a table that prints 2022 before 2023 is read back 2023 first. A change stays
+    after the figures of the kind it follows."""
+    order = list(range(len(row.figures)))
+    if row.named or len(row.columns) < len(row.figures):
+        return order
+    groups: dict[str, tuple[list[tuple[tuple[int, ...], int]], list[int]]] = {}
+    kind = None
+    for i in order:
+        column = row.columns[i]
+        if column.endswith("change"):
+            if kind is None:
+                return order
+            groups[kind][1].append(i)
+            continue
+        date = document_date(column)
+        if date is None:
+            return order
+        kind = column.split(" ended ")[0] if " ended " in column else ""
+        groups.setdefault(kind, ([], []))[0].append((tuple(-part for part in date), i))
+    return [i for dated, changes in groups.values()
+            for i in [*(i for _, i in sorted(dated)), *changes]]
 
 
 _PER_SHARE = re.compile(r"\bper[\s-]+(?:common\s+)?share\b|\bEPS\b", re.IGNORECASE)
