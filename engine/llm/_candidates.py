@@ -9,6 +9,9 @@ from engine.llm._sentences import split_sentences
 from engine.llm._terms import is_number, is_year, terms
 
 _DUPLICATE_JACCARD = 0.8
+_MIXED_HEADING_WORDS = 6
+# A short line in capitals is a name or a heading ("AMAZON.COM, INC."), full stop or not.
+_SHOUTED_TERMS = 6
 # A table of contents' dot leaders ("2.1 Data . . . . . . 3"): a list of pages, no prose.
 _LEADER = re.compile(r"(?:\.\s?){5,}")
 _ENDS_PROSE = re.compile(r"[.!?:;][\"'”’)\]]*$")
@@ -52,7 +55,8 @@ def quotable(candidate: Candidate) -> bool:
     """Prose of a few words, or a table row (a label and figures); not a heading or a question."""
     numbers = sum(1 for t in candidate.terms if is_number(t))
     words = len(candidate.terms) - numbers
-    if (candidate.text.endswith("?") or _looks_like_heading(candidate.text)
+    shouted = candidate.text.upper() == candidate.text and len(candidate.terms) <= _SHOUTED_TERMS
+    if (candidate.text.endswith("?") or _looks_like_heading(candidate.text) or shouted
             or _LEADER.search(candidate.text) or _UNIT_LINE.match(candidate.text)
             or _ends_in_page_number(candidate.text)):
         return False
@@ -117,7 +121,10 @@ def _looks_like_heading(text: str) -> bool:
     words = _LONG_WORD.findall(text)
     if not words:
         return any(_HEADING_NUMBER.fullmatch(t) for t in text.split()) and small == 0
-    return all(word[0].isupper() for word in words)
+    # One lower-case word among many capitalised ones is still a heading ("Revenue Gross
+    # Margin Diluted EPS attributable to Intel Cash Flows").
+    lower = sum(not word[0].isupper() for word in words)
+    return lower == 0 or (len(words) >= _MIXED_HEADING_WORDS and lower == 1)
 
 
 def distinct(scored: list[Pick], limit: int, min_relative_score: float) -> list[Pick]:

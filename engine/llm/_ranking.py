@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
 from engine.llm._boilerplate import is_boilerplate
@@ -151,6 +151,12 @@ class Question:
 
     wanted: list[str]
     idf: dict[str, float]
+    # Of `wanted`, what the question asks about without the words that say where, when or how
+    # much it hedges ("significant", "in the latest 10-Q", "relative to past quarters").
+    core: frozenset[str] = frozenset()
+    # The same before it is narrowed to the terms the sources hold: a sentence that shares
+    # none of these shares only how the question asks.
+    about: frozenset[str] = frozenset()
 
 
 def weigh_question(
@@ -169,7 +175,16 @@ def weigh_question(
     key = [t for t in wanted if t in present]
     if not key:
         return None
-    return Question(key, _idf(key, found))
+    core = set(terms(_HEDGE.sub(" ", _NOT_ASKED.sub(" ", _INSTRUCTION.sub(" ", question)))))
+    return Question(key, _idf(key, found), frozenset(t for t in key if t in core),
+                    frozenset(core))
+
+
+# How a question hedges or places what it asks: "any significant changes", "the key factors",
+# "relative to past quarters".
+_HEDGE = re.compile(
+    r"\b(?:significant(?:ly)?|substantial(?:ly)?|considerabl[ey]|major|notabl[ey]|key|main"
+    r"|primary|chief|relative(?:ly)?|past|previous|prior|preceding)\b", re.IGNORECASE)
 
 
 _NAMED = re.compile(r"(?<![.?!]\s)(?<!^)(?<!-)\b[A-Z][a-z][\w'’-]*|\b(?:19|20)\d{2}\b"
@@ -192,14 +207,16 @@ def _named(question: str) -> set[str]:
 
 def best_sentences(
     question: str, texts: list[str], max_sentences: int, *, contexts: list[str] | None = None,
-    prose_only: bool = False, found: list[Candidate] | None = None,
+    prose_only: bool = False, found: list[Candidate] | None = None, last_resort: bool = False,
 ) -> list[Pick]:
     """The sentences of `texts` that best answer `question`, best first.
 
     A request for a summary quotes the sentences on its topic, or the most central ones when it
     names none, in document order. `prose_only` leaves out table rows (for questions that ask
     why or how, which rows of figures do not answer). `found` is `candidates(texts)` when the
-    caller has split them already.
+    caller has split them already. `last_resort`: when no sentence holds enough of the question,
+    those that hold enough of what it asks about, its hedges and pointers left out, are quoted
+    rather than none (for a question nothing else answers).
     """
     summary = is_summary_request(question)
     if found is None:
@@ -224,7 +241,7 @@ def best_sentences(
         return []
     picks = _answering(weighed, found, max_sentences, counted_term, given, headings, prose_only,
                        texts, defines, question if _HOW_TO.search(question) else "",
-                       amount=_ASKS_AMOUNT.search(question) is not None,
+                       amount=_ASKS_AMOUNT.search(question) is not None, last_resort=last_resort,
                        given_figures=frozenset(t for t in terms(question) if is_number(t)))
     if summary:
         return sorted(picks, key=lambda p: (p.source_index, p.start))
@@ -277,6 +294,7 @@ def _answering(
     given: list[frozenset[str]], headings: list[list[tuple[int, frozenset[str]]]],
     prose_only: bool, texts: list[str], defines: re.Pattern[str] | None = None,
     how_to: str = "", *, amount: bool = False, given_figures: frozenset[str] = frozenset(),
+    last_resort: bool = False,
 ) -> list[Pick]:
     """BM25-ranked sentences that cover enough of the question's key terms; the best one with
     the sentence that follows it in its paragraph (for a how-to question, `how_to`, up to the
@@ -295,7 +313,10 @@ def _answering(
     def joinable(candidate: Candidate) -> bool:  # a short line within a quote of several
         return fitting(candidate) and (quotable(candidate) or ends_like_prose(candidate.text))
 
-    def scored_in(pool: list[Candidate], usable: Callable[[Candidate], bool]) -> list[Pick]:
+    def scored_in(pool: list[Candidate], usable: Callable[[Candidate], bool],
+                  required: Collection[str] = wanted) -> list[Pick]:
+        """The picks of `pool` that cover enough of the `required` terms' weight."""
+        needed = MIN_COVERAGE * sum(idf[t] for t in required)
         scored = []
         for candidate in pool:
             if not usable(candidate):
@@ -305,9 +326,14 @@ def _answering(
                 continue
             heading = _heading_of(headings[candidate.source_index], candidate.start)
             context = given[candidate.source_index] | heading
-            covered = sum(idf[t] for t in wanted if t in candidate.term_set or t in context)
+            covered = sum(idf[t] for t in required if t in candidate.term_set or t in context)
             spelled_out = defines is not None and defines.search(candidate.text) is not None
-            if covered < MIN_COVERAGE * total_weight and not spelled_out:
+            # "This 10-Q covers the latest quarter" shares the words of asking, not the
+            # subject, of "the significant changes in warranty reserves in the latest 10-Q".
+            if (question.about and not question.about & (candidate.term_set | heading)
+                    and not spelled_out):
+                continue
+            if covered < needed and not spelled_out:
                 continue
             score = _score(wanted, matched, candidate, idf, average_length)
             # A sentence under a heading that names the question's subject ("Foreign Exchange
@@ -339,7 +365,12 @@ def _answering(
         ends = {(w.source_index, w.start): end for w, end in windows}
         picks = _apart(distinct(scored_in([w for w, _ in windows], lambda window: True),
                                 len(windows), MIN_RELATIVE_SCORE), ends)[:limit]
-        return picks
+        if picks or not last_resort or not question.core or len(question.core) == len(wanted):
+            return picks
+        # A long question whose hedges and pointers outweigh what it asks about ("the
+        # significant factors behind changes in gross margin in the latest 10-Q relative to
+        # past quarters") is answered from that alone, rather than not at all.
+        return distinct(scored_in(found, usable, question.core), limit, MIN_RELATIVE_SCORE)
     picks = distinct(scored, limit, MIN_RELATIVE_SCORE)
     if picks:
         joined = _with_instrument(picks[0], found, texts, how_to) if how_to else None

@@ -135,7 +135,7 @@ def answer_from_sources(
     prose = bool(facts) or asks_for_explanation(question)
     budget = max_sentences - min(len(facts), 1)
     picks = best_sentences(main, texts, budget - bool(rest), contexts=contexts,
-                           prose_only=prose, found=found)
+                           prose_only=prose, found=found, last_resort=not facts)
     if facts:
         picks = _about_facts(picks, facts, main)
     if rest:

@@ -105,6 +105,29 @@ def test_a_long_question_is_answered_from_its_key_terms() -> None:
     assert answer.found and "811" in answer.text.split("\n")[0]
 
 
+def test_a_question_whose_hedges_outweigh_its_subject_is_still_answered() -> None:
+    text = ("Gross margin fell to 39.1% on lower revenue and higher unit cost, partly offset by"
+            " lower period charges.\n\nThe significant accounting policies are unchanged.\n"
+            "This 10-Q covers the latest quarter.\nRelative to plan, headcount was stable.\n"
+            "Past results do not predict future ones.\nWe lease our offices in Lyon.\n")
+    question = ("What are the significant factors that have led to changes in Northwind's gross"
+                " margin in the latest 10-Q relative to past quarters?")
+    answer = answer_from_sources(question, [source(text)])
+    assert answer.found and "Gross margin fell to 39.1%" in answer.text
+    # What it asks about must still be there: hedges alone answer nothing.
+    assert answer_from_sources(question.replace("gross margin", "warranty reserve"),
+                               [source(text)]).text == NO_ANSWER
+
+
+def test_a_line_of_capitalised_names_is_a_heading_not_an_answer() -> None:
+    text = ("Gross margin rose because of a richer product mix.\n"
+            "Revenue Gross Margin Diluted EPS attributable to Northwind Cash Flows\n\n"
+            "NORTHWIND TRADERS, INC.\n")
+    answer = answer_from_sources("What drove Northwind's gross margin?", [source(text)])
+    assert "Diluted EPS" not in answer.text and "richer product mix" in answer.text
+    assert "TRADERS" not in answer.text
+
+
 def test_running_footers_are_never_quoted() -> None:
     answer = answer_from_sources("Which Northwind Form 10-Q is this?",
                                  [source(STATEMENT), source(PROSE)])
