@@ -460,22 +460,22 @@ def _reading_order(row: Row) -> list[int]:
     order = list(range(len(row.figures)))
     if row.named or len(row.columns) < len(row.figures):
         return order
-    groups: dict[str, tuple[list[tuple[tuple[int, ...], int]], list[int]]] = {}
+    kinds: dict[str, int] = {}  # each kind of period, in the order the table gives them
+    keys = []  # (kind, 0 and the date reversed for a figure or 1 for a change, position)
     kind = None
     for i in order:
         column = row.columns[i]
         if column.endswith("change"):
             if kind is None:
                 return order
-            groups[kind][1].append(i)
+            keys.append((kinds[kind], 1, (), i))
             continue
         date = document_date(column)
         if date is None:
             return order
         kind = column.split(" ended ")[0] if " ended " in column else ""
-        groups.setdefault(kind, ([], []))[0].append((tuple(-part for part in date), i))
-    return [i for dated, changes in groups.values()
-            for i in [*(i for _, i in sorted(dated)), *changes]]
+        keys.append((kinds.setdefault(kind, len(kinds)), 0, tuple(-part for part in date), i))
+    return [key[-1] for key in sorted(keys)]
 
 
 _PER_SHARE = re.compile(r"\bper[\s-]+(?:common\s+)?share\b|\bEPS\b", re.IGNORECASE)

@@ -326,13 +326,13 @@ def _answering(
                 continue
             heading = _heading_of(headings[candidate.source_index], candidate.start)
             context = given[candidate.source_index] | heading
-            covered = sum(idf[t] for t in required if t in candidate.term_set or t in context)
             spelled_out = defines is not None and defines.search(candidate.text) is not None
             # "This 10-Q covers the latest quarter" shares the words of asking, not the
             # subject, of "the significant changes in warranty reserves in the latest 10-Q".
             if (question.about and not question.about & (candidate.term_set | heading)
                     and not spelled_out):
                 continue
+            covered = sum(idf[t] for t in required if t in candidate.term_set or t in context)
             if covered < needed and not spelled_out:
                 continue
             score = _score(wanted, matched, candidate, idf, average_length)
