@@ -92,7 +92,10 @@ _ASKING = (r"details?|specific(?:ally)?|provided?|disclosed?|revealed?|stated|se
 _INSTRUCTION = re.compile(
     r"\b(?:analy[sz]e|examine|outline|elaborate(?:\s+on)?|correlat\w*|relat(?:e|es|ed|ion)"
     r"|relationships?|insights?|implications?|discussions?\s+(?:on|of|about|in)"
-    r"|(?:in|from)\s+the\s+notes|" + _ASKING + r")\b", re.IGNORECASE)
+    r"|(?:in|from)\s+the\s+notes"
+    # "the tax rate in the financial statements": where to look, not what is asked
+    r"|(?:in|from|within)\s+the\s+(?:(?:condensed|consolidated|interim|quarterly|annual)\s+)*"
+    r"financial\s+(?:statements|section)(?:\s+section)?|" + _ASKING + r")\b", re.IGNORECASE)
 
 
 # What a question says about which document or period it means rather than what it asks for

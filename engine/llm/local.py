@@ -310,11 +310,64 @@ _SECOND_ASK = re.compile(
     r"\b)|\s+and\s+(?=(?:what|how|why)\b)", re.IGNORECASE)
 
 
+# A question that relates a thing to a discussion of it ("How do the shifts in inventory levels
+# correspond with the supply-chain strategies outlined?", "Correlate the debt instruments with
+# management's discussion of debt strategy", "the relationship between international revenue
+# and the discussion of currency risk"): the thing is asked first, the discussion second.
+_RELATING = re.compile(
+    r"\s+(?:compared?|correspond(?:s|ed)?|connect(?:s|ed)?|tie[sd]?(?:\s+in)?|align(?:s|ed)?"
+    r"|correlate[sd]?|match(?:es|ed)?|reconcile[sd]?|square[sd]?)\s+(?:to|with)\s+"
+    r"|\s+relate[sd]?\s+to\s+|\s+reflect(?:s|ed)?\s+(?:on|in)\s+"
+    r"|\s+and\s+(?=(?:the\s+|its\s+|their\s+)?(?:\w+\s+){0,3}?(?:discussions?|strateg\w*"
+    r"|risks?|polic(?:y|ies)|plans?|approach(?:es)?|outlook)\b)", re.IGNORECASE)
+_BETWEEN = re.compile(r"\b(?:correlations?|relationships?|connections?|links?)\s+between\s+",
+                      re.IGNORECASE)
+# The imperative form names its thing after the verb: "Compare A with B", "Align A with B".
+_IMPERATIVE = re.compile(
+    r"(?:^|[,:;]\s*)(?:compare|correlate|align|connect|reconcile|match|relate|contrast)\s+"
+    r"(?P<first>.+?)\s+(?:with|to|against)\s+(?P<second>.+)$", re.IGNORECASE)
+# How the thing is asked ("how do …", "what does …") says nothing of which thing it is.
+_ASKING_FRAME = re.compile(r"\b(?:how|what|in\s+what\s+way)\s+(?:does|do|did|is|are|was|were"
+                           r"|has|have)\s+", re.IGNORECASE)
+
+
+def _relating_sides(question: str) -> tuple[str, str] | None:
+    """(the thing, its discussion) of a question that relates the two, when the second side asks
+    for prose (a discussion, a strategy, risks) the first does not; None otherwise, so "How did
+    operating expenses compare with revenue?" stays one question of two figures."""
+    between, imperative = _BETWEEN.search(question), _IMPERATIVE.search(question)
+    if between is not None:
+        head, tail = question[:between.start()], question[between.end():]
+        sides = re.split(r"\s+and\s+", tail, maxsplit=1)
+        if len(sides) != 2:
+            return None
+        first, second = f"{head} {sides[0]}", sides[1]
+    elif imperative is not None:
+        head = question[:imperative.start()]
+        first, second = f"{head} {imperative.group('first')}", imperative.group("second")
+    else:
+        found = _RELATING.search(question)
+        if found is None:
+            return None
+        first, second = question[:found.start()], question[found.end():]
+    first = " ".join(_ASKING_FRAME.sub(" ", first).split()).strip(" ,")
+    second = second.strip(" ,?")
+    if not (asks_for_explanation(second) or _DISCUSSION.search(second)):
+        return None
+    if asks_for_explanation(first) or len(subject_terms(first)) < 2:
+        return None
+    return first, second
+
+
+_DISCUSSION = re.compile(r"\b(?:discussions?|management|notes?|sections?|md&a|outlined|narrative)"
+                         r"\b", re.IGNORECASE)
+
+
 def split_question(question: str) -> tuple[str, str]:
     """(first ask, the rest) of a question; the rest is "" for a simple question."""
     found = _SECOND_ASK.search(question.strip())
     if found is None:
-        return question, ""
+        return _relating_sides(question) or (question, "")
     first, rest = question[: found.start()].strip(), question[found.end():].strip()
     rest = re.sub(r"^if so,?\s*", "", rest, flags=re.IGNORECASE)
     if len(first.split()) < 3 or not rest:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from engine.llm._tables import rows
-from engine.llm.local import NO_ANSWER, Source, answer_from_sources
+from engine.llm.local import NO_ANSWER, Source, answer_from_sources, split_question
 
 STATEMENT = """CONDENSED CONSOLIDATED STATEMENTS OF OPERATIONS (Unaudited)
 (In millions, except per share amounts)
@@ -105,6 +105,19 @@ def test_a_long_question_is_answered_from_its_key_terms() -> None:
     assert answer.found and "811" in answer.text.split("\n")[0]
 
 
+def test_where_a_question_points_is_not_what_it_asks() -> None:
+    # "in the financial statements" says where to look; the sentence about the statements
+    # themselves answers nothing of the tax rate.
+    text = ("Basis of Presentation\nThe condensed consolidated financial statements are unaudited"
+            " and include all normal recurring adjustments the Company considers necessary.\n\n"
+            "Income Taxes\nOur effective tax rate was 18% and 19% for the three months ended"
+            " March 30, 2024 and April 1, 2023, respectively.")
+    answer = answer_from_sources(
+        "What was Northwind's tax rate in the condensed consolidated financial statements?",
+        [source(text)])
+    assert "18%" in answer.text and "unaudited" not in answer.text
+
+
 def test_a_question_whose_hedges_outweigh_its_subject_is_still_answered() -> None:
     text = ("Gross margin fell to 39.1% on lower revenue and higher unit cost, partly offset by"
             " lower period charges.\n\nThe significant accounting policies are unchanged.\n"
@@ -189,6 +202,31 @@ def test_a_figure_answers_the_part_of_a_question_tables_can() -> None:
     assert answer.text.startswith("Inventories (current assets): 1,433 million as of March 30,"
                                   " 2024; 1,580 million as of December 30, 2023")
     assert "lead times" in answer.text
+
+
+SUPPLY_CHAIN = ("Supply Chain\nTo secure capacity, our supply chain strategy is to hold more"
+                " components ahead of demand and to sign longer agreements with contract"
+                " manufacturers.")
+
+
+def test_a_thing_related_to_its_discussion_gets_its_figure_then_the_discussion() -> None:
+    # "Compare A with the strategies discussed": A is a figure, the strategies are prose. Asked
+    # as one question, "strategies" would make all of it a request for an explanation.
+    for question in (
+            "In Northwind's Q1 2024 report, compare the inventory levels with the supply chain"
+            " strategies discussed in the report.",
+            "How do Northwind's inventory levels correspond with the supply chain strategy"
+            " outlined in the report?",
+            "Examine the relationship between Northwind's inventory levels and the discussion"
+            " of its supply chain strategy."):
+        answer = answer_from_sources(question, [source(INVENTORY), source(SUPPLY_CHAIN)])
+        assert answer.text.startswith("Inventories (current assets): 1,433 million"), question
+        assert "contract manufacturers" in answer.text, question
+
+
+def test_two_figures_compared_stay_one_question_of_two_figures() -> None:
+    assert split_question("How did Northwind's operating expenses compare with its revenue?") \
+        == ("How did Northwind's operating expenses compare with its revenue?", "")
 
 
 def test_a_row_sharing_only_a_few_words_of_its_label_is_no_answer() -> None:
