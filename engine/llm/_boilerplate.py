@@ -28,7 +28,9 @@ _BOILERPLATE = re.compile(
     r"(?:part|note|item|section)|"
     # Certifications: an officer's statements about the report itself.
     r"\bi have reviewed\b|\bregistrant(?:['’]s)?\b|\(the\s+[“\"]report[”\"]\)|"
-    r"\bcertif(?:y|ies|ied)\b|sarbanes-oxley|\b18 u\.s\.c\.",
+    r"\bcertif(?:y|ies|ied)\b|sarbanes-oxley|\b18 u\.s\.c\.|"
+    # …and the controls those statements are about.
+    r"internal control over financial reporting|disclosure controls and procedures",
     re.IGNORECASE)
 
 

@@ -141,6 +141,12 @@ def answer_from_sources(
     if rest:
         more = best_sentences(rest, texts, budget, contexts=contexts, prose_only=prose,
                               found=found)
+        if not more and _relating_sides(question) == (main, rest):
+            # A discussion named by a fragment ("… suggest about their product demand and
+            # supply management") may share too few words with any sentence; the whole
+            # question still says what it is about.
+            more = best_sentences(question, texts, budget, contexts=contexts,
+                                  prose_only=prose, found=found)
         seen = {(p.source_index, p.start) for p in picks}
         picks += [p for p in more if (p.source_index, p.start) not in seen][: budget - len(picks)]
     opening = _opening(question, sources)
@@ -317,7 +323,7 @@ _SECOND_ASK = re.compile(
 _RELATING = re.compile(
     r"\s+(?:compared?|correspond(?:s|ed)?|connect(?:s|ed)?|tie[sd]?(?:\s+in)?|align(?:s|ed)?"
     r"|correlate[sd]?|match(?:es|ed)?|reconcile[sd]?|square[sd]?)\s+(?:to|with)\s+"
-    r"|\s+relate[sd]?\s+to\s+|\s+reflect(?:s|ed)?\s+(?:on|in)\s+"
+    r"|\s+relate[sd]?\s+to\s+|\s+reflect(?:s|ed)?(?:\s+(?:on|in))?\s+(?=the\b|their\b|its\b)"
     r"|\s+and\s+(?=(?:the\s+|its\s+|their\s+)?(?:\w+\s+){0,3}?(?:discussions?|strateg\w*"
     r"|risks?|polic(?:y|ies)|plans?|approach(?:es)?|outlook)\b)", re.IGNORECASE)
 _BETWEEN = re.compile(r"\b(?:correlations?|relationships?|connections?|links?)\s+between\s+",
@@ -326,6 +332,14 @@ _BETWEEN = re.compile(r"\b(?:correlations?|relationships?|connections?|links?)\s
 _IMPERATIVE = re.compile(
     r"(?:^|[,:;]\s*)(?:compare|correlate|align|connect|reconcile|match|relate|contrast)\s+"
     r"(?P<first>.+?)\s+(?:with|to|against)\s+(?P<second>.+)$", re.IGNORECASE)
+# What a thing is read for: "What do the inventory levels suggest about inventory management?",
+# "What insights into inventory management could be gleaned from the inventory levels?".
+_READ_FOR = re.compile(
+    r"\bwhat\s+(?:do|does|did|might|could|would|can)\s+(?P<first>.+?)\s+(?:suggest|indicate"
+    r"|imply|reveal|say|tell(?:\s+us)?|show)\s+about\s+(?P<second>.+)$"
+    r"|\binsights?\s+(?:in)?to\s+(?P<second2>.+?)\s+(?:could|can|might|may|would)\s+be\s+"
+    r"(?:gleaned|drawn|gained|derived|obtained|inferred|had)\s+from\s+(?P<first2>.+)$",
+    re.IGNORECASE)
 # How the thing is asked ("how do …", "what does …") says nothing of which thing it is.
 _ASKING_FRAME = re.compile(r"\b(?:how|what|in\s+what\s+way)\s+(?:does|do|did|is|are|was|were"
                            r"|has|have)\s+", re.IGNORECASE)
@@ -336,6 +350,14 @@ def _relating_sides(question: str) -> tuple[str, str] | None:
     for prose (a discussion, a strategy, risks) the first does not; None otherwise, so "How did
     operating expenses compare with revenue?" stays one question of two figures."""
     between, imperative = _BETWEEN.search(question), _IMPERATIVE.search(question)
+    read_for = _READ_FOR.search(question)
+    if read_for is not None:  # what a thing suggests is always a reading of it, in prose
+        first = question[:read_for.start()] + (read_for.group("first") or read_for.group("first2"))
+        second = read_for.group("second") or read_for.group("second2")
+        first = " ".join(first.split()).strip(" ,")
+        if asks_for_explanation(first) or len(subject_terms(first)) < 2:
+            return None
+        return first, second.strip(" ,?")
     if between is not None:
         head, tail = question[:between.start()], question[between.end():]
         sides = re.split(r"\s+and\s+", tail, maxsplit=1)

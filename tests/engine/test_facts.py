@@ -118,6 +118,16 @@ def test_where_a_question_points_is_not_what_it_asks() -> None:
     assert "18%" in answer.text and "unaudited" not in answer.text
 
 
+def test_the_controls_formula_of_a_filing_answers_no_question_of_change() -> None:
+    text = ("Controls and Procedures\nThere were no changes in the Company's internal control over"
+            " financial reporting during the quarter that have materially affected it.\n\n"
+            "Supply Chain\nDuring the quarter the Company changed two suppliers of memory chips"
+            " and moved final assembly closer to its customers.")
+    answer = answer_from_sources("What changes did Northwind report during the quarter?",
+                                 [source(text)])
+    assert "suppliers" in answer.text and "internal control" not in answer.text
+
+
 def test_a_question_whose_hedges_outweigh_its_subject_is_still_answered() -> None:
     text = ("Gross margin fell to 39.1% on lower revenue and higher unit cost, partly offset by"
             " lower period charges.\n\nThe significant accounting policies are unchanged.\n"
@@ -218,7 +228,10 @@ def test_a_thing_related_to_its_discussion_gets_its_figure_then_the_discussion()
             "How do Northwind's inventory levels correspond with the supply chain strategy"
             " outlined in the report?",
             "Examine the relationship between Northwind's inventory levels and the discussion"
-            " of its supply chain strategy."):
+            " of its supply chain strategy.",
+            "What do Northwind's inventory levels suggest about its supply chain strategy?",
+            "What insights into supply chain strategy could be gleaned from Northwind's"
+            " inventory levels?"):
         answer = answer_from_sources(question, [source(INVENTORY), source(SUPPLY_CHAIN)])
         assert answer.text.startswith("Inventories (current assets): 1,433 million"), question
         assert "contract manufacturers" in answer.text, question
