@@ -345,44 +345,47 @@ _ASKING_FRAME = re.compile(r"\b(?:how|what|in\s+what\s+way)\s+(?:does|do|did|is|
                            r"|has|have)\s+", re.IGNORECASE)
 
 
+_DISCUSSION = re.compile(r"\b(?:discussions?|management|notes?|sections?|md&a|outlined|narrative)"
+                         r"\b", re.IGNORECASE)
+
+
 def _relating_sides(question: str) -> tuple[str, str] | None:
     """(the thing, its discussion) of a question that relates the two, when the second side asks
     for prose (a discussion, a strategy, risks) the first does not; None otherwise, so "How did
     operating expenses compare with revenue?" stays one question of two figures."""
-    between, imperative = _BETWEEN.search(question), _IMPERATIVE.search(question)
     read_for = _READ_FOR.search(question)
     if read_for is not None:  # what a thing suggests is always a reading of it, in prose
         first = question[:read_for.start()] + (read_for.group("first") or read_for.group("first2"))
         second = read_for.group("second") or read_for.group("second2")
-        first = " ".join(first.split()).strip(" ,")
-        if asks_for_explanation(first) or len(subject_terms(first)) < 2:
-            return None
-        return first, second.strip(" ,?")
-    if between is not None:
-        head, tail = question[:between.start()], question[between.end():]
-        sides = re.split(r"\s+and\s+", tail, maxsplit=1)
-        if len(sides) != 2:
-            return None
-        first, second = f"{head} {sides[0]}", sides[1]
-    elif imperative is not None:
-        head = question[:imperative.start()]
-        first, second = f"{head} {imperative.group('first')}", imperative.group("second")
     else:
-        found = _RELATING.search(question)
-        if found is None:
+        written = _written_sides(question)
+        if written is None:
             return None
-        first, second = question[:found.start()], question[found.end():]
-    first = " ".join(_ASKING_FRAME.sub(" ", first).split()).strip(" ,")
-    second = second.strip(" ,?")
-    if not (asks_for_explanation(second) or _DISCUSSION.search(second)):
-        return None
+        first, second = _ASKING_FRAME.sub(" ", written[0]), written[1]
+        if not (asks_for_explanation(second) or _DISCUSSION.search(second)):
+            return None
+    first = " ".join(first.split()).strip(" ,")
     if asks_for_explanation(first) or len(subject_terms(first)) < 2:
         return None
-    return first, second
+    return first, second.strip(" ,?")
 
 
-_DISCUSSION = re.compile(r"\b(?:discussions?|management|notes?|sections?|md&a|outlined|narrative)"
-                         r"\b", re.IGNORECASE)
+def _written_sides(question: str) -> tuple[str, str] | None:
+    """The two sides of "the relationship between A and B", "compare A with B" or "how does A
+    correspond with B", as written."""
+    between = _BETWEEN.search(question)
+    if between is not None:
+        sides = re.split(r"\s+and\s+", question[between.end():], maxsplit=1)
+        return (f"{question[:between.start()]} {sides[0]}", sides[1]) if len(sides) == 2 \
+            else None
+    imperative = _IMPERATIVE.search(question)
+    if imperative is not None:
+        return (f"{question[:imperative.start()]} {imperative.group('first')}",
+                imperative.group("second"))
+    found = _RELATING.search(question)
+    if found is None:
+        return None
+    return question[:found.start()], question[found.end():]
 
 
 def split_question(question: str) -> tuple[str, str]:
