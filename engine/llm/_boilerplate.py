@@ -23,7 +23,7 @@ _BOILERPLATE = re.compile(
     r"should be read in conjunction|\bthis (?:quarterly|annual) report on form|"
     r"\b(?:see|refer to) (?:note|part|item)\b|unaudited|in the opinion of management|"
     r"the information contained|unless otherwise (?:stated|noted|indicated)|\bherein\b|"
-    r"for more information|all rights reserved|[☐☒]|"
+    r"for more information|all rights reserved|[☐☒©]|\bcopyright\b|\(c\)\s+(?:19|20)\d\d\b|"
     r"can be found in|(?:is|are) (?:included|presented|described|discussed) (?:in|under) "
     r"(?:part|note|item|section)|"
     # Certifications: an officer's statements about the report itself.

@@ -179,8 +179,15 @@ def weigh_question(
     if not key:
         return None
     core = set(terms(_HEDGE.sub(" ", _NOT_ASKED.sub(" ", _INSTRUCTION.sub(" ", question)))))
+    # "What changes in debt…" asks about debt: "There have been no material changes to our
+    # market risk" shares only how it asks.
+    framed = core - set(terms(" ".join(_CHANGE_FRAME.findall(question))))
     return Question(key, _idf(key, found), frozenset(t for t in key if t in core),
-                    frozenset(core))
+                    frozenset(framed or core))
+
+
+_CHANGE_FRAME = re.compile(r"\b(?:changes?|alterations?|developments?)(?=\s+(?:in|to)\s)",
+                           re.IGNORECASE)
 
 
 # How a question hedges or places what it asks: "any significant changes", "the key factors",

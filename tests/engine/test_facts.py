@@ -957,3 +957,40 @@ def test_a_count_asks_how_many() -> None:
     answer = stated("What was the employee count of the harbour?", text)
     assert "412" in answer and "count vehicles" not in answer, answer
 
+
+
+def test_what_changes_in_a_thing_asks_about_the_thing_not_about_change() -> None:
+    # "What changes in debt…" is about debt: a filing's "no material changes to X" formula for
+    # some other X shares only the word of asking.
+    text = ("Critical Accounting Estimates\nThere have been no material changes to the Company's"
+            " critical accounting estimates since the 2022 Form 10-K.\n\n"
+            "Market Risk\nThere have been no material changes to the Company's market risk during"
+            " the first three months of 2023.\n\n"
+            "Term Debt\nDuring the quarter the Company repaid $2.0 billion of its term debt and"
+            " issued no new notes.")
+    answer = answer_from_sources("What changes in debt structure did Northwind disclose?",
+                                 [source(text)])
+    assert "repaid $2.0 billion" in answer.text
+    assert "accounting estimates" not in answer.text and "market risk" not in answer.text
+
+
+def test_a_copyright_line_is_a_formality_not_an_answer() -> None:
+    text = ("© 2023 Northwind Corporation.\n\n"
+            "Capital Return Program\nDuring the third quarter we repurchased 8.3 million shares"
+            " of our common stock for $3.72 billion.")
+    answer = answer_from_sources("Has Northwind reported any stock repurchases in 2023?",
+                                 [source(text)])
+    # Quoted, if at all, after what answers.
+    assert "8.3 million" in answer.text
+    assert "©" not in answer.text or answer.text.index("8.3 million") < answer.text.index("©")
+
+
+def test_regarding_is_a_word_of_asking() -> None:
+    # "regarding" links the question to its subject; a sentence sharing only it is not about
+    # the subject.
+    text = ("Regarding the dividend, the Board will meet in June.\n\n"
+            "Acquisitions\nIn August Northwind announced the acquisition of Fabrikam for $1.7"
+            " billion.")
+    answer = answer_from_sources(
+        "Did Northwind make announcements regarding acquisitions in the quarter?", [source(text)])
+    assert "Fabrikam" in answer.text and "dividend" not in answer.text
