@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from engine.llm._terms import terms
+
 # A figure: optional sign/parenthesis/currency, digits with separators, optional decimals,
 # (a sign stands against its digits: "37 - 38" is two figures and a dash, not 37 and -38),
 # optional per cent or unit of measure ("3.9 pts", "25 bps", "12.5 ms", "4 GB"); or a dash
@@ -331,6 +333,19 @@ _QUALIFIER = re.compile(r"(?:%|percent(?:age)?|as\s+a\s+(?:%|percent(?:age)?))\s
 def _base_label(label: str) -> str:
     """A qualified row's label without its qualifier: what a further qualifier refers to."""
     return label.split(", ", 1)[0] if _QUALIFIER.search(label) else label
+
+
+def share_row(source_rows: list[Row], of: Row, whole: set[str]) -> Row | None:
+    """The row qualifying `of` with its share of something named by `whole` ("Total operating
+    expenses, % of net revenue" under "Total operating expenses"), else None."""
+    prefix = f"{_base_label(of.label)}, "
+    for row in source_rows:
+        if row.start <= of.start or not row.label.startswith(prefix):
+            continue
+        qualifier = row.label[len(prefix):]
+        if _QUALIFIER.match(qualifier) and whole & set(terms(qualifier)):
+            return row
+    return None
 
 
 def _wraps_into(line: str) -> bool:

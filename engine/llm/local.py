@@ -34,7 +34,7 @@ from engine.llm._ranking import (
     subject_terms,
     weigh_question,
 )
-from engine.llm._tables import Row
+from engine.llm._tables import Row, share_row
 from engine.llm._terms import terms as _terms
 from engine.retrieval.recency import document_date
 from engine.retrieval.source_words import asks_for_opening, without_opening
@@ -435,6 +435,13 @@ def _facts(question: str, texts: list[str], contexts: list[str],
     elif share is not None and all(subject_terms(share.group(g)) for g in ("part", "whole")):
         sides = [share.group("part"), share.group("whole")]
     facts = _facts_of(sides, question, texts, given, found, rows, abbreviations)
+    if len(sides) == 2 and facts:
+        # "How did operating expenses compare to revenue?": the line that says what share of
+        # revenue they were ("% of net revenue 34.9 %") is the comparison itself.
+        first = facts[0]
+        share = share_row(rows[first.source_index], first.row, subject_terms(sides[1]))
+        if share is not None:
+            facts.insert(1, Fact(first.source_index, share, first.score))
     both = _BOTH.search(question) if len(sides) == 1 and len(facts) <= 1 else None
     words = [set(_terms(both.group(k))) for k in (1, 2)] if both is not None else []
     if both is not None and all(words):

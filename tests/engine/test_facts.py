@@ -994,3 +994,16 @@ def test_regarding_is_a_word_of_asking() -> None:
     answer = answer_from_sources(
         "Did Northwind make announcements regarding acquisitions in the quarter?", [source(text)])
     assert "Fabrikam" in answer.text and "dividend" not in answer.text
+
+
+def test_a_comparison_with_revenue_states_the_share_of_revenue_line() -> None:
+    text = ("Operating Expenses\nThree Months Ended\nApril 30,\n2023\nMay 1,\n2022\n"
+            "($ in millions)\n"
+            "Research and development expenses $ 1,875 $ 1,618\n% of net revenue 26 % 20 %\n"
+            "Total operating expenses $ 2,508 $ 3,563\n% of net revenue 34.9 % 42.9 %\n\n"
+            "Revenue\nThree Months Ended\nApril 30,\n2023\nMay 1,\n2022\n"
+            "Revenue $ 7,192 $ 8,288\n")
+    answer = answer_from_sources("How did Northwind's operating expenses compare to its revenue?",
+                                 [source(text)])
+    assert "$2,508 million" in answer.text and "$7,192 million" in answer.text
+    assert "34.9%" in answer.text and "26%" not in answer.text
