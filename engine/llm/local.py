@@ -439,9 +439,9 @@ def _facts(question: str, texts: list[str], contexts: list[str],
         # "How did operating expenses compare to revenue?": the line that says what share of
         # revenue they were ("% of net revenue 34.9 %") is the comparison itself.
         first = facts[0]
-        share = share_row(rows[first.source_index], first.row, subject_terms(sides[1]))
-        if share is not None:
-            facts.insert(1, Fact(first.source_index, share, first.score))
+        share_of = share_row(rows[first.source_index], first.row, subject_terms(sides[1]))
+        if share_of is not None:
+            facts.insert(1, Fact(first.source_index, share_of, first.score))
     both = _BOTH.search(question) if len(sides) == 1 and len(facts) <= 1 else None
     words = [set(_terms(both.group(k))) for k in (1, 2)] if both is not None else []
     if both is not None and all(words):
