@@ -25,7 +25,7 @@ _EXPLAIN = re.compile(
     r"^\s*(?:why|how(?!\s+(?:much|many|large|big|long|old|high|low)\b))\b"
     r"|\b(?:risks?|reasons?|factors?|explain\w*|describe\w*|discuss\w*|impacts?|affect\w*"
     r"|drivers?|drove|contributors?|caused?|strateg\w*|approach|polic(?:y|ies)|process"
-    r"|what\s+happened)\b",
+    r"|proceedings?|litigation|lawsuits?|legal\s+issues?|what\s+happened)\b",
     re.IGNORECASE,
 )
 
@@ -41,7 +41,8 @@ class Fact:
 
 # Questions a figure does not answer at all: why something happened, which risks or factors.
 _WHY = re.compile(r"^\s*why\b|\b(?:risks?|reasons?|factors?|causes?|caused|explain\w*|describe"
-                  r"\w*|strateg\w*|polic(?:y|ies)|proceedings?|drivers?|drove|contributors?)\b",
+                  r"\w*|strateg\w*|polic(?:y|ies)|proceedings?|litigation|lawsuits?|legal\s+issues?"
+                  r"|drivers?|drove|contributors?)\b",
                   re.IGNORECASE)
 
 

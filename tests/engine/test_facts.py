@@ -1007,3 +1007,12 @@ def test_a_comparison_with_revenue_states_the_share_of_revenue_line() -> None:
                                  [source(text)])
     assert "$2,508 million" in answer.text and "$7,192 million" in answer.text
     assert "34.9%" in answer.text and "26%" not in answer.text
+
+
+def test_legal_issues_are_answered_in_prose_not_by_a_liabilities_row() -> None:
+    text = ("Fair Value\n(In Millions) Jul 1, 2023 Dec 31, 2022\nTotal liabilities $ 1,337 $ 1,202\n\n"
+            "Litigation\nFabrikam sued Northwind over four patents and estimates its damages at"
+            " about $860 million; Northwind disputes the claims.")
+    answer = answer_from_sources("What legal issues or potential liabilities did Northwind report?",
+                                 [source(text)])
+    assert "$860 million" in answer.text and "1,337" not in answer.text
