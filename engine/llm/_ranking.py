@@ -70,6 +70,10 @@ _ASKS_AMOUNT = re.compile(
     r"|\b(?:what|which)\s+(?:percentage|percent|share|proportion|fraction|number|amount|rate"
     r"|ratio|size|value)\b|\b(?:rate|ratio|percentage)\b|(?<=[a-z] )count\b", re.IGNORECASE)
 _NO_FIGURE_FACTOR = 0.5
+# A question that asks for a rate or a share is answered by a percentage.
+_ASKS_PERCENT = re.compile(r"%|\bpercent(?:age)?s?\b|\brates?\b|\bratios?\b|\bproportions?\b"
+                           r"|\bshare\s+of\b", re.IGNORECASE)
+_PERCENT = re.compile(r"\d\s?%|\d\s+percent\b|\bper\s?cent\b", re.IGNORECASE)
 _SUMMARY_REQUEST = re.compile(
     r"\b(?:summar\w*|overview|tl;?dr|gist|(?:key|main) (?:points|ideas|takeaways))\b"
     r"|\bwhat(?:'s|’s| is| are)\s+(?:this|these|it|the\s+\w+)\s+about\b",
@@ -252,6 +256,7 @@ def best_sentences(
     picks = _answering(weighed, found, max_sentences, counted_term, given, headings, prose_only,
                        texts, defines, question if _HOW_TO.search(question) else "",
                        amount=_ASKS_AMOUNT.search(question) is not None, last_resort=last_resort,
+                       percent=_ASKS_PERCENT.search(question) is not None,
                        given_figures=frozenset(t for t in terms(question) if is_number(t)))
     if summary:
         return sorted(picks, key=lambda p: (p.source_index, p.start))
@@ -304,7 +309,7 @@ def _answering(
     given: list[frozenset[str]], headings: list[list[tuple[int, frozenset[str]]]],
     prose_only: bool, texts: list[str], defines: re.Pattern[str] | None = None,
     how_to: str = "", *, amount: bool = False, given_figures: frozenset[str] = frozenset(),
-    last_resort: bool = False,
+    last_resort: bool = False, percent: bool = False,
 ) -> list[Pick]:
     """BM25-ranked sentences that cover enough of the question's key terms; the best one with
     the sentence that follows it in its paragraph (for a how-to question, `how_to`, up to the
@@ -361,7 +366,10 @@ def _answering(
             # by itself it says nothing.
             if is_boilerplate(candidate.text) or candidate.text.rstrip("”’\"') ").endswith(":"):
                 score *= _FORMALITY_FACTOR
-            if amount and not _states_figure(candidate.text, given_figures):
+            # A rate is stated as one: "Our effective tax rate was 19%", not "The increase in
+            # our effective tax rate … was due to a $3.3 billion benefit".
+            if amount and not (_states_figure(candidate.text, given_figures) and (
+                    not percent or _PERCENT.search(candidate.text))):
                 score *= _NO_FIGURE_FACTOR
             scored.append(Pick(candidate.source_index, candidate.text, candidate.start, score))
         return scored

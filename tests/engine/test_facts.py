@@ -1016,3 +1016,17 @@ def test_legal_issues_are_answered_in_prose_not_by_a_liabilities_row() -> None:
     answer = answer_from_sources("What legal issues or potential liabilities did Northwind report?",
                                  [source(text)])
     assert "$860 million" in answer.text and "1,337" not in answer.text
+
+
+def test_a_rate_is_answered_by_the_sentence_that_states_it_as_a_percentage() -> None:
+    text = ("Effective Tax Rate\nThe increase in our effective tax rate for the six months ended"
+            " December 31, 2022 compared to the prior year was primarily due to a $3.3 billion"
+            " net income tax benefit in the first quarter of fiscal year 2022.\n"
+            "Our effective tax rate was 19% and 17% for the three months ended December 31, 2022"
+            " and 2021, respectively.\n\n"
+            "Liquidity\nCash and short-term investments were $99.5 billion at the end of the"
+            " quarter.\nWe repurchased 19 million shares during the quarter.\n"
+            "Headcount grew to 221,000 people.\nOur offices in Lyon were renovated.")
+    answer = answer_from_sources("What was Northwind's tax rate for the quarter?", [source(text)])
+    first_quote = answer.text.split("\n- ")[1] if "\n- " in answer.text else answer.text
+    assert "19%" in first_quote
