@@ -183,8 +183,10 @@ def test_a_3_gb_upload_is_refused_early_and_nothing_piles_up(tmp_path):
         print(f"GET /v1/models p95: idle {quiet * 1000:.1f} ms, during the uploads"
               f" {loaded * 1000:.1f} ms ({len(busy)} requests)")
         assert len(busy) >= 20
-        # Within 5x idle; idle counted as at least 2 ms, a loopback round trip's noise floor.
-        assert loaded <= 5 * max(quiet, 0.002)
+        # Within 5x idle; idle counted as at least 5 ms, the noise floor of a loopback round
+        # trip on a shared 2-core machine (an upload that held the event loop would add
+        # hundreds of milliseconds: reading 24 MB alone takes that long).
+        assert loaded <= 5 * max(quiet, 0.005)
 
 
 def test_a_dropped_or_malformed_upload_leaves_no_temp_file(tmp_path):
