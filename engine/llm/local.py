@@ -312,8 +312,8 @@ def _words_within(words: list[str]) -> str:
 
 # Where a compound question's second ask begins: "…, and what…", "? If so, …", "? What…".
 _SECOND_ASK = re.compile(
-    r"\?\s+(?=\S)|[,;]\s+and\s+(?=(?:what|how|why|which|does|do|is|are|can|could|might|will)"
-    r"\b)|\s+and\s+(?=(?:what|how|why)\b)", re.IGNORECASE)
+    r"\?\s+(?=\S)|[,;]\s+and\s+(?=(?:if\s+so,?\s+)?(?:what|how|why|which|does|do|is|are|can"
+    r"|could|might|will)\b)|\s+and\s+(?=(?:if\s+so,?\s+)?(?:what|how|why)\b)", re.IGNORECASE)
 
 
 # A question that relates a thing to a discussion of it ("How do the shifts in inventory levels

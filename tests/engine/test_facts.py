@@ -1030,3 +1030,9 @@ def test_a_rate_is_answered_by_the_sentence_that_states_it_as_a_percentage() -> 
     answer = answer_from_sources("What was Northwind's tax rate for the quarter?", [source(text)])
     first_quote = answer.text.split("\n- ")[1] if "\n- " in answer.text else answer.text
     assert "19%" in first_quote
+
+
+def test_if_so_opens_the_second_ask() -> None:
+    assert split_question("Did Northwind buy back shares in 2023, and if so, what was the scale"
+                          " of these buybacks?") == (
+        "Did Northwind buy back shares in 2023", "what was the scale of these buybacks?")
