@@ -340,7 +340,8 @@ def share_row(source_rows: list[Row], of: Row, whole: set[str]) -> Row | None:
     expenses, % of net revenue" under "Total operating expenses"), else None."""
     prefix = f"{_base_label(of.label)}, "
     for row in source_rows:
-        if row.start <= of.start or not row.label.startswith(prefix):
+        if (row.start <= of.start or row.table_caption != of.table_caption
+                or not row.label.startswith(prefix)):
             continue
         qualifier = row.label[len(prefix):]
         if _QUALIFIER.match(qualifier) and whole & set(terms(qualifier)):

@@ -15,11 +15,10 @@ _STOPWORDS = frozenset(
     down during each either explain few for from further get give had has have having he her
     here hers him his how i if in into is it its itself just know let many me mention
     mentioned more most much my no nor not now of off on once only or other our ours out
-    regarding concerning
-    over own please same say says said she should show so some such tell than that the their
-    theirs them then there these they this those through to too under until up upon us very
-    was we were what when where whether which while who whom whose why will with within
-    would you your yours document documents pdf text
+    over own please regarding concerning same say says said she should show so some such tell
+    than that the their theirs them then there these they this those through to too under
+    until up upon us very was we were what when where whether which while who whom whose why
+    will with within would you your yours document documents pdf text
     """.split()  # noqa: SIM905 - a word list reads better as prose
 )
 
