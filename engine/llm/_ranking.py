@@ -74,6 +74,13 @@ _NO_FIGURE_FACTOR = 0.5
 _ASKS_PERCENT = re.compile(r"%|\bpercent(?:age)?s?\b|\brates?\b|\bratios?\b|\bproportions?\b"
                            r"|\bshare\s+of\b", re.IGNORECASE)
 _PERCENT = re.compile(r"\d\s?%|\d\s+percent\b|\bper\s?cent\b", re.IGNORECASE)
+# A question that asks when is answered by a date, a day or a year.
+_ASKS_WHEN = re.compile(r"^\s*(?:when|since\s+when|until\s+when)\b|\b(?:what|which)\s+(?:date|day"
+                        r"|month|year)s?\b", re.IGNORECASE)
+_WHEN = re.compile(r"\b(?:19|20)\d{2}\b|\b\d{4}-\d{2}-\d{2}\b|\b(?:january|february|march|april|may"
+                   r"|june|july|august|september|october|november|december|monday|tuesday|wednesday"
+                   r"|thursday|friday|saturday|sunday)\b|\b(?:jan|feb|mar|apr|jun|jul|aug|sep|sept"
+                   r"|oct|nov|dec)\.?\s+\d{1,2}\b", re.IGNORECASE)
 _SUMMARY_REQUEST = re.compile(
     r"\b(?:summar\w*|overview|tl;?dr|gist|(?:key|main) (?:points|ideas|takeaways))\b"
     r"|\bwhat(?:'s|’s| is| are)\s+(?:this|these|it|the\s+\w+)\s+about\b",
@@ -257,6 +264,7 @@ def best_sentences(
                        texts, defines, question if _HOW_TO.search(question) else "",
                        amount=_ASKS_AMOUNT.search(question) is not None, last_resort=last_resort,
                        percent=_ASKS_PERCENT.search(question) is not None,
+                       when=_ASKS_WHEN.search(question) is not None,
                        given_figures=frozenset(t for t in terms(question) if is_number(t)))
     if summary:
         return sorted(picks, key=lambda p: (p.source_index, p.start))
@@ -309,7 +317,7 @@ def _answering(
     given: list[frozenset[str]], headings: list[list[tuple[int, frozenset[str]]]],
     prose_only: bool, texts: list[str], defines: re.Pattern[str] | None = None,
     how_to: str = "", *, amount: bool = False, given_figures: frozenset[str] = frozenset(),
-    last_resort: bool = False, percent: bool = False,
+    last_resort: bool = False, percent: bool = False, when: bool = False,
 ) -> list[Pick]:
     """BM25-ranked sentences that cover enough of the question's key terms; the best one with
     the sentence that follows it in its paragraph (for a how-to question, `how_to`, up to the
@@ -370,6 +378,9 @@ def _answering(
             # our effective tax rate … was due to a $3.3 billion benefit".
             if amount and not (_states_figure(candidate.text, given_figures) and (
                     not percent or _PERCENT.search(candidate.text))):
+                score *= _NO_FIGURE_FACTOR
+            # "When was the report signed?" is answered by a date ("Date: July 28, 2022").
+            if when and not _WHEN.search(candidate.text):
                 score *= _NO_FIGURE_FACTOR
             scored.append(Pick(candidate.source_index, candidate.text, candidate.start, score))
         return scored

@@ -1036,3 +1036,14 @@ def test_if_so_opens_the_second_ask() -> None:
     assert split_question("Did Northwind buy back shares in 2023, and if so, what was the scale"
                           " of these buybacks?") == (
         "Did Northwind buy back shares in 2023", "what was the scale of these buybacks?")
+
+
+def test_a_question_asking_when_is_answered_by_a_date() -> None:
+    text = ("Signatures\nThe report was signed by the Chief Financial Officer on behalf of"
+            " Northwind, who reviewed the report with the audit committee.\n"
+            "The report was signed on July 28, 2022 in Seattle.\n\n"
+            "Liquidity\nCash and short-term investments were $99.5 billion.\n"
+            "Headcount grew to 221,000 people.\nOur offices in Lyon were renovated.")
+    answer = answer_from_sources("When was the Northwind report signed?", [source(text)])
+    first_quote = answer.text.split("\n- ")[1] if "\n- " in answer.text else answer.text
+    assert "July 28, 2022" in first_quote
