@@ -21,11 +21,13 @@ from engine.retrieval.recency import document_date
 
 # Questions that ask for an explanation are answered with prose, not with table rows that
 # merely share their words.
+# Legal matters are told in prose: "legal proceedings", "litigation", "legal issues".
+_LEGAL_MATTERS = r"proceedings?|litigation|lawsuits?|legal\s+issues?"
 _EXPLAIN = re.compile(
     r"^\s*(?:why|how(?!\s+(?:much|many|large|big|long|old|high|low)\b))\b"
     r"|\b(?:risks?|reasons?|factors?|explain\w*|describe\w*|discuss\w*|impacts?|affect\w*"
     r"|drivers?|drove|contributors?|caused?|strateg\w*|approach|polic(?:y|ies)|process"
-    r"|proceedings?|litigation|lawsuits?|legal\s+issues?|what\s+happened)\b",
+    rf"|{_LEGAL_MATTERS}|what\s+happened)\b",
     re.IGNORECASE,
 )
 
@@ -41,8 +43,7 @@ class Fact:
 
 # Questions a figure does not answer at all: why something happened, which risks or factors.
 _WHY = re.compile(r"^\s*why\b|\b(?:risks?|reasons?|factors?|causes?|caused|explain\w*|describe"
-                  r"\w*|strateg\w*|polic(?:y|ies)|proceedings?|litigation|lawsuits?|legal\s+issues?"
-                  r"|drivers?|drove|contributors?)\b",
+                  rf"\w*|strateg\w*|polic(?:y|ies)|{_LEGAL_MATTERS}|drivers?|drove|contributors?)\b",
                   re.IGNORECASE)
 
 

@@ -18,7 +18,7 @@ from engine.llm._candidates import (
     quotable,
 )
 from engine.llm._summary import central_sentences
-from engine.llm._tables import figures_in, split_row
+from engine.llm._tables import MONTH_ABBREVIATIONS, MONTH_NAMES, figures_in, split_row
 from engine.llm._terms import is_abbreviation, is_number, is_year, stem, terms
 
 # BM25's term-frequency saturation, and a length normalisation weaker than the usual 0.75:
@@ -77,10 +77,9 @@ _PERCENT = re.compile(r"\d\s?%|\d\s+percent\b|\bper\s?cent\b", re.IGNORECASE)
 # A question that asks when is answered by a date, a day or a year.
 _ASKS_WHEN = re.compile(r"^\s*(?:when|since\s+when|until\s+when)\b|\b(?:what|which)\s+(?:date|day"
                         r"|month|year)s?\b", re.IGNORECASE)
-_WHEN = re.compile(r"\b(?:19|20)\d{2}\b|\b\d{4}-\d{2}-\d{2}\b|\b(?:january|february|march|april|may"
-                   r"|june|july|august|september|october|november|december|monday|tuesday|wednesday"
-                   r"|thursday|friday|saturday|sunday)\b|\b(?:jan|feb|mar|apr|jun|jul|aug|sep|sept"
-                   r"|oct|nov|dec)\.?\s+\d{1,2}\b", re.IGNORECASE)
+_WHEN = re.compile(rf"\b(?:19|20)\d{{2}}\b|\b\d{{4}}-\d{{2}}-\d{{2}}\b|\b(?:{MONTH_NAMES}|monday|tuesday"
+                   rf"|wednesday|thursday|friday|saturday|sunday)\b"
+                   rf"|\b(?:{MONTH_ABBREVIATIONS})\.?\s+\d{{1,2}}\b", re.IGNORECASE)
 _SUMMARY_REQUEST = re.compile(
     r"\b(?:summar\w*|overview|tl;?dr|gist|(?:key|main) (?:points|ideas|takeaways))\b"
     r"|\bwhat(?:'s|’s| is| are)\s+(?:this|these|it|the\s+\w+)\s+about\b",

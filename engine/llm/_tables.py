@@ -29,8 +29,10 @@ _HAS_LETTER = re.compile(r"[^\W\d_]")
 _UNIT = re.compile(
     r"\b(?:in|dollars in|amounts in|\$ in|expressed in|in u\.s\. dollars,?)\s+"
     r"(thousands|millions|billions|trillions)\b", re.IGNORECASE)
-_MONTHS = ("january|february|march|april|may|june|july|august|september|october|november"
-           "|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec")
+MONTH_NAMES = ("january|february|march|april|may|june|july|august|september|october|november"
+               "|december")
+MONTH_ABBREVIATIONS = "jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec"
+_MONTHS = f"{MONTH_NAMES}|{MONTH_ABBREVIATIONS}"
 _DATE = re.compile(rf"\b(?:{_MONTHS})\.?\s+\d{{1,2}},?(?:\s+(?:19|20)\d{{2}})?", re.IGNORECASE)
 _YEAR = re.compile(r"\b(?:19|20)\d{2}\b")
 _ISO_DATE = re.compile(r"\b(?:19|20)\d{2}-[01]\d-[0-3]\d\b")
