@@ -77,9 +77,11 @@ _PERCENT = re.compile(r"\d\s?%|\d\s+percent\b|\bper\s?cent\b", re.IGNORECASE)
 # A question that asks when is answered by a date, a day or a year.
 _ASKS_WHEN = re.compile(r"^\s*(?:when|since\s+when|until\s+when)\b|\b(?:what|which)\s+(?:date|day"
                         r"|month|year)s?\b", re.IGNORECASE)
-_WHEN = re.compile(rf"\b(?:19|20)\d{{2}}\b|\b\d{{4}}-\d{{2}}-\d{{2}}\b|\b(?:{MONTH_NAMES}|monday|tuesday"
+# ("may" alone is the verb: "we may repurchase shares" states no date; "May 4" does.)
+_BARE_MONTHS = "|".join(name for name in MONTH_NAMES.split("|") if name != "may")
+_WHEN = re.compile(rf"\b(?:19|20)\d{{2}}\b|\b\d{{4}}-\d{{2}}-\d{{2}}\b|\b(?:{_BARE_MONTHS}|monday|tuesday"
                    rf"|wednesday|thursday|friday|saturday|sunday)\b"
-                   rf"|\b(?:{MONTH_ABBREVIATIONS})\.?\s+\d{{1,2}}\b", re.IGNORECASE)
+                   rf"|\b(?:may|{MONTH_ABBREVIATIONS})\.?\s+\d{{1,2}}\b", re.IGNORECASE)
 _SUMMARY_REQUEST = re.compile(
     r"\b(?:summar\w*|overview|tl;?dr|gist|(?:key|main) (?:points|ideas|takeaways))\b"
     r"|\bwhat(?:'s|’s| is| are)\s+(?:this|these|it|the\s+\w+)\s+about\b",

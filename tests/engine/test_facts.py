@@ -1047,3 +1047,14 @@ def test_a_question_asking_when_is_answered_by_a_date() -> None:
     answer = answer_from_sources("When was the Northwind report signed?", [source(text)])
     first_quote = answer.text.split("\n- ")[1] if "\n- " in answer.text else answer.text
     assert "July 28, 2022" in first_quote
+
+
+def test_may_the_verb_is_no_date() -> None:
+    text = ("Repurchases\nNorthwind may repurchase shares when the report is signed by the"
+            " board.\nThe report was signed on May 4, 2023 by the board.\n\n"
+            "Liquidity\nCash and short-term investments were $99.5 billion.\n"
+            "Headcount grew to 221,000 people.\nOur offices in Lyon were renovated.")
+    answer = answer_from_sources("When was the Northwind report signed by the board?",
+                                 [source(text)])
+    first_quote = answer.text.split("\n- ")[1] if "\n- " in answer.text else answer.text
+    assert "May 4, 2023" in first_quote
